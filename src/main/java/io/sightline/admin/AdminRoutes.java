@@ -1,0 +1,129 @@
+package io.sightline.admin;
+
+import io.sightline.auth.ApiKeyAuthHandler;
+import io.sightline.auth.ApiKeyInfo;
+import io.sightline.auth.ApiKeyService;
+import io.sightline.auth.RateLimitHandler;
+import io.sightline.auth.RequireScope;
+import io.sightline.auth.Scope;
+import io.sightline.http.ApiException;
+import io.sightline.http.JsonResponses;
+import io.sightline.site.Site;
+import io.sightline.site.SiteJson;
+import io.sightline.site.SiteService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The HTTP admin API under {@code /admin/v1}: sites and their keys. Needs a key with the
+ * {@code admin} scope. An admin key is an operator key: it administers every site of the
+ * instance, not only the one it belongs to.
+ */
+public final class AdminRoutes {
+  public static final String PREFIX = "/admin/v1";
+
+  private final SiteService sites;
+  private final ApiKeyService keys;
+
+  public AdminRoutes(SiteService sites, ApiKeyService keys) {
+    this.sites = sites;
+    this.keys = keys;
+  }
+
+  public Router router(Vertx vertx, ApiKeyAuthHandler auth, RateLimitHandler rateLimit) {
+    Router router = Router.router(vertx);
+    router.route().handler(auth).handler(rateLimit).handler(RequireScope.of(Scope.ADMIN));
+    router.get("/sites").handler(this::listSites);
+    router.post("/sites").handler(this::addSite);
+    router.get("/sites/:site").handler(this::getSite);
+    router.delete("/sites/:site").handler(this::removeSite);
+    router.get("/sites/:site/keys").handler(this::listKeys);
+    router.post("/sites/:site/keys").handler(this::createKey);
+    router.delete("/sites/:site/keys/:key").handler(this::revokeKey);
+    return router;
+  }
+
+  private void listSites(RoutingContext ctx) {
+    sites.list().onSuccess(list -> JsonResponses.send(ctx, 200,
+        new JsonObject().put("sites", new JsonArray(list.stream().map(SiteJson::of).toList())))).onFailure(ctx::fail);
+  }
+
+  private void addSite(RoutingContext ctx) {
+    JsonObject body = JsonResponses.bodyObject(ctx);
+    sites.add(JsonResponses.string(body, "domain"), JsonResponses.string(body, "name"), JsonResponses.string(body, "timezone"))
+        .onSuccess(site -> JsonResponses.send(ctx, 201, SiteJson.of(site)))
+        .onFailure(ctx::fail);
+  }
+
+  private void getSite(RoutingContext ctx) {
+    site(ctx).onSuccess(site -> JsonResponses.send(ctx, 200, SiteJson.of(site))).onFailure(ctx::fail);
+  }
+
+  private void removeSite(RoutingContext ctx) {
+    site(ctx).compose(site -> sites.remove(site.id()))
+        .onSuccess(removed -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void listKeys(RoutingContext ctx) {
+    boolean all = "true".equalsIgnoreCase(ctx.request().getParam("include_revoked"));
+    site(ctx).compose(site -> keys.list(site.id(), all))
+        .onSuccess(list -> JsonResponses.send(ctx, 200,
+            new JsonObject().put("keys", new JsonArray(list.stream().map(ApiKeyInfo::toJson).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void createKey(RoutingContext ctx) {
+    JsonObject body = JsonResponses.bodyObject(ctx);
+    String name = JsonResponses.string(body, "name");
+    Set<Scope> scopes = scopes(body);
+    Integer limit = JsonResponses.integer(body, "rate_limit_per_minute");
+    site(ctx).compose(site -> keys.create(site.id(), name, scopes, limit))
+        .onSuccess(created -> JsonResponses.send(ctx, 201, created.info().toJson().put("key", created.key())))
+        .onFailure(ctx::fail);
+  }
+
+  private void revokeKey(RoutingContext ctx) {
+    site(ctx).compose(site -> keys.revoke(site.id(), ctx.pathParam("key")))
+        .onSuccess(revoked -> {
+          if (revoked.isEmpty()) {
+            ctx.fail(ApiException.notFound("no active key " + ctx.pathParam("key") + " on this site"));
+          } else {
+            JsonResponses.send(ctx, 200, revoked.get().toJson());
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Site> site(RoutingContext ctx) {
+    String ref = ctx.pathParam("site");
+    return sites.resolve(ref).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiException.notFound("no site " + ref))));
+  }
+
+  private static Set<Scope> scopes(JsonObject body) {
+    Object raw = body.getValue("scopes");
+    if (!(raw instanceof JsonArray array) || array.isEmpty()) {
+      throw ApiException.badRequest("scopes must be a non-empty array of ingest, read, admin");
+    }
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (Object s : array) {
+      if (!(s instanceof String str)) {
+        throw ApiException.badRequest("scopes must be strings");
+      }
+      try {
+        scopes.add(Scope.parse(str));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage());
+      }
+    }
+    return scopes;
+  }
+}

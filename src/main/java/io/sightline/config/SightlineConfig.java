@@ -1,0 +1,8 @@
+package io.sightline.config;
+
+import java.time.Duration;
+
+/** Everything Sightline is configured with, loaded once and validated (see {@link ConfigLoader}). */
+public record SightlineConfig(HttpConfig http, OpsConfig ops, DatabaseConfig database, BootstrapConfig bootstrap,
+                              AuthConfig auth, StorageConfig storage, Duration shutdownGrace) {
+}

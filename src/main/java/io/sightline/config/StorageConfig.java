@@ -1,0 +1,5 @@
+package io.sightline.config;
+
+/** Daily event and session partitions kept ready before and after today (UTC). */
+public record StorageConfig(int partitionDaysAhead, int partitionDaysBehind) {
+}

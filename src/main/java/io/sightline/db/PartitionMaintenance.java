@@ -1,0 +1,41 @@
+package io.sightline.db;
+
+import io.sightline.config.StorageConfig;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/** Keeps the daily event and session partitions created ahead of time (and behind, for backfills). */
+public final class PartitionMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionMaintenance.class);
+
+  private final Pool pool;
+  private final StorageConfig config;
+  private final Clock clock;
+
+  public PartitionMaintenance(Pool pool, StorageConfig config, Clock clock) {
+    this.pool = pool;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Creates the missing partitions; the future holds how many were created. */
+  public Future<Integer> ensure() {
+    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    LocalDate from = today.minusDays(config.partitionDaysBehind());
+    LocalDate to = today.plusDays(config.partitionDaysAhead());
+    return pool.preparedQuery(PartitionSql.ENSURE).execute(Tuple.of(from, to))
+        .map(rows -> rows.iterator().next().getInteger("created"))
+        .onSuccess(created -> {
+          if (created > 0) {
+            LOG.info("Created {} daily partitions covering {} to {}", created, from, to);
+          }
+        });
+  }
+}

@@ -1,0 +1,82 @@
+package io.sightline.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that writes error responses: it maps the failure to a status, a code and a
+ * message, and lets the route's {@link ErrorRenderer} shape the JSON body. Client errors are
+ * never logged with their content; unexpected failures are logged (path only) and answered 500.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Throwable failure = ctx.failure();
+    int status;
+    String code;
+    String message;
+    if (failure instanceof ApiException api) {
+      status = api.status();
+      code = api.code();
+      message = api.getMessage();
+    } else if (failure instanceof DecodeException || failure instanceof IllegalArgumentException && failure.getCause() instanceof DecodeException) {
+      status = 400;
+      code = "invalid_request";
+      message = "Request body is not valid JSON";
+    } else if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      code = codeFor(status);
+      message = messageFor(status, http.getPayload());
+    } else if (failure == null) {
+      status = ctx.statusCode() <= 0 ? 500 : ctx.statusCode();
+      code = codeFor(status);
+      message = messageFor(status, null);
+    } else {
+      status = 500;
+      code = "internal_error";
+      message = "Internal server error";
+      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .end(ErrorRenderer.of(ctx).render(status, code, message).encode());
+  }
+
+  static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "invalid_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "payload_too_large";
+      case 415 -> "unsupported_media_type";
+      case 429 -> "rate_limited";
+      case 503 -> "unavailable";
+      default -> status >= 500 ? "internal_error" : "invalid_request";
+    };
+  }
+
+  private static String messageFor(int status, String payload) {
+    return switch (status) {
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed";
+      case 413 -> "Request body too large";
+      case 415 -> "Unsupported content type";
+      default -> payload != null && !payload.isBlank() && status < 500 ? payload
+          : status >= 500 ? "Internal server error" : "Bad request";
+    };
+  }
+}

@@ -1,0 +1,65 @@
+package io.sightline.lifecycle;
+
+import io.sightline.auth.ApiKeyService;
+import io.sightline.auth.CreatedKey;
+import io.sightline.auth.Scope;
+import io.sightline.config.SightlineConfig;
+import io.sightline.site.Site;
+import io.sightline.site.SiteService;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.Optional;
+
+/**
+ * On the first start (no site at all), creates a site for {@code bootstrap.domain} with an
+ * admin key and an ingest+read key, and prints them once with the tracker snippet. The check and
+ * the creation run under an advisory lock so that two nodes starting together create one site.
+ */
+public final class FirstStart {
+  private static final long LOCK_KEY = 0x5167_6874_0000_0001L;
+
+  private FirstStart() {
+  }
+
+  public record Created(Site site, CreatedKey adminKey, CreatedKey siteKey) {
+  }
+
+  public static Future<Optional<Created>> run(Pool pool, SightlineConfig config) {
+    SiteService sites = new SiteService(pool);
+    ApiKeyService keys = new ApiKeyService(pool);
+    return pool.withConnection(conn -> conn.query("select pg_advisory_lock(" + LOCK_KEY + ")").execute()
+        .compose(locked -> sites.count())
+        .compose(count -> count > 0 ? Future.succeededFuture(Optional.<Created>empty())
+            : sites.add(config.bootstrap().domain(), config.bootstrap().domain(), config.bootstrap().timezone())
+                .compose(site -> keys.create(site.id(), "admin (first start)", EnumSet.of(Scope.ADMIN, Scope.READ, Scope.INGEST), null)
+                    .compose(admin -> keys.create(site.id(), "site key (first start)", EnumSet.of(Scope.INGEST, Scope.READ), null)
+                        .map(siteKey -> Optional.of(new Created(site, admin, siteKey))))))
+        .eventually(() -> conn.query("select pg_advisory_unlock(" + LOCK_KEY + ")").execute()));
+  }
+
+  public static void printBanner(PrintStream out, Created created, String publicUrl) {
+    Site site = created.site();
+    out.println();
+    out.println("================================================================================");
+    out.println(" Sightline: first start. Created site '" + site.domain() + "' (id " + site.id() + ", timezone " + site.timezone() + ").");
+    out.println(" These keys are shown ONCE. Store them now; only their hashes are kept.");
+    out.println();
+    out.println("   admin key (admin, read, ingest): " + created.adminKey().key());
+    out.println("   site key  (ingest, read):        " + created.siteKey().key());
+    out.println();
+    out.println(" Tracker snippet for " + site.domain() + ":");
+    out.println("   " + trackerSnippet(site.domain(), publicUrl));
+    out.println();
+    out.println(" Try:  curl -H 'Authorization: Bearer " + created.adminKey().key() + "' " + publicUrl + "/admin/v1/sites");
+    out.println("================================================================================");
+    out.println();
+    out.flush();
+  }
+
+  public static String trackerSnippet(String domain, String publicUrl) {
+    return "<script defer data-domain=\"" + domain + "\" src=\"" + publicUrl + "/js/sightline.js\"></script>";
+  }
+}

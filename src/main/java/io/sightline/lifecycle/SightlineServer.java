@@ -1,0 +1,162 @@
+package io.sightline.lifecycle;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sightline.auth.RateLimiter;
+import io.sightline.config.SightlineConfig;
+import io.sightline.ops.MetricsRegistry;
+import io.sightline.ops.Readiness;
+import io.sightline.server.HttpServerVerticle;
+import io.sightline.server.MaintenanceVerticle;
+import io.sightline.server.PublicRouter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running server: metrics registry → Vert.x → database session → first-start site →
+ * verticles, and the reverse on {@link #stop()}: readiness off, HTTP servers drain (bounded by
+ * {@code shutdown.graceSeconds}), pool closed, embedded PostgreSQL stopped.
+ */
+public final class SightlineServer {
+  private static final Logger LOG = LoggerFactory.getLogger(SightlineServer.class);
+  private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(1);
+
+  private final SightlineConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Vertx vertx;
+  private final DatabaseSession database;
+  private final Readiness readiness = new Readiness();
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private final AtomicInteger httpPort = new AtomicInteger();
+  private final AtomicInteger opsPort = new AtomicInteger();
+  private boolean stopped;
+
+  private SightlineServer(SightlineConfig config, PrometheusMeterRegistry registry, Vertx vertx, DatabaseSession database) {
+    this.config = config;
+    this.registry = registry;
+    this.vertx = vertx;
+    this.database = database;
+  }
+
+  /** Starts everything; blocks until the server is ready or throws with an operator-readable message. */
+  public static SightlineServer start(SightlineConfig config, PrintStream out) {
+    PrometheusMeterRegistry registry = MetricsRegistry.create();
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metricsOptions))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    DatabaseSession database;
+    try {
+      database = DatabaseSession.open(config, vertx);
+    } catch (RuntimeException e) {
+      Await.result(vertx.close(), Duration.ofSeconds(10));
+      throw e;
+    }
+    SightlineServer server = new SightlineServer(config, registry, vertx, database);
+    try {
+      server.deploy(out);
+    } catch (RuntimeException e) {
+      server.stop();
+      throw e;
+    }
+    return server;
+  }
+
+  private void deploy(PrintStream out) {
+    Optional<FirstStart.Created> created = Await.result(FirstStart.run(database.pool(), config), DEPLOY_TIMEOUT);
+    RateLimiter rateLimiter = new RateLimiter(System::currentTimeMillis);
+    PublicRouter routers = new PublicRouter(config, registry, database.pool(), readiness, rateLimiter);
+    deploy(new MaintenanceVerticle(database.partitions(), rateLimiter), new DeploymentOptions());
+    if (config.ops().separatePort()) {
+      deploy(new HttpServerVerticle("Operations", config.ops().host(), config.ops().port(), routers::opsRouter,
+          config.shutdownGrace(), opsPort), new DeploymentOptions());
+    }
+    int instances = config.http().instances() == 0 ? Runtime.getRuntime().availableProcessors() : config.http().instances();
+    String id = Await.result(vertx.deployVerticle(() -> new HttpServerVerticle("Public", config.http().host(), config.http().port(),
+        routers::publicRouter, config.shutdownGrace(), httpPort), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
+    deployments.push(id);
+    readiness.started();
+    created.ifPresent(c -> FirstStart.printBanner(out, c, publicUrl()));
+    LOG.info("Sightline is ready on port {}{}", httpPort.get(),
+        config.ops().separatePort() ? " (operations on port " + opsPort.get() + ")" : "");
+  }
+
+  private void deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
+    deployments.push(Await.result(vertx.deployVerticle(verticle, options), DEPLOY_TIMEOUT));
+  }
+
+  /** Stops in order; safe to call twice. Blocks for at most the grace period plus a few seconds. */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    LOG.info("Stopping: refusing new requests, letting in-flight ones finish (up to {} s)", config.shutdownGrace().toSeconds());
+    readiness.stopping();
+    Duration timeout = config.shutdownGrace().plusSeconds(10);
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop();
+      try {
+        Await.result(vertx.undeploy(id), timeout);
+      } catch (RuntimeException e) {
+        LOG.warn("Undeploying {}: {}", id, e.getMessage());
+      }
+    }
+    database.close();
+    try {
+      Await.result(vertx.close(), Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      LOG.warn("Closing Vert.x: {}", e.getMessage());
+    }
+    LOG.info("Sightline stopped");
+  }
+
+  public int httpPort() {
+    return httpPort.get();
+  }
+
+  public int opsPort() {
+    return opsPort.get();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public DatabaseSession database() {
+    return database;
+  }
+
+  /** The configured public URL, or {@code http://localhost:<bound port>}. */
+  public String publicUrl() {
+    if (!config.http().publicUrl().isBlank()) {
+      return config.http().publicUrl().replaceAll("/+$", "");
+    }
+    return "http://localhost:" + httpPort.get();
+  }
+
+  /** Future-friendly accessor for tests that need to wait on something with this server's Vert.x. */
+  public <T> T await(Future<T> future) {
+    return Await.result(future, DEPLOY_TIMEOUT);
+  }
+}

@@ -1,0 +1,64 @@
+package io.sightline.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * One HTTP server instance on an event loop. Several instances share the port. On undeploy it
+ * stops accepting connections and gives in-flight requests up to the grace period to finish.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServerVerticle.class);
+
+  private final String name;
+  private final String host;
+  private final int port;
+  private final Function<Vertx, Router> routes;
+  private final Duration grace;
+  private final AtomicInteger boundPort;
+  private HttpServer server;
+
+  public HttpServerVerticle(String name, String host, int port, Function<Vertx, Router> routes, Duration grace, AtomicInteger boundPort) {
+    this.name = name;
+    this.host = host;
+    this.port = port;
+    this.routes = routes;
+    this.grace = grace;
+    this.boundPort = boundPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setCompressionSupported(true)
+        .setDecompressionSupported(true)
+        .setMaxInitialLineLength(8192)
+        .setMaxHeaderSize(16384)
+        .setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    server = vertx.createHttpServer(options).requestHandler(routes.apply(vertx));
+    return server.listen().onSuccess(s -> {
+      if (boundPort.compareAndSet(0, s.actualPort())) {
+        LOG.info("{} HTTP server listening on {}:{}", name, host, s.actualPort());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

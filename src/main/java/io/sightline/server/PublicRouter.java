@@ -1,0 +1,73 @@
+package io.sightline.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sightline.admin.AdminRoutes;
+import io.sightline.auth.ApiKeyAuthHandler;
+import io.sightline.auth.ApiKeyAuthenticator;
+import io.sightline.auth.ApiKeyService;
+import io.sightline.auth.RateLimitHandler;
+import io.sightline.auth.RateLimiter;
+import io.sightline.config.SightlineConfig;
+import io.sightline.http.FailureHandler;
+import io.sightline.ops.OpsRoutes;
+import io.sightline.ops.Readiness;
+import io.sightline.site.SiteService;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Builds the routers: the public one (admin API now; ingestion and the five dialects later) and
+ * the operational one ({@code /metrics}, {@code /health/*}), which is mounted on the public router
+ * unless {@code ops.separatePort} is set. Services are created once and shared by every instance.
+ */
+public final class PublicRouter {
+  private final SightlineConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Pool pool;
+  private final Readiness readiness;
+  private final SiteService sites;
+  private final ApiKeyService keys;
+  private final ApiKeyAuthenticator authenticator;
+  private final RateLimiter rateLimiter;
+  private final FailureHandler failureHandler = new FailureHandler();
+
+  public PublicRouter(SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness, RateLimiter rateLimiter) {
+    this.config = config;
+    this.registry = registry;
+    this.pool = pool;
+    this.readiness = readiness;
+    this.sites = new SiteService(pool);
+    this.keys = new ApiKeyService(pool);
+    this.authenticator = new ApiKeyAuthenticator(keys, config.auth().cacheTtl(), System::currentTimeMillis);
+    this.rateLimiter = rateLimiter;
+  }
+
+  public Router publicRouter(Vertx vertx) {
+    Router router = Router.router(vertx);
+    if (!config.ops().separatePort()) {
+      OpsRoutes.mount(router, registry, pool, readiness);
+    }
+    ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
+    RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);
+    router.route(AdminRoutes.PREFIX + "/*")
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .subRouter(new AdminRoutes(sites, keys).router(vertx, auth, rateLimit));
+    return withErrors(router);
+  }
+
+  public Router opsRouter(Vertx vertx) {
+    Router router = Router.router(vertx);
+    OpsRoutes.mount(router, registry, pool, readiness);
+    return withErrors(router);
+  }
+
+  private Router withErrors(Router router) {
+    router.route().failureHandler(failureHandler);
+    router.errorHandler(404, failureHandler);
+    router.errorHandler(405, failureHandler);
+    router.errorHandler(500, failureHandler);
+    return router;
+  }
+}
