@@ -1,0 +1,127 @@
+package io.sightline.cli;
+
+import io.sightline.support.RunningServer;
+import io.sightline.support.TestDatabase;
+import io.sightline.support.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+  private record Run(int code, String out, String err) {
+  }
+
+  private static Run cli(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = SightlineCommand.create(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Run cli(TestDatabase db, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--database-url");
+    all.add(db.url());
+    return cli(Map.of(), all.toArray(String[]::new));
+  }
+
+  @Test
+  void aKeyCreatedWithTheCliAuthenticatesARequestToAProtectedRoute() {
+    try (RunningServer server = RunningServer.start()) {
+      Run added = cli(server.db, "sites", "add", "Shop.Example", "--name", "Shop", "--timezone", "Europe/Paris");
+      assertEquals(0, added.code(), added.err());
+      assertTrue(added.out().contains("shop.example (Shop, Europe/Paris)"), added.out());
+
+      Run created = cli(server.db, "keys", "create", "--site", "shop.example", "--name", "ops", "--scopes", "admin,read");
+      assertEquals(0, created.code(), created.err());
+      Matcher m = Pattern.compile("(?m)^(sl_[0-9A-Za-z]{10}_[0-9A-Za-z]{32})$").matcher(created.out());
+      assertTrue(m.find(), created.out());
+      String key = m.group(1);
+
+      assertEquals(200, server.get("/admin/v1/sites", "Authorization", "Bearer " + key).statusCode());
+      assertEquals(200, server.get("/admin/v1/sites", "x-api-key", key).statusCode());
+
+      Run listed = cli(server.db, "keys", "list", "--site", "shop.example");
+      assertEquals(0, listed.code(), listed.err());
+      String prefix = key.substring(0, key.lastIndexOf('_'));
+      assertTrue(listed.out().contains(prefix) && listed.out().contains("read,admin") && listed.out().contains("LAST USED"), listed.out());
+      assertFalse(listed.out().contains(key), "a listing never shows the key");
+
+      Run sites = cli(server.db, "sites", "list");
+      assertTrue(sites.out().contains("localhost") && sites.out().contains("shop.example"), sites.out());
+
+      Run revoked = cli(server.db, "keys", "revoke", "--site", "shop.example", prefix);
+      assertEquals(0, revoked.code(), revoked.err());
+      assertTrue(revoked.out().contains("Revoked key " + prefix), revoked.out());
+
+      Run removed = cli(server.db, "sites", "remove", "shop.example", "--yes");
+      assertEquals(0, removed.code(), removed.err());
+      assertTrue(cli(server.db, "sites", "list").out().lines().noneMatch(l -> l.contains("shop.example")));
+    }
+  }
+
+  @Test
+  void operatorMistakesGiveOneClearLineAndANonZeroExit() {
+    TestDatabase db = TestPostgres.newDatabase();
+    Run badScope = cli(db, "keys", "create", "--site", "1", "--name", "x", "--scopes", "root");
+    assertEquals(SightlineCommand.EXIT_CONFIG, badScope.code());
+    assertTrue(badScope.err().contains("unknown scope 'root'"), badScope.err());
+
+    Run noSite = cli(db, "keys", "list", "--site", "nowhere.example");
+    assertEquals(SightlineCommand.EXIT_CONFIG, noSite.code());
+    assertTrue(noSite.err().contains("no site nowhere.example"), noSite.err());
+
+    Run badZone = cli(db, "sites", "add", "x.example", "--timezone", "Nowhere/Land");
+    assertEquals(SightlineCommand.EXIT_CONFIG, badZone.code());
+    assertTrue(badZone.err().contains("IANA"), badZone.err());
+
+    Run noConfirm = cli(db, "sites", "remove", "x.example");
+    assertEquals(2, noConfirm.code());
+    assertTrue(noConfirm.err().contains("--yes"), noConfirm.err());
+
+    Run badSetting = cli(Map.of(), "sites", "list", "--set", "http.nope=1");
+    assertEquals(SightlineCommand.EXIT_CONFIG, badSetting.code());
+    assertTrue(badSetting.err().contains("unknown setting 'http.nope'"), badSetting.err());
+    for (Run r : List.of(badScope, noSite, badZone, badSetting)) {
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+  }
+
+  @Test
+  void wrongCredentialsAndAnUnreachableServerAreExplainedWithoutAStackTrace() throws Exception {
+    TestDatabase db = TestPostgres.newDatabase();
+    String wrongPassword = db.url().replace(":" + db.options().getPassword() + "@", ":wrong-password@");
+    Run denied = cli(Map.of(), "sites", "list", "--database-url", wrongPassword);
+    assertEquals(SightlineCommand.EXIT_FAILURE, denied.code());
+    assertTrue(denied.err().contains("rejected the credentials for user '" + db.options().getUser() + "'"), denied.err());
+    assertFalse(denied.err().contains("wrong-password"), "the password is not echoed");
+
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Run unreachable = cli(Map.of("SIGHTLINE_DATABASE_URL", "postgresql://u:p@127.0.0.1:" + closedPort + "/x"), "sites", "list");
+    assertEquals(SightlineCommand.EXIT_FAILURE, unreachable.code());
+    assertTrue(unreachable.err().contains("Cannot connect to PostgreSQL at 127.0.0.1:" + closedPort), unreachable.err());
+
+    Run missingDb = cli(Map.of(), "sites", "list", "--database-url", db.url().substring(0, db.url().lastIndexOf('/')) + "/no_such_db");
+    assertEquals(SightlineCommand.EXIT_FAILURE, missingDb.code());
+    assertTrue(missingDb.err().contains("has no database 'no_such_db'"), missingDb.err());
+    for (Run r : List.of(denied, unreachable, missingDb)) {
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.sightline.support;
+
+import io.sightline.lifecycle.SightlineServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Sightline server on a fresh test database, with the admin key it printed at first start,
+ * and a plain HTTP client for requests. Close it to stop the server.
+ */
+public final class RunningServer implements AutoCloseable {
+  private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\([^)]*\\):\\s+(sl_\\S+)");
+  private static final Pattern SITE_KEY = Pattern.compile("site key\\s+\\([^)]*\\):\\s+(sl_\\S+)");
+
+  public final TestDatabase db;
+  public final SightlineServer server;
+  public final String banner;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningServer(TestDatabase db, SightlineServer server, String banner) {
+    this.db = db;
+    this.server = server;
+    this.banner = banner;
+  }
+
+  public static RunningServer start(String... settings) {
+    TestDatabase db = TestPostgres.newDatabase();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SightlineServer server = SightlineServer.start(TestConfig.forDatabase(db, settings), new PrintStream(out, true, StandardCharsets.UTF_8));
+    return new RunningServer(db, server, out.toString(StandardCharsets.UTF_8));
+  }
+
+  public String adminKey() {
+    return group(ADMIN_KEY);
+  }
+
+  public String siteKey() {
+    return group(SITE_KEY);
+  }
+
+  private String group(Pattern p) {
+    Matcher m = p.matcher(banner);
+    if (!m.find()) {
+      throw new AssertionError("no key in first-start banner:\n" + banner);
+    }
+    return m.group(1);
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + server.httpPort();
+  }
+
+  public HttpResponse<String> send(String method, String path, String body, String... headers) {
+    return sendTo(base() + path, method, body, headers);
+  }
+
+  /** A request to an absolute URL (for example the separate operations port). */
+  public HttpResponse<String> sendTo(String url, String method, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<String> get(String path, String... headers) {
+    return send("GET", path, null, headers);
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}
