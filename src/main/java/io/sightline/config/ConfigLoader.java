@@ -1,5 +1,6 @@
 package io.sightline.config;
 
+import io.sightline.ingest.net.CidrSet;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -182,10 +183,56 @@ public final class ConfigLoader {
     BootstrapConfig bootstrapConfig = new BootstrapConfig(domain, zone(bootstrap.getString("timezone"), "bootstrap.timezone"));
     AuthConfig authConfig = new AuthConfig(Duration.ofSeconds(range(auth, "cacheSeconds", "auth.cacheSeconds", 0, 300)),
         range(auth, "defaultRateLimitPerMinute", "auth.defaultRateLimitPerMinute", 1, 1_000_000));
+    IngestConfig ingestConfig = ingest(c.getJsonObject("ingest"));
+    JsonObject writer = c.getJsonObject("writer");
+    WriterConfig writerConfig = new WriterConfig(range(writer, "batchSize", "writer.batchSize", 1, 100_000),
+        Duration.ofMillis(range(writer, "flushMillis", "writer.flushMillis", 1, 60_000)),
+        range(writer, "queueEvents", "writer.queueEvents", 1, 10_000_000),
+        Duration.ofSeconds(range(writer, "ackTimeoutSeconds", "writer.ackTimeoutSeconds", 1, 600)));
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
         range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660));
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));
-    return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, storageConfig, grace);
+    if (ingestConfig.backfillDays() > storageConfig.partitionDaysBehind()) {
+      throw new ConfigException("ingest.backfillDays (" + ingestConfig.backfillDays() + ") must not exceed storage.partitionDaysBehind ("
+          + storageConfig.partitionDaysBehind() + "): backfilled events need a partition");
+    }
+    return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace);
+  }
+
+  private static IngestConfig ingest(JsonObject in) {
+    CidrSet trusted;
+    CidrSet excluded;
+    try {
+      trusted = CidrSet.parse(in.getString("trustedProxies"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ingest.trustedProxies: " + e.getMessage());
+    }
+    try {
+      excluded = CidrSet.parse(in.getString("excludedIps"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ingest.excludedIps: " + e.getMessage());
+    }
+    List<String> clickIds = new ArrayList<>();
+    for (String p : in.getString("extraClickIdParams").split(",")) {
+      if (!p.isBlank()) {
+        clickIds.add(p.trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    return new IngestConfig(trusted, excluded, in.getBoolean("respectGpc"),
+        range(in, "keylessRateLimitPerMinute", "ingest.keylessRateLimitPerMinute", 1, 1_000_000),
+        range(in, "maxBatchEvents", "ingest.maxBatchEvents", 1, 100_000),
+        range(in, "backfillDays", "ingest.backfillDays", 0, 3660),
+        range(in, "userAgentCacheSize", "ingest.userAgentCacheSize", 100, 10_000_000),
+        file(in, "geoipDatabase"), file(in, "geoipDatabaseV6"), nonEmpty(in.getString("cdnCountryHeader")),
+        file(in, "botPatternsFile"), file(in, "spamReferrersFile"), file(in, "referrersFile"), List.copyOf(clickIds));
+  }
+
+  private static Optional<Path> file(JsonObject in, String field) {
+    Optional<String> value = nonEmpty(in.getString(field));
+    if (value.isPresent() && !Files.isReadable(Path.of(value.get()))) {
+      throw new ConfigException("ingest." + field + ": cannot read " + value.get());
+    }
+    return value.map(Path::of);
   }
 
   private static void validateDatabaseUrl(String url) {

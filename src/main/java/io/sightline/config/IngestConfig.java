@@ -1,0 +1,24 @@
+package io.sightline.config;
+
+import io.sightline.ingest.net.CidrSet;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How beacons are accepted and enriched. Files are read once at start; paths are optional.
+ *
+ * @param trustedProxies            peers whose X-Forwarded-For/Forwarded headers are believed
+ * @param excludedIps               visitors never counted (office, monitoring)
+ * @param respectGpc                drop requests with {@code Sec-GPC: 1} (DNT: 1 is always dropped)
+ * @param keylessRateLimitPerMinute beacons per client IP per minute on the keyless (tracker) path; excess is dropped and still answered with success
+ * @param maxBatchEvents            events per {@code /api/event/batch} request
+ * @param backfillDays              how far in the past a server-side {@code timestamp} may be
+ * @param cdnCountryHeader          a header set by a trusted CDN with the visitor's country (e.g. CF-IPCountry); empty = none
+ */
+public record IngestConfig(CidrSet trustedProxies, CidrSet excludedIps, boolean respectGpc, int keylessRateLimitPerMinute,
+                           int maxBatchEvents, int backfillDays, int userAgentCacheSize, Optional<Path> geoipDatabase,
+                           Optional<Path> geoipDatabaseV6, Optional<String> cdnCountryHeader, Optional<Path> botPatternsFile,
+                           Optional<Path> spamReferrersFile, Optional<Path> referrersFile, List<String> extraClickIdParams) {
+}

@@ -1,0 +1,96 @@
+package io.sightline.ingest.enrich;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import nl.basjes.parse.useragent.UserAgent;
+import nl.basjes.parse.useragent.UserAgentAnalyzer;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * User-Agent → device, browser, OS and bot verdict, with a bounded cache of whole results.
+ * Parsing (YAUAA, ~0.25 ms and synchronized) happens only on a miss, through {@link #parse},
+ * which callers run off the event loop; {@link #cached} is the cheap event-loop path.
+ */
+public final class UserAgents {
+  private static final Set<String> ROBOT_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Spy");
+  private static final int MAX_LENGTH = 1000;
+
+  private final UserAgentAnalyzer analyzer;
+  private final BotPatterns patterns;
+  private final Cache<String, UserAgentInfo> cache;
+
+  public UserAgents(UserAgentAnalyzer analyzer, BotPatterns patterns, int cacheSize) {
+    this.analyzer = analyzer;
+    this.patterns = patterns;
+    this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
+  }
+
+  /** The analyser YAUAA builds (about 3 s): only the fields Sightline stores. Blocking; at start-up. */
+  public static UserAgentAnalyzer newAnalyzer() {
+    return UserAgentAnalyzer.newBuilder()
+        .withFields(UserAgent.DEVICE_CLASS, UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR,
+            UserAgent.OPERATING_SYSTEM_NAME, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR, UserAgent.AGENT_CLASS)
+        .hideMatcherLoadStats()
+        .withCache(0)
+        .withUserAgentMaxLength(MAX_LENGTH)
+        .dropTests()
+        .immediateInitialization()
+        .build();
+  }
+
+  /** A cached result, or null on a miss. Cheap: for the event loop. */
+  public UserAgentInfo cached(String userAgent) {
+    return cache.getIfPresent(userAgent);
+  }
+
+  /** Parses (CPU work, ~0.25-1 ms): call from a worker. The result is cached. */
+  public UserAgentInfo parse(String userAgent) {
+    return cache.get(userAgent, this::analyse);
+  }
+
+  public double hitRatio() {
+    return cache.stats().hitRate();
+  }
+
+  public Cache<String, UserAgentInfo> cache() {
+    return cache;
+  }
+
+  private UserAgentInfo analyse(String ua) {
+    String input = ua.length() > MAX_LENGTH ? ua.substring(0, MAX_LENGTH) : ua;
+    UserAgent parsed;
+    synchronized (analyzer) {
+      parsed = analyzer.parse(input);
+    }
+    String deviceClass = parsed.getValue(UserAgent.DEVICE_CLASS);
+    String botReason = null;
+    if (ROBOT_CLASSES.contains(deviceClass)) {
+      botReason = "device class " + deviceClass;
+    } else {
+      String token = patterns.match(input);
+      if (token != null) {
+        botReason = "token " + token.toLowerCase(Locale.ROOT);
+      }
+    }
+    return new UserAgentInfo(device(deviceClass), value(parsed, UserAgent.AGENT_NAME), value(parsed, UserAgent.AGENT_VERSION_MAJOR),
+        value(parsed, UserAgent.OPERATING_SYSTEM_NAME), value(parsed, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR), botReason);
+  }
+
+  static String device(String deviceClass) {
+    return switch (deviceClass == null ? "" : deviceClass) {
+      case "Phone", "Mobile", "Watch", "Augmented Reality", "Virtual Reality", "eReader", "Handheld Game Console" -> "mobile";
+      case "Tablet" -> "tablet";
+      default -> "desktop";
+    };
+  }
+
+  private static String value(UserAgent parsed, String field) {
+    String v = parsed.getValue(field);
+    if (v == null || v.isBlank() || v.startsWith("??") || v.equals("Unknown") || v.startsWith("<<<")) {
+      return null;
+    }
+    return v.length() > 100 ? v.substring(0, 100) : v;
+  }
+}
