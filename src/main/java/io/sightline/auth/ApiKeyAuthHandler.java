@@ -2,6 +2,7 @@ package io.sightline.auth;
 
 import io.sightline.http.ApiException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.impl.UserContextInternal;
@@ -26,7 +27,7 @@ public final class ApiKeyAuthHandler implements AuthenticationHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String key = keyFrom(ctx);
+    String key = keyFrom(ctx.request());
     if (key == null) {
       ctx.fail(ApiException.unauthorized("Missing API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'"));
       return;
@@ -44,12 +45,13 @@ public final class ApiKeyAuthHandler implements AuthenticationHandler {
     });
   }
 
-  static String keyFrom(RoutingContext ctx) {
-    String header = ctx.request().getHeader(API_KEY_HEADER);
+  /** The key from {@code x-api-key} or {@code Authorization: Bearer}, or null. */
+  public static String keyFrom(HttpServerRequest request) {
+    String header = request.getHeader(API_KEY_HEADER);
     if (header != null && !header.isBlank()) {
       return header.trim();
     }
-    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization != null && authorization.length() > BEARER.length()
         && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return authorization.substring(BEARER.length()).trim();

@@ -6,7 +6,13 @@ import io.sightline.config.SightlineConfig;
 import io.sightline.ops.MetricsRegistry;
 import io.sightline.ops.Readiness;
 import io.sightline.server.HttpServerVerticle;
+import io.sightline.ingest.IngestModule;
 import io.sightline.server.MaintenanceVerticle;
+import io.sightline.server.PeriodicTask;
+import io.sightline.store.CommittedEvents;
+import io.sightline.store.EventWriterVerticle;
+import io.sightline.store.LocalCodec;
+import io.sightline.store.WriteRequest;
 import io.sightline.server.PublicRouter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -19,7 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -80,9 +89,21 @@ public final class SightlineServer {
 
   private void deploy(PrintStream out) {
     Optional<FirstStart.Created> created = Await.result(FirstStart.run(database.pool(), config), DEPLOY_TIMEOUT);
+    vertx.eventBus().registerDefaultCodec(WriteRequest.class, new LocalCodec<>(WriteRequest.class));
+    vertx.eventBus().registerDefaultCodec(CommittedEvents.class, new LocalCodec<>(CommittedEvents.class));
+    IngestModule ingest = new IngestModule(config, database.pool(), registry, Clock.systemUTC());
+    Await.result(ingest.prepare(), DEPLOY_TIMEOUT);
     RateLimiter rateLimiter = new RateLimiter(System::currentTimeMillis);
-    PublicRouter routers = new PublicRouter(config, registry, database.pool(), readiness, rateLimiter);
-    deploy(new MaintenanceVerticle(database.partitions(), rateLimiter), new DeploymentOptions());
+    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), readiness, rateLimiter, ingest);
+    List<PeriodicTask> tasks = new ArrayList<>(ingest.tasks());
+    tasks.add(new PeriodicTask("partition maintenance", Duration.ofHours(1).toMillis(), () -> database.partitions().ensure()));
+    tasks.add(new PeriodicTask("API rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
+      rateLimiter.evictExpired();
+      return Future.succeededFuture();
+    }));
+    deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
+    // deployed before the HTTP servers, so undeployed after them: in-flight requests can still commit
+    deploy(new EventWriterVerticle(database.pool(), config.writer(), config.shutdownGrace().toMillis(), registry), new DeploymentOptions());
     if (config.ops().separatePort()) {
       deploy(new HttpServerVerticle("Operations", config.ops().host(), config.ops().port(), routers::opsRouter,
           config.shutdownGrace(), opsPort), new DeploymentOptions());

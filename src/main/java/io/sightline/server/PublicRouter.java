@@ -9,6 +9,9 @@ import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RateLimiter;
 import io.sightline.config.SightlineConfig;
 import io.sightline.http.FailureHandler;
+import io.sightline.ingest.IngestModule;
+import io.sightline.ingest.http.IngestRoutes;
+import io.sightline.site.SiteCache;
 import io.sightline.ops.OpsRoutes;
 import io.sightline.ops.Readiness;
 import io.sightline.site.SiteService;
@@ -17,8 +20,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Duration;
+
 /**
- * Builds the routers: the public one (admin API now; ingestion and the five dialects later) and
+ * Builds the routers: the public one (ingestion and the admin API; the five dialects later) and
  * the operational one ({@code /metrics}, {@code /health/*}), which is mounted on the public router
  * unless {@code ops.separatePort} is set. Services are created once and shared by every instance.
  */
@@ -31,9 +36,11 @@ public final class PublicRouter {
   private final ApiKeyService keys;
   private final ApiKeyAuthenticator authenticator;
   private final RateLimiter rateLimiter;
+  private final IngestRoutes ingestRoutes;
   private final FailureHandler failureHandler = new FailureHandler();
 
-  public PublicRouter(SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness, RateLimiter rateLimiter) {
+  public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
+                      RateLimiter rateLimiter, IngestModule ingest) {
     this.config = config;
     this.registry = registry;
     this.pool = pool;
@@ -42,6 +49,7 @@ public final class PublicRouter {
     this.keys = new ApiKeyService(pool);
     this.authenticator = new ApiKeyAuthenticator(keys, config.auth().cacheTtl(), System::currentTimeMillis);
     this.rateLimiter = rateLimiter;
+    this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -49,6 +57,7 @@ public final class PublicRouter {
     if (!config.ops().separatePort()) {
       OpsRoutes.mount(router, registry, pool, readiness);
     }
+    ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);
     router.route(AdminRoutes.PREFIX + "/*")

@@ -1,0 +1,22 @@
+package io.sightline.ingest;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An event as the sender described it (either body format), checked for types and sizes but
+ * not yet enriched. Optional fields are null.
+ *
+ * @param domain      the Plausible {@code domain} (keyless path only)
+ * @param utm         UTM values given as fields (they win over the URL's)
+ * @param interactive false for events that must not turn a bounce into a non-bounce
+ * @param timestamp   a server sender's event time (backfill), else null (= received time)
+ */
+public record IncomingEvent(EventType type, String name, String url, String referrer, String domain, Map<String, String> utm,
+                            Integer screenWidth, String timezone, BigDecimal revenueAmount, String revenueCurrency,
+                            Map<String, String> props, List<String> tags, String targetLabel, String targetSecondary,
+                            Integer scrollDepth, Integer engagementMs, String visitorId, String userId, Instant timestamp,
+                            boolean interactive) {
+}

@@ -1,0 +1,130 @@
+package io.sightline.ingest;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sightline.auth.ApiKeyAuthenticator;
+import io.sightline.auth.RateLimiter;
+import io.sightline.config.SightlineConfig;
+import io.sightline.ingest.enrich.BotPatterns;
+import io.sightline.ingest.enrich.ChannelClassifier;
+import io.sightline.ingest.enrich.GeoLookup;
+import io.sightline.ingest.enrich.MmdbGeoLookup;
+import io.sightline.ingest.enrich.Referrers;
+import io.sightline.ingest.enrich.SpamReferrers;
+import io.sightline.ingest.enrich.UrlCleaner;
+import io.sightline.ingest.enrich.UserAgentAnalyzerHolder;
+import io.sightline.ingest.enrich.UserAgents;
+import io.sightline.ingest.http.IngestRoutes;
+import io.sightline.ingest.pipeline.BotStep;
+import io.sightline.ingest.pipeline.ExcludedIpStep;
+import io.sightline.ingest.pipeline.GeoStep;
+import io.sightline.ingest.pipeline.IngestPipeline;
+import io.sightline.ingest.pipeline.IngestPipeline.Step;
+import io.sightline.ingest.pipeline.KeylessRateLimitStep;
+import io.sightline.ingest.pipeline.PrivacyStep;
+import io.sightline.ingest.pipeline.ReferrerStep;
+import io.sightline.ingest.pipeline.SessionStep;
+import io.sightline.ingest.pipeline.SourceStep;
+import io.sightline.ingest.pipeline.ValidateStep;
+import io.sightline.ingest.pipeline.VisitorStep;
+import io.sightline.ingest.session.IdGenerator;
+import io.sightline.ingest.session.SaltStore;
+import io.sightline.ingest.session.SessionTracker;
+import io.sightline.server.PeriodicTask;
+import io.sightline.site.SiteCache;
+import io.sightline.store.ActiveSessions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Everything ingestion needs, built once at start (blocking: lists, GeoIP files, the User-Agent
+ * analyser), then shared by every event loop: the pipeline and its steps, the salt store, the
+ * session tracker, and the routes.
+ */
+public final class IngestModule {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestModule.class);
+
+  private final SightlineConfig config;
+  private final Pool pool;
+  private final Clock clock;
+  private final SaltStore salts;
+  private final SessionTracker sessions;
+  private final RateLimiter keylessLimiter;
+  private final IngestPipeline pipeline;
+  private final UserAgents userAgents;
+  private final IngestMetrics metrics;
+
+  public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
+    this.config = config;
+    this.pool = pool;
+    this.clock = clock;
+    var in = config.ingest();
+    this.userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), BotPatterns.load(in.botPatternsFile()), in.userAgentCacheSize());
+    this.metrics = new IngestMetrics(registry, userAgents);
+    GeoLookup geo = in.geoipDatabase().<GeoLookup>map(p -> MmdbGeoLookup.open(p, in.geoipDatabaseV6())).orElse(GeoLookup.NONE);
+    IdGenerator ids = new IdGenerator(clock::millis);
+    this.salts = new SaltStore(pool);
+    this.sessions = new SessionTracker(ids);
+    this.keylessLimiter = new RateLimiter(clock::millis);
+    this.pipeline = new IngestPipeline(List.of(
+        new Step("validate", new ValidateStep(new UrlCleaner(in.extraClickIdParams()), in.backfillDays())),
+        new Step("privacy", new PrivacyStep(in.respectGpc())),
+        new Step("excluded_ip", new ExcludedIpStep(in.excludedIps())),
+        new Step("rate_limit", new KeylessRateLimitStep(keylessLimiter, in.keylessRateLimitPerMinute())),
+        new Step("bot", new BotStep()),
+        new Step("referrer", new ReferrerStep(SpamReferrers.load(in.spamReferrersFile()))),
+        new Step("source", new SourceStep(Referrers.load(in.referrersFile()), new ChannelClassifier())),
+        new Step("geo", new GeoStep(geo)),
+        new Step("visitor", new VisitorStep(salts)),
+        new Step("session", new SessionStep(sessions, ids))));
+    Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
+        .description("Sessions tracked in memory").register(registry);
+    LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
+        in.geoipDatabase().map(Object::toString).orElse("not configured (locations unknown)"));
+  }
+
+  /** Loads the salts and the active sessions; the server accepts events only after this. */
+  public Future<Void> prepare() {
+    return salts.refresh(today())
+        .compose(v -> ActiveSessions.restore(pool, sessions, clock.instant()))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Restored {} active sessions", n);
+          }
+        })
+        .mapEmpty();
+  }
+
+  public IngestRoutes routes(Vertx vertx, ApiKeyAuthenticator authenticator, SiteCache sites) {
+    IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout());
+    return new IngestRoutes(service, authenticator, sites, config.ingest(), config.http().maxBodyBytes());
+  }
+
+  public List<PeriodicTask> tasks() {
+    return List.of(
+        new PeriodicTask("salt refresh", Duration.ofMinutes(5).toMillis(), () -> salts.refresh(today())),
+        new PeriodicTask("idle session eviction", Duration.ofMinutes(1).toMillis(),
+            () -> Future.succeededFuture(sessions.evictIdle(clock.instant()))),
+        new PeriodicTask("keyless rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
+          keylessLimiter.evictExpired();
+          return Future.succeededFuture();
+        }));
+  }
+
+  public IngestPipeline pipeline() {
+    return pipeline;
+  }
+
+  private LocalDate today() {
+    return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+  }
+}

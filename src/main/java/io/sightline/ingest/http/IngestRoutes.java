@@ -1,0 +1,283 @@
+package io.sightline.ingest.http;
+
+import io.sightline.auth.ApiKeyAuthHandler;
+import io.sightline.auth.ApiKeyAuthenticator;
+import io.sightline.auth.ApiPrincipal;
+import io.sightline.auth.Scope;
+import io.sightline.config.IngestConfig;
+import io.sightline.http.ApiException;
+import io.sightline.http.JsonResponses;
+import io.sightline.http.ReasonPhraseErrorRenderer;
+import io.sightline.ingest.IncomingEvent;
+import io.sightline.ingest.IngestService;
+import io.sightline.ingest.Outcome;
+import io.sightline.ingest.RequestFacts;
+import io.sightline.ingest.enrich.UserAgentInfo;
+import io.sightline.ingest.net.ClientIpResolver;
+import io.sightline.ingest.pipeline.DropReason;
+import io.sightline.ingest.pipeline.EventDraft;
+import io.sightline.site.Site;
+import io.sightline.site.SiteCache;
+import io.sightline.store.EventWriterVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/event} and {@code POST /api/event/batch}.
+ * <ul>
+ *   <li>With a key ({@code x-api-key} or Bearer, scope {@code ingest}): the Clickport body; 200
+ *   {@code {"success":true,"session_id":…,"page_visit_id":…}} once committed; 400 for invalid
+ *   events, bots and missing User-Agents; 200 {@code {"success":true}} for DNT and the like.</li>
+ *   <li>Without a key: the Plausible Events API body (JSON or {@code text/plain}), site found by
+ *   {@code domain}, CORS open to any origin; 202 {@code ok} once committed or dropped.</li>
+ *   <li>Batch (key required): an array of Clickport events, a result per event, one commit.</li>
+ * </ul>
+ * A 2xx with ids means committed. When the writer queue is full (or the commit is not confirmed in
+ * {@code writer.ackTimeoutSeconds}): 503 with {@code Retry-After}; nothing was acknowledged.
+ */
+public final class IngestRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
+  public static final String PATH = "/api/event";
+
+  private final IngestService ingest;
+  private final ApiKeyAuthenticator authenticator;
+  private final SiteCache sites;
+  private final ClientIpResolver clientIps;
+  private final IngestConfig config;
+  private final long maxBodyBytes;
+
+  public IngestRoutes(IngestService ingest, ApiKeyAuthenticator authenticator, SiteCache sites, IngestConfig config, long maxBodyBytes) {
+    this.ingest = ingest;
+    this.authenticator = authenticator;
+    this.sites = sites;
+    this.clientIps = new ClientIpResolver(config.trustedProxies());
+    this.config = config;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public void mount(Router router) {
+    var renderer = new ReasonPhraseErrorRenderer().install();
+    router.options(PATH).handler(IngestRoutes::preflight);
+    router.options(PATH + "/batch").handler(IngestRoutes::preflight);
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(renderer).handler(this::single);
+    router.post(PATH + "/batch").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(renderer).handler(this::batch);
+  }
+
+  private static void preflight(RoutingContext ctx) {
+    ctx.response().setStatusCode(204)
+        .putHeader("Access-Control-Allow-Origin", "*")
+        .putHeader("Access-Control-Allow-Methods", "POST, OPTIONS")
+        .putHeader("Access-Control-Allow-Headers", "Content-Type, X-Api-Key, Authorization")
+        .putHeader("Access-Control-Max-Age", "86400")
+        .end();
+  }
+
+  private void single(RoutingContext ctx) {
+    ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+    String key = keyOf(ctx.request());
+    if (key == null) {
+      keyless(ctx);
+      return;
+    }
+    authenticateIngest(key)
+        .compose(principal -> {
+          IncomingEvent event = ClickportEventParser.parse(JsonResponses.bodyObject(ctx));
+          return site(principal.siteId()).compose(site -> facts(ctx, principal.apiKeyId())
+              .compose(facts -> {
+                Outcome outcome = ingest.process(site, event, facts);
+                if (!outcome.isAccepted()) {
+                  return rejectOrIgnore(ctx, outcome);
+                }
+                EventDraft d = outcome.draft();
+                return ingest.commit(List.of(d)).compose(committed -> JsonResponses.send(ctx, 200, success(d)));
+              }));
+        })
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void batch(RoutingContext ctx) {
+    String key = keyOf(ctx.request());
+    if (key == null) {
+      ctx.fail(ApiException.unauthorized("Missing API key: send 'x-api-key: <key>' or 'Authorization: Bearer <key>'"));
+      return;
+    }
+    authenticateIngest(key)
+        .compose(principal -> {
+          JsonArray array = bodyArray(ctx);
+          return site(principal.siteId()).compose(site -> facts(ctx, principal.apiKeyId()).compose(facts -> {
+            List<JsonObject> results = new ArrayList<>();
+            List<EventDraft> accepted = new ArrayList<>();
+            for (int i = 0; i < array.size(); i++) {
+              results.add(batchItem(site, array.getValue(i), i, facts, accepted));
+            }
+            return ingest.commit(accepted).compose(committed ->
+                JsonResponses.send(ctx, 200, new JsonObject().put("accepted", accepted.size()).put("results", new JsonArray(results))));
+          }));
+        })
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private JsonObject batchItem(Site site, Object item, int index, RequestFacts facts, List<EventDraft> accepted) {
+    if (!(item instanceof JsonObject o)) {
+      return failure(index, "each event must be a JSON object");
+    }
+    IncomingEvent event;
+    try {
+      event = ClickportEventParser.parse(o);
+    } catch (ApiException e) {
+      return failure(index, e.getMessage());
+    }
+    Outcome outcome = ingest.process(site, event, facts);
+    if (outcome.isAccepted()) {
+      accepted.add(outcome.draft());
+      return success(outcome.draft()).put("index", index);
+    }
+    if (outcome.dropReason().rejects()) {
+      return failure(index, outcome.message()).put("reason", outcome.dropReason().id());
+    }
+    return new JsonObject().put("index", index).put("success", true).put("dropped", outcome.dropReason().id());
+  }
+
+  private JsonArray bodyArray(RoutingContext ctx) {
+    Object parsed;
+    try {
+      parsed = ctx.body().length() == 0 ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("Request body is not valid JSON");
+    }
+    JsonArray array = parsed instanceof JsonArray a ? a
+        : parsed instanceof JsonObject o && o.getValue("events") instanceof JsonArray a2 ? a2 : null;
+    if (array == null) {
+      throw ApiException.badRequest("Request body must be a JSON array of events (or {\"events\": [...]})");
+    }
+    if (array.isEmpty() || array.size() > config.maxBatchEvents()) {
+      throw ApiException.badRequest("a batch holds 1 to " + config.maxBatchEvents() + " events");
+    }
+    return array;
+  }
+
+  private void keyless(RoutingContext ctx) {
+    IncomingEvent event;
+    try {
+      JsonObject body;
+      try {
+        body = ctx.body().length() == 0 ? null : new JsonObject(ctx.body().buffer());
+      } catch (RuntimeException e) {
+        throw ApiException.badRequest("Request body is not a valid JSON object");
+      }
+      if (body == null) {
+        throw ApiException.badRequest("Request body must be a JSON object");
+      }
+      event = PlausibleEventParser.parse(body);
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    List<String> domains = new ArrayList<>();
+    for (String d : event.domain().split(",")) {
+      if (!d.isBlank() && domains.size() < 10) {
+        domains.add(d.trim());
+      }
+    }
+    facts(ctx, null).compose(facts -> {
+      List<Future<Optional<Site>>> lookups = domains.stream().map(sites::byDomain).toList();
+      return Future.all(lookups).compose(all -> {
+        List<EventDraft> accepted = new ArrayList<>();
+        for (Future<Optional<Site>> lookup : lookups) {
+          Optional<Site> site = lookup.result();
+          if (site.isEmpty()) {
+            ingest.metrics().dropped(DropReason.UNKNOWN_SITE, null);
+            continue;
+          }
+          Outcome outcome = ingest.process(site.get(), event, facts);
+          if (outcome.isAccepted()) {
+            accepted.add(outcome.draft());
+          }
+        }
+        return ingest.commit(accepted);
+      });
+    }).onSuccess(v -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ok"))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private Future<ApiPrincipal> authenticateIngest(String key) {
+    return authenticator.resolve(key).compose(p -> p.has(Scope.INGEST) ? Future.succeededFuture(p)
+        : Future.failedFuture(ApiException.forbidden("This API key does not have the 'ingest' scope")));
+  }
+
+  private Future<Site> site(int id) {
+    return sites.byId(id).compose(s -> s.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiException.forbidden("This API key's site no longer exists"))));
+  }
+
+  private Future<RequestFacts> facts(RoutingContext ctx, Integer keyId) {
+    HttpServerRequest req = ctx.request();
+    String ua = req.getHeader(HttpHeaders.USER_AGENT);
+    byte[] ip = clientIps.resolve(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
+        req.getHeader("X-Forwarded-For"), req.getHeader("Forwarded"));
+    if (ip == null) {
+      ip = new byte[4];
+    }
+    byte[] clientIp = ip;
+    String cdnCountry = config.cdnCountryHeader().map(req::getHeader).orElse(null);
+    Instant received = Instant.now();
+    return ingest.userAgent(ua).map((UserAgentInfo info) -> new RequestFacts(clientIp, ua, info,
+        "1".equals(req.getHeader("DNT")), "1".equals(req.getHeader("Sec-GPC")), cdnCountry, received, keyId));
+  }
+
+  private static Future<Void> rejectOrIgnore(RoutingContext ctx, Outcome outcome) {
+    if (outcome.dropReason().rejects()) {
+      return Future.failedFuture(ApiException.badRequest(outcome.message()));
+    }
+    return JsonResponses.send(ctx, 200, new JsonObject().put("success", true));
+  }
+
+  private static JsonObject success(EventDraft d) {
+    JsonObject body = new JsonObject().put("success", true).put("session_id", d.sessionId);
+    if (d.record.pageVisitId() != null && "pageview".equals(d.record.type())) {
+      body.put("page_visit_id", Long.toHexString(d.record.pageVisitId()));
+    }
+    return body;
+  }
+
+  private static JsonObject failure(int index, String message) {
+    return new JsonObject().put("index", index).put("success", false).put("error", message);
+  }
+
+  private static void fail(RoutingContext ctx, Throwable err) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (err instanceof ReplyException reply) {
+      boolean refused = reply.failureCode() == EventWriterVerticle.QUEUE_FULL || reply.failureType() == ReplyFailure.TIMEOUT
+          || reply.failureType() == ReplyFailure.NO_HANDLERS;
+      if (refused) {
+        LOG.debug("Event not accepted by the writer: {}", reply.getMessage());
+        ctx.response().putHeader("Retry-After", "5");
+        ctx.fail(new ApiException(503, "unavailable", "Events cannot be stored right now; retry later (nothing was recorded)"));
+        return;
+      }
+    }
+    ctx.fail(err);
+  }
+
+  private static String keyOf(HttpServerRequest req) {
+    return ApiKeyAuthHandler.keyFrom(req);
+  }
+}

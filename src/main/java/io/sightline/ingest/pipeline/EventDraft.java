@@ -1,0 +1,52 @@
+package io.sightline.ingest.pipeline;
+
+import io.sightline.ingest.IncomingEvent;
+import io.sightline.ingest.RequestFacts;
+import io.sightline.ingest.enrich.CleanUrl;
+import io.sightline.ingest.enrich.GeoLocation;
+import io.sightline.site.Site;
+import io.sightline.store.EventRecord;
+import io.sightline.store.SessionRow;
+
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * An event on its way through the pipeline: what was sent, what the request said, and what the
+ * steps have found so far. Confined to one request; steps fill its fields in order.
+ */
+public final class EventDraft {
+  public final Site site;
+  public final IncomingEvent in;
+  public final RequestFacts facts;
+
+  public Instant ts;
+  public CleanUrl url;
+  public String utmSource;
+  public String utmMedium;
+  public String utmCampaign;
+  public String utmContent;
+  public String utmTerm;
+  public String referrer;
+  public String referrerHost;
+  public String source;
+  public String channel;
+  public GeoLocation geo = GeoLocation.UNKNOWN;
+  public long visitorId;
+  public LocalDate saltDay;
+  /** The visitor id under the previous day's salt, so a session can cross midnight; 0 if none. */
+  public long previousDayVisitorId;
+  public LocalDate previousSaltDay;
+  public String propsJson;
+  public long eventId;
+  public long sessionId;
+  public Long pageVisitId;
+  public EventRecord record;
+  public SessionRow session;
+
+  public EventDraft(Site site, IncomingEvent in, RequestFacts facts) {
+    this.site = site;
+    this.in = in;
+    this.facts = facts;
+  }
+}

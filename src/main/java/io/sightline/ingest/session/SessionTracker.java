@@ -1,0 +1,86 @@
+package io.sightline.ingest.session;
+
+import io.sightline.ingest.pipeline.EventDraft;
+import io.sightline.store.SessionRow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Assigns sessions in memory: events of one visitor on one site with no gap over 30 minutes
+ * share a session. Thread-safe per visitor (an atomic update per key), so every event loop can
+ * call it. A visitor whose session began before midnight UTC keeps it: its id under the previous
+ * day's salt is checked too. An event older than the session's start (an out-of-order backfill)
+ * opens a session of its own. Idle sessions are evicted by {@link #evictIdle}; at start the
+ * sessions active in the last 30 minutes are restored from PostgreSQL ({@link #restore}).
+ */
+public final class SessionTracker {
+  public static final Duration IDLE = Duration.ofMinutes(30);
+
+  private final ConcurrentHashMap<Key, SessionState> sessions = new ConcurrentHashMap<>();
+  private final IdGenerator ids;
+
+  private record Key(int siteId, long visitorId) {
+  }
+
+  public SessionTracker(IdGenerator ids) {
+    this.ids = ids;
+  }
+
+  /** Puts the event in its session; sets the draft's session, visitor and page-visit ids and returns the session's new state. */
+  public SessionRow track(EventDraft d, long eventId) {
+    int site = d.site.id();
+    SessionRow[] result = new SessionRow[1];
+    if (d.previousDayVisitorId != 0) {
+      sessions.computeIfPresent(new Key(site, d.previousDayVisitorId), (k, s) -> {
+        if (continues(s, d.ts)) {
+          result[0] = apply(s, d, eventId, site);
+        }
+        return s;
+      });
+      if (result[0] != null) {
+        return result[0];
+      }
+    }
+    sessions.compute(new Key(site, d.visitorId), (k, s) -> {
+      SessionState target = s != null && continues(s, d.ts) ? s : new SessionState(ids.next(), d.visitorId, d.saltDay, d);
+      result[0] = apply(target, d, eventId, site);
+      return target;
+    });
+    return result[0];
+  }
+
+  /** Runs inside the per-key atomic update: no other thread touches {@code s} meanwhile. */
+  private static SessionRow apply(SessionState s, EventDraft d, long eventId, int site) {
+    s.add(d, eventId);
+    d.sessionId = s.sessionId;
+    d.visitorId = s.visitorId;
+    d.saltDay = s.saltDay;
+    d.pageVisitId = s.currentPageVisitId == 0 ? null : s.currentPageVisitId;
+    return s.snapshot(site);
+  }
+
+  private static boolean continues(SessionState s, Instant ts) {
+    return !ts.isBefore(s.startedAt) && !ts.isAfter(s.lastSeenAt.plus(IDLE));
+  }
+
+  /** Forgets sessions idle for more than 30 minutes (plus a margin for late events). */
+  public int evictIdle(Instant now) {
+    Instant cutoff = now.minus(IDLE).minus(Duration.ofMinutes(5));
+    int before = sessions.size();
+    sessions.values().removeIf(s -> s.lastSeenAt.isBefore(cutoff));
+    return before - sessions.size();
+  }
+
+  public int size() {
+    return sessions.size();
+  }
+
+  /** Re-creates an active session from its stored row (at start-up, before traffic). */
+  public void restore(SessionRow row, long currentPageVisitId) {
+    SessionState s = new SessionState(row, currentPageVisitId);
+    sessions.merge(new Key(row.siteId(), row.visitorId()), s, (a, b) -> a.lastSeenAt.isAfter(b.lastSeenAt) ? a : b);
+  }
+
+}

@@ -1,0 +1,12 @@
+package io.sightline.store;
+
+/** Event-bus addresses: {@code send}/{@code request} for work, {@code publish} for facts. */
+public final class Addresses {
+  /** Request: a {@link WriteRequest}; the reply (empty) means committed; failure 503 means not accepted. */
+  public static final String WRITE_EVENTS = "sightline.store.write-events";
+  /** Publish: {@link CommittedEvents} after each commit. */
+  public static final String EVENTS_COMMITTED = "sightline.store.events-committed";
+
+  private Addresses() {
+  }
+}

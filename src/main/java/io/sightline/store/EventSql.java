@@ -1,0 +1,131 @@
+package io.sightline.store;
+
+import io.vertx.core.json.JsonArray;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** SQL of the event writer: one multi-row insert of events and one upsert of sessions per batch, with {@code unnest}. */
+final class EventSql {
+  static final List<Column<EventRecord>> EVENT_COLUMNS = List.of(
+      Column.of("site_id", "int4[]", Integer.class, EventRecord::siteId),
+      Column.of("ts", "timestamptz[]", OffsetDateTime.class, e -> odt(e.ts())),
+      Column.of("event_id", "int8[]", Long.class, EventRecord::eventId),
+      Column.of("session_id", "int8[]", Long.class, EventRecord::sessionId),
+      Column.of("visitor_id", "int8[]", Long.class, EventRecord::visitorId),
+      Column.of("user_id", "text[]", String.class, EventRecord::userId),
+      Column.of("salt_day", "date[]", LocalDate.class, EventRecord::saltDay),
+      Column.of("page_visit_id", "int8[]", Long.class, EventRecord::pageVisitId),
+      Column.of("type", "text[]", String.class, EventRecord::type),
+      Column.of("name", "text[]", String.class, EventRecord::name),
+      Column.of("hostname", "text[]", String.class, EventRecord::hostname),
+      Column.of("pathname", "text[]", String.class, EventRecord::pathname),
+      Column.of("query", "text[]", String.class, EventRecord::query),
+      Column.of("referrer", "text[]", String.class, EventRecord::referrer),
+      Column.of("referrer_host", "text[]", String.class, EventRecord::referrerHost),
+      Column.of("source", "text[]", String.class, EventRecord::source),
+      Column.of("channel", "text[]", String.class, EventRecord::channel),
+      Column.of("click_id_param", "text[]", String.class, EventRecord::clickIdParam),
+      Column.of("utm_source", "text[]", String.class, EventRecord::utmSource),
+      Column.of("utm_medium", "text[]", String.class, EventRecord::utmMedium),
+      Column.of("utm_campaign", "text[]", String.class, EventRecord::utmCampaign),
+      Column.of("utm_content", "text[]", String.class, EventRecord::utmContent),
+      Column.of("utm_term", "text[]", String.class, EventRecord::utmTerm),
+      Column.of("country", "text[]", String.class, EventRecord::country),
+      Column.of("region", "text[]", String.class, EventRecord::region),
+      Column.of("city", "text[]", String.class, EventRecord::city),
+      Column.of("device", "text[]", String.class, EventRecord::device),
+      Column.of("browser", "text[]", String.class, EventRecord::browser),
+      Column.of("browser_version", "text[]", String.class, EventRecord::browserVersion),
+      Column.of("os", "text[]", String.class, EventRecord::os),
+      Column.of("os_version", "text[]", String.class, EventRecord::osVersion),
+      Column.of("screen_width", "int4[]", Integer.class, EventRecord::screenWidth),
+      Column.of("target_label", "text[]", String.class, EventRecord::targetLabel),
+      Column.of("target_secondary", "text[]", String.class, EventRecord::targetSecondary),
+      Column.cast("props", "?::jsonb", EventRecord::propsJson),
+      Column.cast("tags", "case when ? is null then null else array(select jsonb_array_elements_text(?::jsonb)) end",
+          e -> e.tags() == null ? null : new JsonArray(Arrays.asList(e.tags())).encode()),
+      Column.cast("revenue_amount", "?::numeric", e -> decimal(e.revenueAmount())),
+      Column.of("revenue_currency", "text[]", String.class, EventRecord::revenueCurrency),
+      Column.cast("scroll_depth", "?::smallint", e -> e.scrollDepth() == null ? null : e.scrollDepth().toString()),
+      Column.of("engagement_ms", "int4[]", Integer.class, EventRecord::engagementMs),
+      Column.of("interactive", "bool[]", Boolean.class, EventRecord::interactive),
+      Column.of("key_id", "int4[]", Integer.class, EventRecord::keyId));
+
+  static final List<Column<SessionRow>> SESSION_COLUMNS = List.of(
+      Column.of("site_id", "int4[]", Integer.class, SessionRow::siteId),
+      Column.of("session_id", "int8[]", Long.class, SessionRow::sessionId),
+      Column.of("started_at", "timestamptz[]", OffsetDateTime.class, s -> odt(s.startedAt())),
+      Column.of("last_seen_at", "timestamptz[]", OffsetDateTime.class, s -> odt(s.lastSeenAt())),
+      Column.of("visitor_id", "int8[]", Long.class, SessionRow::visitorId),
+      Column.of("user_id", "text[]", String.class, SessionRow::userId),
+      Column.of("salt_day", "date[]", LocalDate.class, SessionRow::saltDay),
+      Column.of("entry_page", "text[]", String.class, SessionRow::entryPage),
+      Column.of("exit_page", "text[]", String.class, SessionRow::exitPage),
+      Column.of("hostname", "text[]", String.class, SessionRow::hostname),
+      Column.of("referrer", "text[]", String.class, SessionRow::referrer),
+      Column.of("referrer_host", "text[]", String.class, SessionRow::referrerHost),
+      Column.of("source", "text[]", String.class, SessionRow::source),
+      Column.of("channel", "text[]", String.class, SessionRow::channel),
+      Column.of("click_id_param", "text[]", String.class, SessionRow::clickIdParam),
+      Column.of("utm_source", "text[]", String.class, SessionRow::utmSource),
+      Column.of("utm_medium", "text[]", String.class, SessionRow::utmMedium),
+      Column.of("utm_campaign", "text[]", String.class, SessionRow::utmCampaign),
+      Column.of("utm_content", "text[]", String.class, SessionRow::utmContent),
+      Column.of("utm_term", "text[]", String.class, SessionRow::utmTerm),
+      Column.of("country", "text[]", String.class, SessionRow::country),
+      Column.of("region", "text[]", String.class, SessionRow::region),
+      Column.of("city", "text[]", String.class, SessionRow::city),
+      Column.of("device", "text[]", String.class, SessionRow::device),
+      Column.of("browser", "text[]", String.class, SessionRow::browser),
+      Column.of("browser_version", "text[]", String.class, SessionRow::browserVersion),
+      Column.of("os", "text[]", String.class, SessionRow::os),
+      Column.of("os_version", "text[]", String.class, SessionRow::osVersion),
+      Column.of("screen_width", "int4[]", Integer.class, SessionRow::screenWidth),
+      Column.of("pageviews", "int4[]", Integer.class, SessionRow::pageviews),
+      Column.of("events", "int4[]", Integer.class, SessionRow::events),
+      Column.of("interactive", "bool[]", Boolean.class, SessionRow::interactive),
+      Column.of("clicks", "int4[]", Integer.class, SessionRow::clicks),
+      Column.of("forms", "int4[]", Integer.class, SessionRow::forms),
+      Column.cast("max_scroll", "?::smallint", s -> s.maxScroll() == null ? null : s.maxScroll().toString()),
+      Column.of("engagement_ms", "int8[]", Long.class, SessionRow::engagementMs),
+      Column.cast("revenue_amount", "?::numeric", s -> decimal(s.revenueAmount())),
+      Column.of("revenue_currency", "text[]", String.class, SessionRow::revenueCurrency),
+      Column.cast("key_ids", "?::int4[]", s -> "{" + Arrays.stream(s.keyIds()).map(String::valueOf).collect(Collectors.joining(",")) + "}"));
+
+  static final String INSERT_EVENTS = Column.insertSql("events", EVENT_COLUMNS);
+
+  /**
+   * A session row is replaced only by a state at least as far along: counters only grow, so
+   * (events, pageviews, engagement, last seen) orders the snapshots even when two event loops
+   * hand theirs over in the other order.
+   */
+  static final String UPSERT_SESSIONS = Column.insertSql("sessions", SESSION_COLUMNS)
+      + " on conflict (site_id, session_id, started_at) do update set "
+      + SESSION_COLUMNS.stream().map(Column::name)
+          .filter(n -> !List.of("site_id", "session_id", "started_at").contains(n))
+          .map(n -> n + " = excluded." + n).collect(Collectors.joining(", "))
+      + " where (excluded.events, excluded.pageviews, excluded.engagement_ms, excluded.last_seen_at)"
+      + " >= (sessions.events, sessions.pageviews, sessions.engagement_ms, sessions.last_seen_at)";
+
+  static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "
+      + "and e.session_id = s.session_id and e.type = 'pageview' and e.ts >= s.started_at) as page_visit_id "
+      + "from sessions s where s.last_seen_at > $1 and s.started_at > $2";
+
+  private EventSql() {
+  }
+
+  private static OffsetDateTime odt(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+
+  private static String decimal(BigDecimal d) {
+    return d == null ? null : d.toPlainString();
+  }
+}

@@ -1,0 +1,178 @@
+package io.sightline.store;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sightline.config.WriterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The batching writer (group commit). Requests queue up; a batch closes at
+ * {@code writer.batchSize} events or every {@code writer.flushMillis}; each batch is one
+ * transaction (events inserted, sessions upserted) and every request in it is answered only once
+ * it is committed. If PostgreSQL fails, the batch is retried with backoff and nothing is answered;
+ * once {@code writer.queueEvents} events wait, new requests are refused (503 to the sender).
+ * On undeploy it drains the queue (bounded by the shutdown grace) before the pool closes.
+ * Confined to its own event loop: plain collections, no locks.
+ */
+public final class EventWriterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EventWriterVerticle.class);
+  public static final int QUEUE_FULL = 503;
+  private static final long MAX_BACKOFF_MS = 5000;
+
+  private final Pool pool;
+  private final WriterConfig config;
+  private final long drainMillis;
+  private final Deque<Message<WriteRequest>> queue = new ArrayDeque<>();
+  private int queuedEvents;
+  private boolean flushing;
+  private long backoffMs;
+  private long timerId = -1;
+  private MessageConsumer<WriteRequest> consumer;
+  private Promise<Void> drained;
+
+  private final Timer commitLatency;
+  private final DistributionSummary batchSizes;
+  private final Counter failures;
+  private final Counter refused;
+
+  public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
+    this.pool = pool;
+    this.config = config;
+    this.drainMillis = drainMillis;
+    this.commitLatency = Timer.builder("sightline_writer_commit_seconds").description("Time to commit one batch of events")
+        .publishPercentileHistogram().register(registry);
+    this.batchSizes = DistributionSummary.builder("sightline_writer_batch_events").description("Events per committed batch")
+        .publishPercentileHistogram().register(registry);
+    this.failures = Counter.builder("sightline_writer_failures").description("Batches that failed and were retried").register(registry);
+    this.refused = Counter.builder("sightline_writer_refused_events").description("Events refused because the queue was full")
+        .register(registry);
+    Gauge.builder("sightline_writer_queue_events", this, w -> w.queuedEvents).description("Events waiting to be written")
+        .register(registry);
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.WRITE_EVENTS, this::enqueue);
+    timerId = vertx.setPeriodic(config.flushInterval().toMillis(), id -> {
+      if (!queue.isEmpty()) {
+        flush();
+      }
+    });
+    return consumer.completion();
+  }
+
+  private void enqueue(Message<WriteRequest> message) {
+    int n = message.body().events().size();
+    if (queuedEvents + n > config.queueEvents() || drained != null) {
+      refused.increment(n);
+      message.fail(QUEUE_FULL, "event queue full");
+      return;
+    }
+    queue.addLast(message);
+    queuedEvents += n;
+    if (queuedEvents >= config.batchSize()) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (flushing || queue.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    List<Message<WriteRequest>> batch = new ArrayList<>();
+    List<EventRecord> events = new ArrayList<>();
+    Map<SessionKey, SessionRow> sessions = new LinkedHashMap<>();
+    while (!queue.isEmpty() && (batch.isEmpty() || events.size() + queue.peekFirst().body().events().size() <= config.batchSize())) {
+      Message<WriteRequest> m = queue.pollFirst();
+      batch.add(m);
+      events.addAll(m.body().events());
+      for (SessionRow s : m.body().sessions()) {
+        sessions.merge(new SessionKey(s.siteId(), s.sessionId()), s, EventWriterVerticle::furthest);
+      }
+    }
+    List<SessionRow> sessionRows = new ArrayList<>(sessions.values());
+    long started = System.nanoTime();
+    write(events, sessionRows).onComplete(ar -> {
+      flushing = false;
+      if (ar.succeeded()) {
+        commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        batchSizes.record(events.size());
+        queuedEvents -= events.size();
+        if (backoffMs > 0) {
+          LOG.info("Event writer recovered; {} events waiting", queuedEvents);
+        }
+        backoffMs = 0;
+        batch.forEach(m -> m.reply(null));
+        vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, new CommittedEvents(events, sessionRows));
+        if (queuedEvents >= config.batchSize() || drained != null && !queue.isEmpty()) {
+          flush();
+        } else if (drained != null && queue.isEmpty()) {
+          drained.tryComplete();
+        }
+      } else {
+        failures.increment();
+        for (int i = batch.size() - 1; i >= 0; i--) {
+          queue.addFirst(batch.get(i)); // back at the head, in order: nothing acknowledged, nothing lost
+        }
+        backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        LOG.warn("Writing {} events failed ({}); retrying in {} ms", events.size(), ar.cause().getMessage(), backoffMs);
+        vertx.setTimer(backoffMs, t -> flush());
+      }
+    });
+  }
+
+  private Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
+    Tuple eventArgs = Tuple.wrap(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
+    Tuple sessionArgs = Tuple.wrap(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
+    return pool.withTransaction(conn -> conn.preparedQuery(EventSql.INSERT_EVENTS).execute(eventArgs)
+        .compose(v -> conn.preparedQuery(EventSql.UPSERT_SESSIONS).execute(sessionArgs))).mapEmpty();
+  }
+
+  private static SessionRow furthest(SessionRow a, SessionRow b) {
+    return Comparator.comparingInt(SessionRow::events).thenComparingInt(SessionRow::pageviews)
+        .thenComparingLong(SessionRow::engagementMs).thenComparing(SessionRow::lastSeenAt).compare(a, b) > 0 ? a : b;
+  }
+
+  private record SessionKey(int siteId, long sessionId) {
+  }
+
+  /** Stops taking requests and writes what is queued, for at most the drain time. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timerId);
+    drained = Promise.promise();
+    if (queue.isEmpty() && !flushing) {
+      drained.tryComplete();
+    } else {
+      LOG.info("Draining {} queued events", queuedEvents);
+      flush();
+    }
+    return consumer.unregister().compose(v -> drained.future().timeout(drainMillis, TimeUnit.MILLISECONDS))
+        .recover(err -> {
+          LOG.warn("Stopped with {} events not written (not acknowledged to their senders): {}", queuedEvents, err.getMessage());
+          queue.forEach(m -> m.fail(QUEUE_FULL, "server stopping"));
+          return Future.succeededFuture();
+        });
+  }
+}
