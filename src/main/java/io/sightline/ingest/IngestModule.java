@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.RateLimiter;
+import io.sightline.config.IngestConfig;
 import io.sightline.config.SightlineConfig;
 import io.sightline.ingest.enrich.BotPatterns;
 import io.sightline.ingest.enrich.ChannelClassifier;
@@ -29,6 +30,7 @@ import io.sightline.ingest.pipeline.ValidateStep;
 import io.sightline.ingest.pipeline.VisitorStep;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.SaltStore;
+import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.server.PeriodicTask;
 import io.sightline.site.SiteCache;
@@ -75,7 +77,17 @@ public final class IngestModule {
     this.salts = new SaltStore(pool);
     this.sessions = new SessionTracker(ids);
     this.keylessLimiter = new RateLimiter(clock::millis);
-    this.pipeline = new IngestPipeline(List.of(
+    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter);
+    Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
+        .description("Sessions tracked in memory").register(registry);
+    LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
+        in.geoipDatabase().map(Object::toString).orElse("not configured (locations unknown)"));
+  }
+
+  /** The pipeline, in order (see {@link IngestPipeline} for what each step does). */
+  public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
+                                        RateLimiter keylessLimiter) {
+    return new IngestPipeline(List.of(
         new Step("validate", new ValidateStep(new UrlCleaner(in.extraClickIdParams()), in.backfillDays())),
         new Step("privacy", new PrivacyStep(in.respectGpc())),
         new Step("excluded_ip", new ExcludedIpStep(in.excludedIps())),
@@ -86,10 +98,6 @@ public final class IngestModule {
         new Step("geo", new GeoStep(geo)),
         new Step("visitor", new VisitorStep(salts)),
         new Step("session", new SessionStep(sessions, ids))));
-    Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
-        .description("Sessions tracked in memory").register(registry);
-    LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
-        in.geoipDatabase().map(Object::toString).orElse("not configured (locations unknown)"));
   }
 
   /** Loads the salts and the active sessions; the server accepts events only after this. */

@@ -60,6 +60,9 @@ public final class ChannelClassifier {
         return PAID_SOCIAL;
       }
     }
+    if (DISPLAY_MEDIUMS.contains(medium)) {
+      return DISPLAY;
+    }
     if (paid) {
       if (sourceCategory == SourceCategory.SOCIAL || campaign.contains("social")) {
         return PAID_SOCIAL;
@@ -74,9 +77,6 @@ public final class ChannelClassifier {
     }
     if (EMAIL_MEDIUMS.contains(medium)) {
       return EMAIL;
-    }
-    if (DISPLAY_MEDIUMS.contains(medium)) {
-      return DISPLAY;
     }
     if (medium.equals("affiliate") || medium.equals("affiliates")) {
       return AFFILIATES;

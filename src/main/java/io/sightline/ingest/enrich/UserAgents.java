@@ -74,8 +74,8 @@ public final class UserAgents {
         botReason = "token " + token.toLowerCase(Locale.ROOT);
       }
     }
-    return new UserAgentInfo(device(deviceClass), value(parsed, UserAgent.AGENT_NAME), value(parsed, UserAgent.AGENT_VERSION_MAJOR),
-        value(parsed, UserAgent.OPERATING_SYSTEM_NAME), value(parsed, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR), botReason);
+    return new UserAgentInfo(device(deviceClass), browserName(value(parsed, UserAgent.AGENT_NAME)), value(parsed, UserAgent.AGENT_VERSION_MAJOR),
+        osName(value(parsed, UserAgent.OPERATING_SYSTEM_NAME)), value(parsed, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR), botReason);
   }
 
   static String device(String deviceClass) {
@@ -83,6 +83,32 @@ public final class UserAgents {
       case "Phone", "Mobile", "Watch", "Augmented Reality", "Virtual Reality", "eReader", "Handheld Game Console" -> "mobile";
       case "Tablet" -> "tablet";
       default -> "desktop";
+    };
+  }
+
+  /** The names dashboards use for browsers YAUAA names by their token. */
+  static String browserName(String yauaa) {
+    if (yauaa == null) {
+      return null;
+    }
+    return switch (yauaa) {
+      case "SamsungBrowser" -> "Samsung Internet";
+      case "Edge Chromium" -> "Edge";
+      case "OperaMini" -> "Opera Mini";
+      default -> yauaa;
+    };
+  }
+
+  /** The names dashboards use: "Windows NT" is Windows, "Mac OS" is macOS. */
+  static String osName(String yauaa) {
+    if (yauaa == null) {
+      return null;
+    }
+    return switch (yauaa) {
+      case "Windows NT", "Windows" -> "Windows";
+      case "Mac OS", "Mac OS X", "macOS" -> "macOS";
+      case "Chrome OS", "ChromeOS" -> "ChromeOS";
+      default -> yauaa;
     };
   }
 

@@ -14,6 +14,7 @@ import io.sightline.ingest.Outcome;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.net.ClientIpResolver;
+import io.sightline.ingest.net.IpAddresses;
 import io.sightline.ingest.pipeline.DropReason;
 import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.site.Site;
@@ -229,8 +230,11 @@ public final class IngestRoutes {
   private Future<RequestFacts> facts(RoutingContext ctx, Integer keyId) {
     HttpServerRequest req = ctx.request();
     String ua = req.getHeader(HttpHeaders.USER_AGENT);
-    byte[] ip = clientIps.resolve(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
-        req.getHeader("X-Forwarded-For"), req.getHeader("Forwarded"));
+    String xff = req.getHeader("X-Forwarded-For");
+    byte[] ip = keyId != null && xff != null ? senderForwarded(xff) : null;
+    if (ip == null) {
+      ip = clientIps.resolve(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), xff, req.getHeader("Forwarded"));
+    }
     if (ip == null) {
       ip = new byte[4];
     }
@@ -239,6 +243,15 @@ public final class IngestRoutes {
     Instant received = Instant.now();
     return ingest.userAgent(ua).map((UserAgentInfo info) -> new RequestFacts(clientIp, ua, info,
         "1".equals(req.getHeader("DNT")), "1".equals(req.getHeader("Sec-GPC")), cdnCountry, received, keyId));
+  }
+
+  /**
+   * A keyed (server-side) sender names its visitor's address in {@code X-Forwarded-For}, as with
+   * Plausible's Events API: the key vouches for it. The first address is the visitor's.
+   */
+  private static byte[] senderForwarded(String xff) {
+    String first = xff.split(",")[0].trim();
+    return IpAddresses.literal(first);
   }
 
   private static Future<Void> rejectOrIgnore(RoutingContext ctx, Outcome outcome) {

@@ -6,7 +6,12 @@ import io.sightline.ingest.session.SessionTracker;
 import io.sightline.store.EventRecord;
 import io.vertx.core.json.JsonObject;
 
-/** Last step: the event gets its id and session, and becomes the row the writer stores. */
+/**
+ * Last step: the event gets its id and session, and becomes the row the writer stores. Like
+ * Plausible, every event carries its session's acquisition and visitor attributes (referrer,
+ * source, channel, UTMs, click id, geo, device, browser, OS as of the session's first event), so
+ * that "pageviews from Google" and "sessions from Google" agree.
+ */
 public final class SessionStep implements PipelineStep {
   private final SessionTracker sessions;
   private final IdGenerator ids;
@@ -21,13 +26,13 @@ public final class SessionStep implements PipelineStep {
     d.eventId = ids.next();
     d.session = sessions.track(d, d.eventId);
     var in = d.in;
-    var ua = d.facts.userAgentInfo();
+    var s = d.session;
     String props = in.props() == null || in.props().isEmpty() ? null : new JsonObject(new java.util.LinkedHashMap<>(in.props())).encode();
     d.record = new EventRecord(d.site.id(), d.ts, d.eventId, d.sessionId, d.visitorId, in.userId(), d.saltDay,
         in.type() == EventType.PAGEVIEW ? Long.valueOf(d.eventId) : d.pageVisitId, in.type().id(), in.name(), d.url.hostname(),
-        d.url.pathname(), d.url.query(), d.referrer, d.referrerHost, d.source, d.channel, d.url.clickIdParam(), d.utmSource,
-        d.utmMedium, d.utmCampaign, d.utmContent, d.utmTerm, d.geo.country(), d.geo.region(), d.geo.city(), ua.device(),
-        ua.browser(), ua.browserVersion(), ua.os(), ua.osVersion(), in.screenWidth(), in.targetLabel(), in.targetSecondary(), props,
+        d.url.pathname(), d.url.query(), s.referrer(), s.referrerHost(), s.source(), s.channel(), s.clickIdParam(), s.utmSource(),
+        s.utmMedium(), s.utmCampaign(), s.utmContent(), s.utmTerm(), s.country(), s.region(), s.city(), s.device(),
+        s.browser(), s.browserVersion(), s.os(), s.osVersion(), s.screenWidth(), in.targetLabel(), in.targetSecondary(), props,
         in.tags() == null || in.tags().isEmpty() ? null : in.tags().toArray(String[]::new), in.revenueAmount(), in.revenueCurrency(),
         in.scrollDepth(), in.engagementMs(), in.interactive(), d.facts.keyId());
   }

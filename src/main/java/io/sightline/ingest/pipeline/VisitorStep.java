@@ -1,6 +1,6 @@
 package io.sightline.ingest.pipeline;
 
-import io.sightline.ingest.session.SaltStore;
+import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.VisitorIds;
 
 import java.time.LocalDate;
@@ -12,9 +12,9 @@ import java.time.ZoneOffset;
  * id is computed too, so that the session step can continue a session across midnight.
  */
 public final class VisitorStep implements PipelineStep {
-  private final SaltStore salts;
+  private final Salts salts;
 
-  public VisitorStep(SaltStore salts) {
+  public VisitorStep(Salts salts) {
     this.salts = salts;
   }
 

@@ -17,7 +17,7 @@ import java.util.Map;
  * ones, which makes older visitor ids unlinkable. Refreshed at start and periodically, so the
  * next day's salt is always in memory before midnight.
  */
-public final class SaltStore {
+public final class SaltStore implements Salts {
   private final Pool pool;
   private final SecureRandom random = new SecureRandom();
   private volatile Map<LocalDate, byte[]> salts = Map.of();
@@ -47,7 +47,7 @@ public final class SaltStore {
         });
   }
 
-  /** The salt of a UTC day, or null if it is not in memory (older than yesterday, or not refreshed). */
+  @Override
   public byte[] salt(LocalDate day) {
     return salts.get(day);
   }
