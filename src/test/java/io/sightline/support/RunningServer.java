@@ -85,6 +85,29 @@ public final class RunningServer implements AutoCloseable {
     return send("GET", path, null, headers);
   }
 
+  /** Runs SQL on the server's own database (reads for assertions). */
+  public io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> sql(String sql, Object... args) {
+    return server.await(server.database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)));
+  }
+
+  /** The value of one Prometheus sample (0 when absent), e.g. {@code metric("sightline_ingest_events_dropped_total", "reason=\"bot\"")}. */
+  public double metric(String name, String... labelParts) {
+    double total = 0;
+    for (String line : get("/metrics").body().split("\n")) {
+      if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+        continue;
+      }
+      boolean all = true;
+      for (String part : labelParts) {
+        all &= line.contains(part);
+      }
+      if (all) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
   @Override
   public void close() {
     server.stop();
