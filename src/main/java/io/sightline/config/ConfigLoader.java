@@ -188,7 +188,8 @@ public final class ConfigLoader {
     WriterConfig writerConfig = new WriterConfig(range(writer, "batchSize", "writer.batchSize", 1, 100_000),
         Duration.ofMillis(range(writer, "flushMillis", "writer.flushMillis", 1, 60_000)),
         range(writer, "queueEvents", "writer.queueEvents", 1, 10_000_000),
-        Duration.ofSeconds(range(writer, "ackTimeoutSeconds", "writer.ackTimeoutSeconds", 1, 600)));
+        Duration.ofSeconds(range(writer, "ackTimeoutSeconds", "writer.ackTimeoutSeconds", 1, 600)),
+        range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64));
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
         range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660));
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));

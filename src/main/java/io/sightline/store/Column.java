@@ -19,6 +19,11 @@ record Column<R>(String name, String arrayType, String cast, Class<?> elementTyp
 
   /** {@code insert into <table> (cols) select c1, c2::jsonb, ... from unnest($1::int[], ...) as t(c1, c2, ...)}. */
   static <R> String insertSql(String table, List<Column<R>> columns) {
+    return insertSql(table, columns, 1);
+  }
+
+  /** The same, with parameters numbered from {@code firstParam} (to combine statements). */
+  static <R> String insertSql(String table, List<Column<R>> columns, int firstParam) {
     StringBuilder names = new StringBuilder();
     StringBuilder selects = new StringBuilder();
     StringBuilder params = new StringBuilder();
@@ -27,7 +32,7 @@ record Column<R>(String name, String arrayType, String cast, Class<?> elementTyp
       String sep = i == 0 ? "" : ", ";
       names.append(sep).append(c.name());
       selects.append(sep).append(c.cast() == null ? c.name() : c.cast().replace("?", c.name()));
-      params.append(sep).append('$').append(i + 1).append("::").append(c.arrayType());
+      params.append(sep).append('$').append(firstParam + i).append("::").append(c.arrayType());
     }
     return "insert into " + table + " (" + names + ") select " + selects + " from unnest(" + params + ") as t(" + names + ")";
   }

@@ -99,14 +99,15 @@ final class EventSql {
       Column.of("revenue_currency", "text[]", String.class, SessionRow::revenueCurrency),
       Column.cast("key_ids", "?::int4[]", s -> "{" + Arrays.stream(s.keyIds()).map(String::valueOf).collect(Collectors.joining(",")) + "}"));
 
-  static final String INSERT_EVENTS = Column.insertSql("events", EVENT_COLUMNS);
-
   /**
-   * A session row is replaced only by a state at least as far along: counters only grow, so
-   * (events, pageviews, engagement, last seen) orders the snapshots even when two event loops
-   * hand theirs over in the other order.
+   * One statement, so one round trip and one implicit transaction: the events are inserted (a
+   * data-modifying CTE) and their sessions upserted together, or neither. A session row is
+   * replaced only by a state at least as far along: counters only grow, so (events, pageviews,
+   * engagement, last seen) orders the snapshots even when two event loops hand theirs over in the
+   * other order.
    */
-  static final String UPSERT_SESSIONS = Column.insertSql("sessions", SESSION_COLUMNS)
+  static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") "
+      + Column.insertSql("sessions", SESSION_COLUMNS, EVENT_COLUMNS.size() + 1)
       + " on conflict (site_id, session_id, started_at) do update set "
       + SESSION_COLUMNS.stream().map(Column::name)
           .filter(n -> !List.of("site_id", "session_id", "started_at").contains(n))

@@ -20,16 +20,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The batching writer (group commit). Requests queue up; a batch closes at
- * {@code writer.batchSize} events or every {@code writer.flushMillis}; each batch is one
- * transaction (events inserted, sessions upserted) and every request in it is answered only once
- * it is committed. If PostgreSQL fails, the batch is retried with backoff and nothing is answered;
+ * The batching writer (group commit). Requests queue up; while one batch commits, the next
+ * gathers, and it is written as soon as the previous commit ends (or after lingering
+ * {@code writer.flushMillis} when the writer was idle, or at once at {@code writer.batchSize}
+ * events). Each batch is one statement, so one transaction (events inserted, sessions upserted),
+ * and every request in it is answered only once it is committed. If PostgreSQL fails, the batch is retried with backoff and nothing is answered;
  * once {@code writer.queueEvents} events wait, new requests are refused (503 to the sender).
  * On undeploy it drains the queue (bounded by the shutdown grace) before the pool closes.
  * Confined to its own event loop: plain collections, no locks.
@@ -44,7 +45,9 @@ public final class EventWriterVerticle extends VerticleBase {
   private final long drainMillis;
   private final Deque<Message<WriteRequest>> queue = new ArrayDeque<>();
   private int queuedEvents;
-  private boolean flushing;
+  private int inFlight;
+  private boolean backingOff;
+  private boolean failing;
   private long backoffMs;
   private long timerId = -1;
   private MessageConsumer<WriteRequest> consumer;
@@ -73,11 +76,6 @@ public final class EventWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.WRITE_EVENTS, this::enqueue);
-    timerId = vertx.setPeriodic(config.flushInterval().toMillis(), id -> {
-      if (!queue.isEmpty()) {
-        flush();
-      }
-    });
     return consumer.completion();
   }
 
@@ -90,19 +88,33 @@ public final class EventWriterVerticle extends VerticleBase {
     }
     queue.addLast(message);
     queuedEvents += n;
-    if (queuedEvents >= config.batchSize()) {
+    if (inFlight > 0 || queuedEvents >= config.batchSize()) {
       flush();
+    } else if (timerId < 0) {
+      // idle: linger up to flushInterval so that a burst shares one commit
+      timerId = vertx.setTimer(config.flushInterval().toMillis(), id -> {
+        timerId = -1;
+        flush();
+      });
     }
   }
 
+  /** Starts batches while commit slots are free: at most {@code writer.concurrentCommits} transactions at a time. */
   private void flush() {
-    if (flushing || queue.isEmpty()) {
-      return;
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
     }
-    flushing = true;
+    while (!backingOff && !queue.isEmpty() && inFlight < config.concurrentCommits()) {
+      startBatch();
+    }
+  }
+
+  private void startBatch() {
+    inFlight++;
     List<Message<WriteRequest>> batch = new ArrayList<>();
     List<EventRecord> events = new ArrayList<>();
-    Map<SessionKey, SessionRow> sessions = new LinkedHashMap<>();
+    Map<SessionKey, SessionRow> sessions = new TreeMap<>();
     while (!queue.isEmpty() && (batch.isEmpty() || events.size() + queue.peekFirst().body().events().size() <= config.batchSize())) {
       Message<WriteRequest> m = queue.pollFirst();
       batch.add(m);
@@ -111,42 +123,50 @@ public final class EventWriterVerticle extends VerticleBase {
         sessions.merge(new SessionKey(s.siteId(), s.sessionId()), s, EventWriterVerticle::furthest);
       }
     }
+    // sorted by key: concurrent batches lock session rows in the same order, so they cannot deadlock
     List<SessionRow> sessionRows = new ArrayList<>(sessions.values());
     long started = System.nanoTime();
     write(events, sessionRows).onComplete(ar -> {
-      flushing = false;
+      inFlight--;
       if (ar.succeeded()) {
         commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         batchSizes.record(events.size());
         queuedEvents -= events.size();
-        if (backoffMs > 0) {
+        if (failing) {
+          failing = false;
           LOG.info("Event writer recovered; {} events waiting", queuedEvents);
         }
         backoffMs = 0;
         batch.forEach(m -> m.reply(null));
         vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, new CommittedEvents(events, sessionRows));
-        if (queuedEvents >= config.batchSize() || drained != null && !queue.isEmpty()) {
-          flush();
-        } else if (drained != null && queue.isEmpty()) {
+        if (!queue.isEmpty()) {
+          flush(); // what queued up during this commit already waited a commit's time: the next group
+        } else if (drained != null && inFlight == 0) {
           drained.tryComplete();
         }
       } else {
         failures.increment();
+        failing = true;
         for (int i = batch.size() - 1; i >= 0; i--) {
-          queue.addFirst(batch.get(i)); // back at the head, in order: nothing acknowledged, nothing lost
+          queue.addFirst(batch.get(i)); // back in the queue: nothing acknowledged, nothing lost
         }
-        backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-        LOG.warn("Writing {} events failed ({}); retrying in {} ms", events.size(), ar.cause().getMessage(), backoffMs);
-        vertx.setTimer(backoffMs, t -> flush());
+        if (!backingOff) {
+          backingOff = true;
+          backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+          LOG.warn("Writing {} events failed ({}); retrying in {} ms", events.size(), ar.cause().getMessage(), backoffMs);
+          vertx.setTimer(backoffMs, t -> {
+            backingOff = false;
+            flush();
+          });
+        }
       }
     });
   }
 
   private Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
-    Tuple eventArgs = Tuple.wrap(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
-    Tuple sessionArgs = Tuple.wrap(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
-    return pool.withTransaction(conn -> conn.preparedQuery(EventSql.INSERT_EVENTS).execute(eventArgs)
-        .compose(v -> conn.preparedQuery(EventSql.UPSERT_SESSIONS).execute(sessionArgs))).mapEmpty();
+    List<Object> args = new ArrayList<>(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
+    args.addAll(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
+    return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(args)).mapEmpty();
   }
 
   private static SessionRow furthest(SessionRow a, SessionRow b) {
@@ -154,15 +174,18 @@ public final class EventWriterVerticle extends VerticleBase {
         .thenComparingLong(SessionRow::engagementMs).thenComparing(SessionRow::lastSeenAt).compare(a, b) > 0 ? a : b;
   }
 
-  private record SessionKey(int siteId, long sessionId) {
+  private record SessionKey(int siteId, long sessionId) implements Comparable<SessionKey> {
+    @Override
+    public int compareTo(SessionKey o) {
+      return siteId != o.siteId ? Integer.compare(siteId, o.siteId) : Long.compare(sessionId, o.sessionId);
+    }
   }
 
   /** Stops taking requests and writes what is queued, for at most the drain time. */
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(timerId);
     drained = Promise.promise();
-    if (queue.isEmpty() && !flushing) {
+    if (queue.isEmpty() && inFlight == 0) {
       drained.tryComplete();
     } else {
       LOG.info("Draining {} queued events", queuedEvents);
