@@ -12,6 +12,8 @@ import io.sightline.http.FailureHandler;
 import io.sightline.ingest.IngestModule;
 import io.sightline.ingest.http.IngestRoutes;
 import io.sightline.site.SiteCache;
+import io.sightline.tracker.TrackerRoutes;
+import io.sightline.tracker.TrackerScript;
 import io.sightline.ops.OpsRoutes;
 import io.sightline.ops.Readiness;
 import io.sightline.site.SiteService;
@@ -37,6 +39,7 @@ public final class PublicRouter {
   private final ApiKeyAuthenticator authenticator;
   private final RateLimiter rateLimiter;
   private final IngestRoutes ingestRoutes;
+  private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
   public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
@@ -57,6 +60,7 @@ public final class PublicRouter {
     if (!config.ops().separatePort()) {
       OpsRoutes.mount(router, registry, pool, readiness);
     }
+    trackerRoutes.mount(router);
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);

@@ -14,7 +14,9 @@ import java.util.Map;
  * The Plausible Events API body, as the official tracker sends it: {@code name/n}, {@code url/u},
  * {@code domain/d}, {@code referrer/r}, {@code props/p} (an object, or older trackers' JSON text in
  * {@code meta/m}), {@code revenue/$} ({@code amount}, {@code currency}), {@code interactive/i};
- * and for {@code engagement} events {@code sd} (scroll depth %) and {@code e} (engaged ms).
+ * and for {@code engagement} events {@code sd} (scroll depth %) and {@code e} (engaged ms). Sightline's
+ * tracker adds {@code w} (viewport width), and for clicks and form submissions {@code t}
+ * ({@code click} or {@code form}), {@code tl} (target label) and {@code ts} (href, id or action).
  */
 public final class PlausibleEventParser {
   private PlausibleEventParser() {
@@ -27,11 +29,15 @@ public final class PlausibleEventParser {
     if (name == null || url == null || domain == null) {
       throw ApiException.badRequest("name, url and domain are required");
     }
-    EventType type = switch (name) {
+    String kind = Fields.string(o, "t", 20);
+    EventType type = "click".equals(kind) ? EventType.CLICK : "form".equals(kind) ? EventType.FORM : switch (name) {
       case "pageview" -> EventType.PAGEVIEW;
       case "engagement" -> EventType.ENGAGEMENT;
       default -> EventType.CUSTOM;
     };
+    if (kind != null && type != EventType.CLICK && type != EventType.FORM) {
+      throw ApiException.badRequest("t must be click or form");
+    }
     Map<String, String> props = Map.of();
     Object p = o.containsKey("props") ? o.getValue("props") : o.containsKey("p") ? o.getValue("p")
         : o.containsKey("meta") ? o.getValue("meta") : o.getValue("m");
@@ -69,8 +75,9 @@ public final class PlausibleEventParser {
     Boolean interactive = o.containsKey("interactive") ? Fields.bool(o, "interactive") : Fields.bool(o, "i");
     Integer scroll = type == EventType.ENGAGEMENT ? Fields.integer(o, "sd", 0, 100) : null;
     Integer engaged = type == EventType.ENGAGEMENT ? Fields.integer(o, "e", 0, 86_400_000) : null;
-    return new IncomingEvent(type, name, url, first(o, Fields.MAX_URL, "referrer", "r"), domain, Map.of(), null, null, amount,
-        currency, props, List.of(), null, null, scroll, engaged, null, null, null,
+    return new IncomingEvent(type, name, url, first(o, Fields.MAX_URL, "referrer", "r"), domain, Map.of(),
+        Fields.integer(o, "w", 0, 100_000), null, amount, currency, props, List.of(), Fields.label(o, "tl"), Fields.label(o, "ts"),
+        scroll, engaged, null, null, null,
         type != EventType.ENGAGEMENT && (interactive == null || interactive));
   }
 

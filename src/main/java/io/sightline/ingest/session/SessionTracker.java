@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SessionTracker {
   public static final Duration IDLE = Duration.ofMinutes(30);
+  static final Duration REORDER_TOLERANCE = Duration.ofSeconds(10);
 
   private final ConcurrentHashMap<Key, SessionState> sessions = new ConcurrentHashMap<>();
   private final IdGenerator ids;
@@ -34,7 +35,7 @@ public final class SessionTracker {
     SessionRow[] result = new SessionRow[1];
     if (d.previousDayVisitorId != 0) {
       sessions.computeIfPresent(new Key(site, d.previousDayVisitorId), (k, s) -> {
-        if (continues(s, d.ts)) {
+        if (continues(s, d)) {
           result[0] = apply(s, d, eventId, site);
         }
         return s;
@@ -44,7 +45,7 @@ public final class SessionTracker {
       }
     }
     sessions.compute(new Key(site, d.visitorId), (k, s) -> {
-      SessionState target = s != null && continues(s, d.ts) ? s : new SessionState(ids.next(), d.visitorId, d.saltDay, d);
+      SessionState target = s != null && continues(s, d) ? s : new SessionState(ids.next(), d.visitorId, d.saltDay, d);
       result[0] = apply(target, d, eventId, site);
       return target;
     });
@@ -53,6 +54,9 @@ public final class SessionTracker {
 
   /** Runs inside the per-key atomic update: no other thread touches {@code s} meanwhile. */
   private static SessionRow apply(SessionState s, EventDraft d, long eventId, int site) {
+    if (d.ts.isBefore(s.startedAt)) {
+      d.ts = s.startedAt; // an arrival-time event overtaken by a later one (see continues): it cannot precede its session
+    }
     s.add(d, eventId);
     d.sessionId = s.sessionId;
     d.visitorId = s.visitorId;
@@ -61,8 +65,15 @@ public final class SessionTracker {
     return s.snapshot(site);
   }
 
-  private static boolean continues(SessionState s, Instant ts) {
-    return !ts.isBefore(s.startedAt) && !ts.isAfter(s.lastSeenAt.plus(IDLE));
+  /**
+   * Whether the event belongs to this session: no later than 30 minutes after its last event,
+   * and not before its start, except that an event timed by its arrival may be up to
+   * {@link #REORDER_TOLERANCE} earlier (requests are processed concurrently, so a beacon sent
+   * right after another can be handled first); it is then counted at the session's start.
+   */
+  private static boolean continues(SessionState s, EventDraft d) {
+    Instant earliest = d.in.timestamp() == null ? s.startedAt.minus(REORDER_TOLERANCE) : s.startedAt;
+    return !d.ts.isBefore(earliest) && !d.ts.isAfter(s.lastSeenAt.plus(IDLE));
   }
 
   /** Forgets sessions idle for more than 30 minutes (plus a margin for late events). */

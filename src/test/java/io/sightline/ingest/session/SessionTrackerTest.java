@@ -85,6 +85,26 @@ class SessionTrackerTest {
   }
 
   @Test
+  void anArrivalTimedEventOvertakenByTheNextJoinsTheSessionAtItsStart() {
+    SessionRow later = track(T0, "/second", 77);
+    EventDraft overtaken = draft(T0.minusMillis(40), "/first", 77, 0);
+    EventDraft arrival = new EventDraft(overtaken.site, withoutTimestamp(overtaken.in), overtaken.facts);
+    arrival.ts = overtaken.ts;
+    arrival.url = overtaken.url;
+    arrival.visitorId = 77;
+    arrival.saltDay = overtaken.saltDay;
+    SessionRow joined = tracker.track(arrival, eventIds++);
+    assertEquals(later.sessionId(), joined.sessionId());
+    assertEquals(T0, arrival.ts, "counted at the session's start, not before it");
+  }
+
+  private static IncomingEvent withoutTimestamp(IncomingEvent e) {
+    return new IncomingEvent(e.type(), e.name(), e.url(), e.referrer(), e.domain(), e.utm(), e.screenWidth(), e.timezone(),
+        e.revenueAmount(), e.revenueCurrency(), e.props(), e.tags(), e.targetLabel(), e.targetSecondary(), e.scrollDepth(),
+        e.engagementMs(), e.visitorId(), e.userId(), null, e.interactive());
+  }
+
+  @Test
   void evictsIdleSessionsAndRestoresStoredOnes() {
     SessionRow row = track(T0, "/", 42);
     assertEquals(0, tracker.evictIdle(T0.plus(Duration.ofMinutes(20))));
