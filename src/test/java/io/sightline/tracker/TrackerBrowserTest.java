@@ -1,6 +1,7 @@
 package io.sightline.tracker;
 
 import io.sightline.lifecycle.Await;
+import io.sightline.support.PlausibleTrackerPackage;
 import io.sightline.support.RunningServer;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.Vertx;
@@ -51,15 +52,24 @@ class TrackerBrowserTest {
     assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
         "This test drives Debian's chromium and chromium-driver: apt-get install chromium chromium-driver (bash .ci/run does)");
     server = RunningServer.start();
-    String html;
-    try (InputStream in = TrackerBrowserTest.class.getResourceAsStream("/tracker-pages/index.html")) {
-      html = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("SIGHTLINE", "http://localhost:" + server.server.httpPort());
-    }
-    String page = html;
+    String ours = page("index.html");
+    String official = page("plausible.html");
+    String plausibleJs = PlausibleTrackerPackage.script();
     vertx = Vertx.vertx();
-    pages = Await.result(vertx.createHttpServer().requestHandler(req -> req.response()
-        .putHeader("Content-Type", "text/html; charset=utf-8").end(page)).listen(0, "127.0.0.1"), Duration.ofSeconds(10));
+    pages = Await.result(vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/plausible.js")) {
+        req.response().putHeader("Content-Type", "application/javascript; charset=utf-8").end(plausibleJs);
+      } else {
+        req.response().putHeader("Content-Type", "text/html; charset=utf-8").end(req.path().startsWith("/plausible/") ? official : ours);
+      }
+    }).listen(0, "127.0.0.1"), Duration.ofSeconds(10));
     profile = Files.createTempDirectory("sightline-chromium-");
+  }
+
+  private static String page(String name) throws Exception {
+    try (InputStream in = TrackerBrowserTest.class.getResourceAsStream("/tracker-pages/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("SIGHTLINE", "http://localhost:" + server.server.httpPort());
+    }
   }
 
   @AfterAll
@@ -78,21 +88,50 @@ class TrackerBrowserTest {
   private record Seen(String type, String name, String path, String label) {
   }
 
-  @Test
-  void recordsExactlyWhatAVisitorDidAndNothingTheyTyped() throws Exception {
+  /** Each test browses as its own visitor (its own User-Agent), so their sessions cannot mix. */
+  private static WebDriver browser(String chromeVersion) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--user-data-dir=" + profile, "--window-size=1200,800",
         // headless Chromium says "HeadlessChrome", which Sightline rightly drops as a bot; present as the real browser it is
-        "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36");
+        "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + chromeVersion + " Safari/537.36");
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
     WebDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    return driver;
+  }
+
+  @Test
+  void theOfficialPlausibleTrackerWorksUnchanged() throws Exception {
+    WebDriver driver = browser("149.0.0.0");
     try {
-      driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+      driver.get("http://localhost:" + pages.actualPort() + "/plausible/index.html");
+      List<Row> first = waitFor("hostname = 'localhost' and pathname like '/plausible/%'", 1);
+      assertEquals("pageview", first.get(0).getString("type"));
+      driver.findElement(By.id("signup")).click();
+      driver.findElement(By.id("next")).click();
+      List<Row> rows = waitFor("pathname like '/plausible/%' and type <> 'engagement'", 3);
+      List<String> seen = rows.stream().map(r -> r.getString("type") + " " + r.getString("name") + " " + r.getString("pathname")).sorted().toList();
+      assertEquals(List.of("custom Signup /plausible/index.html", "pageview pageview /plausible/index.html",
+          "pageview pageview /plausible/second"), seen);
+      Row signup = rows.stream().filter(r -> "Signup".equals(r.getString("name"))).findFirst().orElseThrow();
+      assertEquals(new JsonObject().put("plan", "pro").put("seats", "3"), new JsonObject(signup.getValue("props").toString()));
+      assertEquals(0, new BigDecimal("19.9").compareTo(signup.getBigDecimal("revenue_amount")));
+      assertEquals("USD", signup.getString("revenue_currency"));
+      assertEquals(1L, rows.stream().map(r -> r.getLong("session_id")).distinct().count());
+    } finally {
+      driver.quit();
+    }
+  }
+
+  @Test
+  void recordsExactlyWhatAVisitorDidAndNothingTheyTyped() throws Exception {
+    WebDriver driver = browser("150.0.0.0");
+    try {
       driver.get("http://localhost:" + pages.actualPort() + "/tracker/index.html");
-      waitForEvents(2); // the pageview and the queued custom event
+      waitFor("pathname = '/tracker/index.html'", 2); // the pageview and the queued custom event
       driver.findElement(By.id("go")).click();
       driver.findElement(By.id("save")).click();
       driver.findElement(By.id("out")).click();
@@ -102,7 +141,7 @@ class TrackerBrowserTest {
       ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 2400)");
       Thread.sleep(300);
       driver.get("about:blank"); // leaving the page sends its engagement
-      List<Row> rows = waitForEvents(13); // 11 actions and events below, plus 2 engagements
+      List<Row> rows = waitFor("pathname in ('/tracker/index.html', '/app/settings')", 13); // 11 actions and events below, plus 2 engagements
 
       List<Seen> seen = new ArrayList<>();
       for (Row r : rows) {
@@ -159,16 +198,17 @@ class TrackerBrowserTest {
     }
   }
 
-  private static List<Row> waitForEvents(int expected) throws InterruptedException {
+  private static List<Row> waitFor(String where, int expected) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     List<Row> rows = List.of();
+    String sql = "select * from events where " + where + " order by ts, event_id";
     while (System.nanoTime() < deadline) {
       rows = new ArrayList<>();
-      server.sql("select * from events order by ts, event_id").forEach(rows::add);
+      server.sql(sql).forEach(rows::add);
       if (rows.size() >= expected) {
         Thread.sleep(500); // anything beyond the expected would show up now
         rows = new ArrayList<>();
-        server.sql("select * from events order by ts, event_id").forEach(rows::add);
+        server.sql(sql).forEach(rows::add);
         return rows;
       }
       Thread.sleep(100);
