@@ -7,6 +7,9 @@ import io.sightline.ops.MetricsRegistry;
 import io.sightline.ops.Readiness;
 import io.sightline.server.HttpServerVerticle;
 import io.sightline.ingest.IngestModule;
+import io.sightline.realtime.RealtimeSnapshots;
+import io.sightline.realtime.RealtimeVerticle;
+import io.sightline.realtime.RealtimeWindow;
 import io.sightline.server.MaintenanceVerticle;
 import io.sightline.server.PeriodicTask;
 import io.sightline.store.CommittedEvents;
@@ -94,7 +97,8 @@ public final class SightlineServer {
     IngestModule ingest = new IngestModule(config, database.pool(), registry, Clock.systemUTC());
     Await.result(ingest.prepare(), DEPLOY_TIMEOUT);
     RateLimiter rateLimiter = new RateLimiter(System::currentTimeMillis);
-    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), readiness, rateLimiter, ingest);
+    RealtimeSnapshots realtime = new RealtimeSnapshots(Clock.systemUTC());
+    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), readiness, rateLimiter, ingest, realtime);
     List<PeriodicTask> tasks = new ArrayList<>(ingest.tasks());
     tasks.add(new PeriodicTask("partition maintenance", Duration.ofHours(1).toMillis(), () -> database.partitions().ensure()));
     tasks.add(new PeriodicTask("API rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
@@ -102,6 +106,7 @@ public final class SightlineServer {
       return Future.succeededFuture();
     }));
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
+    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime), new DeploymentOptions());
     // deployed before the HTTP servers, so undeployed after them: in-flight requests can still commit
     deploy(new EventWriterVerticle(database.pool(), config.writer(), config.shutdownGrace().toMillis(), registry), new DeploymentOptions());
     if (config.ops().separatePort()) {

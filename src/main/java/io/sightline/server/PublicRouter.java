@@ -2,6 +2,7 @@ package io.sightline.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.admin.AdminRoutes;
+import io.sightline.api.clickport.ClickportRealtimeRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -16,6 +17,7 @@ import io.sightline.tracker.TrackerRoutes;
 import io.sightline.tracker.TrackerScript;
 import io.sightline.ops.OpsRoutes;
 import io.sightline.ops.Readiness;
+import io.sightline.realtime.RealtimeSnapshots;
 import io.sightline.site.SiteService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -39,11 +41,12 @@ public final class PublicRouter {
   private final ApiKeyAuthenticator authenticator;
   private final RateLimiter rateLimiter;
   private final IngestRoutes ingestRoutes;
+  private final ClickportRealtimeRoutes realtimeRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
   public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
-                      RateLimiter rateLimiter, IngestModule ingest) {
+                      RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime) {
     this.config = config;
     this.registry = registry;
     this.pool = pool;
@@ -53,6 +56,7 @@ public final class PublicRouter {
     this.authenticator = new ApiKeyAuthenticator(keys, config.auth().cacheTtl(), System::currentTimeMillis);
     this.rateLimiter = rateLimiter;
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
+    this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -64,6 +68,7 @@ public final class PublicRouter {
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);
+    realtimeRoutes.mount(router, vertx, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(new AdminRoutes(sites, keys).router(vertx, auth, rateLimit));
