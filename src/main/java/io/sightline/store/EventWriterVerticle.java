@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class EventWriterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventWriterVerticle.class);
   public static final int QUEUE_FULL = 503;
+  public static final int UNSTORABLE = 422;
   private static final long MAX_BACKOFF_MS = 5000;
 
   private final Pool pool;
@@ -57,6 +59,7 @@ public final class EventWriterVerticle extends VerticleBase {
   private final DistributionSummary batchSizes;
   private final Counter failures;
   private final Counter refused;
+  private final Counter unstorable;
 
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
     this.pool = pool;
@@ -68,6 +71,8 @@ public final class EventWriterVerticle extends VerticleBase {
         .publishPercentileHistogram().register(registry);
     this.failures = Counter.builder("sightline_writer_failures").description("Batches that failed and were retried").register(registry);
     this.refused = Counter.builder("sightline_writer_refused_events").description("Events refused because the queue was full")
+        .register(registry);
+    this.unstorable = Counter.builder("sightline_writer_unstorable_events").description("Events PostgreSQL refused for their data")
         .register(registry);
     Gauge.builder("sightline_writer_queue_events", this, w -> w.queuedEvents).description("Events waiting to be written")
         .register(registry);
@@ -126,7 +131,9 @@ public final class EventWriterVerticle extends VerticleBase {
     // sorted by key: concurrent batches lock session rows in the same order, so they cannot deadlock
     List<SessionRow> sessionRows = new ArrayList<>(sessions.values());
     long started = System.nanoTime();
-    write(events, sessionRows).onComplete(ar -> {
+    write(events, sessionRows).map(v -> batch)
+        .recover(err -> isDataError(err) ? oneByOne(batch, 0, new ArrayList<>()) : Future.failedFuture(err))
+        .onComplete(ar -> {
       inFlight--;
       if (ar.succeeded()) {
         commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -137,8 +144,14 @@ public final class EventWriterVerticle extends VerticleBase {
           LOG.info("Event writer recovered; {} events waiting", queuedEvents);
         }
         backoffMs = 0;
-        batch.forEach(m -> m.reply(null));
-        vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, new CommittedEvents(events, sessionRows));
+        List<Message<WriteRequest>> committed = ar.result();
+        committed.forEach(m -> m.reply(null));
+        if (committed.size() == batch.size()) {
+          vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, new CommittedEvents(events, sessionRows));
+        } else {
+          committed.forEach(m -> vertx.eventBus().publish(Addresses.EVENTS_COMMITTED,
+              new CommittedEvents(m.body().events(), m.body().sessions())));
+        }
         if (!queue.isEmpty()) {
           flush(); // what queued up during this commit already waited a commit's time: the next group
         } else if (drained != null && inFlight == 0) {
@@ -161,6 +174,36 @@ public final class EventWriterVerticle extends VerticleBase {
         }
       }
     });
+  }
+
+  /**
+   * A batch that PostgreSQL refuses for its data (SQLSTATE classes 22 and 23, which validation
+   * should have caught) would fail every retry and block the queue behind it. So its requests are
+   * written one by one: the good ones commit, the bad one alone is refused (its sender gets an
+   * error, nothing acknowledged is lost).
+   */
+  private Future<List<Message<WriteRequest>>> oneByOne(List<Message<WriteRequest>> batch, int index, List<Message<WriteRequest>> committed) {
+    if (index == batch.size()) {
+      return Future.succeededFuture(committed);
+    }
+    Message<WriteRequest> m = batch.get(index);
+    return write(m.body().events(), m.body().sessions()).transform(ar -> {
+      if (ar.succeeded()) {
+        committed.add(m);
+      } else if (isDataError(ar.cause())) {
+        unstorable.increment(m.body().events().size());
+        LOG.warn("Refusing {} events PostgreSQL cannot store: {}", m.body().events().size(), ar.cause().getMessage());
+        m.fail(UNSTORABLE, "PostgreSQL cannot store this event");
+      } else {
+        return Future.failedFuture(ar.cause()); // the database itself is failing: retry the whole batch later
+      }
+      return oneByOne(batch, index + 1, committed);
+    });
+  }
+
+  private static boolean isDataError(Throwable err) {
+    return err instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   private Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {

@@ -81,11 +81,14 @@ public final class UrlCleaner {
     return Optional.of(new CleanUrl(host, path, kept.isEmpty() ? null : String.join("&", kept), Map.copyOf(utm), clickId, ref));
   }
 
+  /** Percent-decoded, without NUL characters (PostgreSQL text cannot hold them: {@code %00} is dropped). */
   private static String decode(String s) {
+    String decoded;
     try {
-      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+      decoded = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return s;
+      decoded = s;
     }
+    return decoded.indexOf('\u0000') >= 0 ? decoded.replace("\u0000", "") : decoded;
   }
 }

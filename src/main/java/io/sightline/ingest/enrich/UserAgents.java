@@ -16,6 +16,7 @@ import java.util.Set;
 public final class UserAgents {
   private static final Set<String> ROBOT_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Spy");
   private static final int MAX_LENGTH = 1000;
+  private static final int MAX_KEY = 512;
 
   private final UserAgentAnalyzer analyzer;
   private final BotPatterns patterns;
@@ -42,12 +43,17 @@ public final class UserAgents {
 
   /** A cached result, or null on a miss. Cheap: for the event loop. */
   public UserAgentInfo cached(String userAgent) {
-    return cache.getIfPresent(userAgent);
+    return cache.getIfPresent(key(userAgent));
   }
 
   /** Parses (CPU work, ~0.25-1 ms): call from a worker. The result is cached. */
   public UserAgentInfo parse(String userAgent) {
-    return cache.get(userAgent, this::analyse);
+    return cache.get(key(userAgent), this::analyse);
+  }
+
+  /** Only the first {@value #MAX_KEY} characters are read, so a flood of huge User-Agents cannot make the cache huge. */
+  private static String key(String userAgent) {
+    return userAgent.length() > MAX_KEY ? userAgent.substring(0, MAX_KEY) : userAgent;
   }
 
   public double hitRatio() {

@@ -45,8 +45,16 @@ final class Fields {
     if (s.length() > max) {
       throw ApiException.badRequest(field + " must be at most " + max + " characters");
     }
+    noNul(s, field);
     String t = s.strip();
     return t.isEmpty() ? null : t;
+  }
+
+  /** PostgreSQL text cannot hold U+0000: refuse it here rather than fail a whole batch later. */
+  static void noNul(String s, String field) {
+    if (s.indexOf('\u0000') >= 0) {
+      throw ApiException.badRequest(field + " must not contain NUL characters");
+    }
   }
 
   /** A label-like text: cut to {@code max} rather than refused (it is informational). */
@@ -58,6 +66,7 @@ final class Fields {
     if (!(v instanceof String s)) {
       throw ApiException.badRequest(field + " must be a string");
     }
+    noNul(s, field);
     String t = s.strip().replaceAll("\\s+", " ");
     if (t.isEmpty()) {
       return null;
@@ -197,6 +206,7 @@ final class Fields {
       if (!(t instanceof String s) || s.isBlank() || s.length() > MAX_TAG) {
         throw ApiException.badRequest(field + " entries must be non-empty strings of at most " + MAX_TAG + " characters");
       }
+      noNul(s, field);
       if (!out.contains(s.strip())) {
         out.add(s.strip());
       }
@@ -206,6 +216,7 @@ final class Fields {
 
   private static String propKey(String key, String field) {
     String k = key == null ? "" : key.strip();
+    noNul(k, field);
     if (k.isEmpty() || k.length() > MAX_PROP_KEY) {
       throw ApiException.badRequest(field + ": property names must be 1 to " + MAX_PROP_KEY + " characters");
     }
@@ -217,6 +228,7 @@ final class Fields {
       throw ApiException.badRequest(field + ": property values must be strings, numbers or booleans");
     }
     String s = value.toString();
+    noNul(s, field);
     if (s.length() > MAX_PROP_VALUE) {
       throw ApiException.badRequest(field + ": property values must be at most " + MAX_PROP_VALUE + " characters");
     }

@@ -277,6 +277,10 @@ public final class IngestRoutes {
     if (ctx.response().ended()) {
       return;
     }
+    if (err instanceof ReplyException reply && reply.failureCode() == EventWriterVerticle.UNSTORABLE) {
+      ctx.fail(ApiException.badRequest("The event could not be stored (invalid data); it was not recorded"));
+      return;
+    }
     if (err instanceof ReplyException reply) {
       boolean refused = reply.failureCode() == EventWriterVerticle.QUEUE_FULL || reply.failureType() == ReplyFailure.TIMEOUT
           || reply.failureType() == ReplyFailure.NO_HANDLERS;

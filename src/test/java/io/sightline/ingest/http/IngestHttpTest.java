@@ -330,6 +330,10 @@ class IngestHttpTest {
     assertError(server.send("POST", "/api/event", "{\"n\":\"pageview\"}", "User-Agent", CHROME), 400);
     assertEquals(401, server.send("POST", "/api/event", "{\"url\":\"https://localhost/\"}", "x-api-key", "sl_wrong").statusCode());
 
+    assertError(keyed("{\"type\":\"custom\",\"name\":\"a\\u0000b\",\"url\":\"https://localhost/\"}", "81.2.69.1", CHROME), 400);
+    assertEquals(200, keyed("{\"url\":\"https://localhost/nul%00byte\"}", "81.2.69.1", CHROME).statusCode());
+    assertEquals(1, count("pathname = '/nulbyte'"), "a %00 in the path is dropped, not stored");
+
     String hostile = "'; drop table events; -- <script>alert(1)</script>";
     HttpResponse<String> r = keyed(new JsonObject().put("type", "custom").put("name", hostile).put("url", "https://localhost/hostile")
         .put("props", new JsonObject().put(hostile, hostile)).encode(), "81.2.69.1", CHROME);
