@@ -5,6 +5,7 @@ import io.sightline.db.DatabaseUnavailableException;
 import io.sightline.db.MigrationException;
 import io.sightline.db.embedded.EmbeddedPostgresException;
 import io.sightline.http.ApiException;
+import io.sightline.lifecycle.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,7 +52,8 @@ public final class SightlineCommand implements Callable<Integer> {
       if (ex instanceof ConfigException || ex instanceof ApiException || ex instanceof IllegalArgumentException) {
         return EXIT_CONFIG;
       }
-      if (ex instanceof DatabaseUnavailableException || ex instanceof MigrationException || ex instanceof EmbeddedPostgresException) {
+      if (ex instanceof DatabaseUnavailableException || ex instanceof MigrationException || ex instanceof EmbeddedPostgresException
+          || ex instanceof StartupException) {
         return EXIT_FAILURE;
       }
       ex.printStackTrace(commandLine.getErr()); // a bug, not an operator mistake: keep the trace

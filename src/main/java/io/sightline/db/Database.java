@@ -42,6 +42,7 @@ public final class Database {
     options.setCachePreparedStatements(true);
     options.setPipeliningLimit(256);
     options.addProperty("application_name", "sightline");
+    options.addProperty("client_min_messages", "warning"); // no NOTICEs ("already exists, skipping") in the logs
     return options;
   }
 

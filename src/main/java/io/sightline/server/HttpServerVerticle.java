@@ -1,5 +1,6 @@
 package io.sightline.server;
 
+import io.sightline.lifecycle.StartupException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -54,7 +55,9 @@ public final class HttpServerVerticle extends VerticleBase {
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     server = vertx.createHttpServer(options).requestHandler(routes.apply(vertx));
-    return server.listen().onSuccess(s -> {
+    return server.listen().recover(err -> Future.failedFuture(new StartupException("Cannot listen on " + host + ":" + port
+        + " for the " + name.toLowerCase(java.util.Locale.ROOT) + " HTTP server: " + err.getMessage()
+        + (name.equals("Operations") ? " (set ops.port)" : " (set http.port or --port)"), err))).onSuccess(s -> {
       if (boundPort.compareAndSet(0, s.actualPort())) {
         LOG.info("{} HTTP server listening on {}:{}", name, host, s.actualPort());
       }

@@ -87,6 +87,22 @@ class ServerProcessTest {
     }
   }
 
+  @Test
+  void aPortInUseIsOneClearLineAndLeavesNoPostgresRunning() throws Exception {
+    Path dir = TestPostgres.tempDir("sightline-proc-busy-");
+    try (ServerSocket busy = new ServerSocket(0)) {
+      Process process = start(dir, "--data-dir", dir.resolve("data").toString(), "--port", Integer.toString(busy.getLocalPort()));
+      assertTrue(process.waitFor(90, TimeUnit.SECONDS));
+      assertEquals(1, process.exitValue());
+      String err = Files.readString(dir.resolve("err.txt"));
+      assertTrue(err.contains("error: Cannot listen on 0.0.0.0:" + busy.getLocalPort()), err);
+      assertFalse(err.contains("\tat "), err);
+      assertFalse(Files.exists(dir.resolve("data/postgres/postmaster.pid")), "the embedded PostgreSQL it started was stopped");
+    } finally {
+      TestPostgres.deleteRecursively(dir);
+    }
+  }
+
   private static Process start(Path logs, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "io.sightline.Main"));
