@@ -224,6 +224,7 @@ public final class ConfigLoader {
         range(in, "maxBatchEvents", "ingest.maxBatchEvents", 1, 100_000),
         range(in, "backfillDays", "ingest.backfillDays", 0, 3660),
         range(in, "userAgentCacheSize", "ingest.userAgentCacheSize", 100, 10_000_000),
+        range(in, "maxSessionsInMemory", "ingest.maxSessionsInMemory", 1000, 100_000_000),
         file(in, "geoipDatabase"), file(in, "geoipDatabaseV6"), nonEmpty(in.getString("cdnCountryHeader")),
         file(in, "botPatternsFile"), file(in, "spamReferrersFile"), file(in, "referrersFile"), List.copyOf(clickIds));
   }

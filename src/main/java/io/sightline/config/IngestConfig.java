@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param keylessRateLimitPerMinute beacons per client IP per minute on the keyless (tracker) path; excess is dropped and still answered with success
  * @param maxBatchEvents            events per {@code /api/event/batch} request
  * @param backfillDays              how far in the past a server-side {@code timestamp} may be
+ * @param maxSessionsInMemory       beyond this many open sessions the least recently active are forgotten early (their visitors' next event opens a new session)
  * @param cdnCountryHeader          a header set by a trusted CDN with the visitor's country (e.g. CF-IPCountry); empty = none
  */
 public record IngestConfig(CidrSet trustedProxies, CidrSet excludedIps, boolean respectGpc, int keylessRateLimitPerMinute,
-                           int maxBatchEvents, int backfillDays, int userAgentCacheSize, Optional<Path> geoipDatabase,
+                           int maxBatchEvents, int backfillDays, int userAgentCacheSize, int maxSessionsInMemory, Optional<Path> geoipDatabase,
                            Optional<Path> geoipDatabaseV6, Optional<String> cdnCountryHeader, Optional<Path> botPatternsFile,
                            Optional<Path> spamReferrersFile, Optional<Path> referrersFile, List<String> extraClickIdParams) {
 }

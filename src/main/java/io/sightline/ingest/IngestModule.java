@@ -1,5 +1,6 @@
 package io.sightline.ingest;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sightline.auth.ApiKeyAuthenticator;
@@ -64,6 +65,7 @@ public final class IngestModule {
   private final IngestPipeline pipeline;
   private final UserAgents userAgents;
   private final IngestMetrics metrics;
+  private final Counter evictedEarly;
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -80,6 +82,8 @@ public final class IngestModule {
     this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
+    this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
+        .description("Open sessions forgotten because ingest.maxSessionsInMemory was reached").register(registry);
     LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
         in.geoipDatabase().map(Object::toString).orElse("not configured (locations unknown)"));
   }
@@ -120,8 +124,15 @@ public final class IngestModule {
   public List<PeriodicTask> tasks() {
     return List.of(
         new PeriodicTask("salt refresh", Duration.ofMinutes(5).toMillis(), () -> salts.refresh(today())),
-        new PeriodicTask("idle session eviction", Duration.ofMinutes(1).toMillis(),
-            () -> Future.succeededFuture(sessions.evictIdle(clock.instant()))),
+        new PeriodicTask("idle session eviction", Duration.ofMinutes(1).toMillis(), true, () -> {
+          sessions.evictIdle(clock.instant());
+          int forgotten = sessions.enforceCap(config.ingest().maxSessionsInMemory());
+          if (forgotten > 0) {
+            evictedEarly.increment(forgotten);
+            LOG.warn("{} sessions forgotten early: more than ingest.maxSessionsInMemory are open", forgotten);
+          }
+          return Future.succeededFuture();
+        }),
         new PeriodicTask("keyless rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
           keylessLimiter.evictExpired();
           return Future.succeededFuture();

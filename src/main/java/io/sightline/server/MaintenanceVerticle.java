@@ -20,8 +20,10 @@ public final class MaintenanceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     for (PeriodicTask task : tasks) {
-      vertx.setPeriodic(task.intervalMillis(), id -> task.run().get()
-          .onFailure(err -> LOG.warn("{} failed: {}", task.name(), err.getMessage())));
+      vertx.setPeriodic(task.intervalMillis(), id -> {
+        Future<?> done = task.blocking() ? vertx.executeBlocking(() -> task.run().get(), false).compose(f -> f) : task.run().get();
+        done.onFailure(err -> LOG.warn("{} failed: {}", task.name(), err.getMessage()));
+      });
     }
     return Future.succeededFuture();
   }

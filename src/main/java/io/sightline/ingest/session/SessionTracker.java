@@ -84,6 +84,24 @@ public final class SessionTracker {
     return before - sessions.size();
   }
 
+  /**
+   * Keeps at most {@code max} sessions: forgets the least recently active beyond that (a visitor
+   * who comes back then starts a new session). O(n log n): run it off the event loop.
+   *
+   * @return how many were forgotten
+   */
+  public int enforceCap(int max) {
+    int excess = sessions.size() - max;
+    if (excess <= 0) {
+      return 0;
+    }
+    long[] lastSeen = sessions.values().stream().mapToLong(s -> s.lastSeenAt.toEpochMilli()).sorted().toArray();
+    long threshold = lastSeen[Math.min(excess, lastSeen.length) - 1];
+    int before = sessions.size();
+    sessions.values().removeIf(s -> s.lastSeenAt.toEpochMilli() <= threshold);
+    return before - sessions.size();
+  }
+
   public int size() {
     return sessions.size();
   }

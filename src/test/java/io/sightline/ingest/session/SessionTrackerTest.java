@@ -59,6 +59,20 @@ class SessionTrackerTest {
   }
 
   @Test
+  void forgetsTheLeastRecentlyActiveSessionsBeyondTheCap() {
+    for (int i = 0; i < 10; i++) {
+      track(T0.plusSeconds(i), "/", 1000 + i);
+    }
+    assertEquals(0, tracker.enforceCap(10));
+    assertEquals(3, tracker.enforceCap(7));
+    assertEquals(7, tracker.size());
+    SessionRow oldest = track(T0.plusSeconds(20), "/", 1000);
+    SessionRow newest = track(T0.plusSeconds(20), "/", 1009);
+    assertEquals(1, oldest.pageviews(), "visitor 1000's session was forgotten: a new one began");
+    assertEquals(2, newest.pageviews(), "visitor 1009's session was kept");
+  }
+
+  @Test
   void separatesVisitorsAndSites() {
     SessionRow a = track(T0, "/", 1);
     SessionRow b = track(T0, "/", 2);
