@@ -2,6 +2,7 @@ package io.sightline.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.admin.AdminRoutes;
+import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
@@ -42,6 +43,7 @@ public final class PublicRouter {
   private final RateLimiter rateLimiter;
   private final IngestRoutes ingestRoutes;
   private final ClickportRealtimeRoutes realtimeRoutes;
+  private final ClickportQueryRoutes queryRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
@@ -57,6 +59,7 @@ public final class PublicRouter {
     this.rateLimiter = rateLimiter;
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
+    this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -69,6 +72,7 @@ public final class PublicRouter {
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);
     realtimeRoutes.mount(router, vertx, auth, rateLimit);
+    queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(new AdminRoutes(sites, keys).router(vertx, auth, rateLimit));

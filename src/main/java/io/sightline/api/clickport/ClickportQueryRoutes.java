@@ -1,0 +1,64 @@
+package io.sightline.api.clickport;
+
+import io.sightline.auth.ApiKeyAuthHandler;
+import io.sightline.auth.ApiPrincipal;
+import io.sightline.auth.RateLimitHandler;
+import io.sightline.auth.RequireScope;
+import io.sightline.auth.Scope;
+import io.sightline.http.JsonResponses;
+import io.sightline.http.ReasonPhraseErrorRenderer;
+import io.sightline.query.QueryEngine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Clickport's {@code POST /api/query} (api-specs.md §5.3): aggregate totals as
+ * {@code {"results": {...}}}, a grouped query as {@code {"results": [...]}}. Key with the
+ * {@code read} scope; the key's site.
+ */
+public final class ClickportQueryRoutes {
+  private static final String FIRST_EVENT = "select min(ts) as first from events where site_id = $1";
+  private final QueryEngine engine;
+  private final Pool pool;
+  private final Clock clock;
+
+  public ClickportQueryRoutes(Pool pool, Clock clock) {
+    this.engine = new QueryEngine(pool);
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  public void mount(Router router, ApiKeyAuthHandler auth, RateLimitHandler rateLimit, long maxBodyBytes) {
+    router.route("/api/query").handler(BodyHandler.create(false).setBodyLimit(Math.min(maxBodyBytes, 65_536)))
+        .handler(new ReasonPhraseErrorRenderer().install());
+    router.post("/api/query").handler(auth).handler(rateLimit).handler(RequireScope.of(Scope.READ)).handler(this::query);
+  }
+
+  private void query(RoutingContext ctx) {
+    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
+    int site = ApiPrincipal.of(ctx).siteId();
+    Future<Instant> first = ClickportQueryParser.needsFirstEvent(body)
+        ? pool.preparedQuery(FIRST_EVENT).execute(Tuple.of(site)).map(rows -> {
+          var t = rows.iterator().next().getOffsetDateTime("first");
+          return t == null ? null : t.toInstant();
+        })
+        : Future.succeededFuture(null);
+    first.compose(firstEvent -> engine.run(ClickportQueryParser.parse(body, site, clock, firstEvent)))
+        .onSuccess(result -> {
+          boolean grouped = body.getValue("dimensions") instanceof JsonArray a && !a.isEmpty();
+          Object results = grouped ? new JsonArray(result.rows().stream().map(JsonObject::new).toList())
+              : new JsonObject(result.rows().get(0));
+          JsonResponses.send(ctx, 200, new JsonObject().put("results", results));
+        })
+        .onFailure(ctx::fail);
+  }
+}

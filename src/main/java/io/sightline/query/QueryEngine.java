@@ -1,0 +1,121 @@
+package io.sightline.query;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link QuerySpec} against raw events and returns rows of dimension value and metrics.
+ * The one place where metrics are defined (see README, "Query engine"):
+ * <ul>
+ *   <li>visitors: distinct visitor ids of the selected sessions; sessions: their number;</li>
+ *   <li>pageviews and events (everything but engagement beacons): the counted events;</li>
+ *   <li>views_per_visit: the sessions' in-range pageviews / sessions, two decimals;</li>
+ *   <li>bounce_rate: % of sessions with exactly one pageview and no interactive event, 0-100, whole;</li>
+ *   <li>avg_duration: mean of last minus first event time in range, bounces as 0, whole seconds;</li>
+ *   <li>clickers: sessions with at least one click.</li>
+ * </ul>
+ */
+public final class QueryEngine {
+  public static final int MAX_BUCKETS = 1000;
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
+
+  private final Pool pool;
+
+  public QueryEngine(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** One result row: the dimension's value (absent for totals) and every requested metric. */
+  public record Result(List<Map<String, Object>> rows) {
+  }
+
+  public Future<Result> run(QuerySpec q) {
+    QuerySql.Plan plan = QuerySql.plan(q);
+    return pool.preparedQuery(plan.sql()).execute(Tuple.from(plan.params())).map(rows -> {
+      Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (Row r : rows) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        if (d != null) {
+          row.put(d.id(), label(d, r.getValue("d")));
+        }
+        long sessions = r.getLong("sessions");
+        for (Metric m : q.metrics()) {
+          row.put(m.id(), switch (m) {
+            case VISITORS -> r.getLong("visitors");
+            case SESSIONS -> sessions;
+            case PAGEVIEWS -> r.getLong("pageviews");
+            case EVENTS -> r.getLong("events");
+            case CLICKERS -> r.getLong("clickers");
+            case VIEWS_PER_VISIT -> sessions == 0 ? 0 : BigDecimal.valueOf(r.getLong("pv_sum"))
+                .divide(BigDecimal.valueOf(sessions), 2, RoundingMode.HALF_UP).doubleValue();
+            case BOUNCE_RATE -> sessions == 0 ? 0 : Math.round(100.0 * r.getLong("bounces") / sessions);
+            case AVG_DURATION -> sessions == 0 ? 0 : Math.round(number(r.getValue("duration_sum")) / sessions);
+          });
+        }
+        out.add(row);
+      }
+      return new Result(page(order(out, q, d), q));
+    });
+  }
+
+  private static List<Map<String, Object>> order(List<Map<String, Object>> rows, QuerySpec q, Dimension d) {
+    if (d == null) {
+      return rows;
+    }
+    boolean time = d.kind() == Dimension.Kind.TIME;
+    String key = q.orderBy() != null ? q.orderBy() : time ? d.id() : q.metrics().get(0).id();
+    Comparator<Map<String, Object>> byKey = (a, b) -> compare(a.get(key), b.get(key));
+    Comparator<Map<String, Object>> primary = q.descending() ? byKey.reversed() : byKey;
+    Comparator<Map<String, Object>> tieBreak = (a, b) -> compare(a.get(d.id()), b.get(d.id()));
+    List<Map<String, Object>> sorted = new ArrayList<>(rows);
+    sorted.sort(primary.thenComparing(tieBreak));
+    return sorted;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : 1) : -1; // missing values last
+    }
+    if (a instanceof Number x && b instanceof Number y) {
+      return Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    return ((Comparable) a).compareTo(b);
+  }
+
+  private static List<Map<String, Object>> page(List<Map<String, Object>> rows, QuerySpec q) {
+    int from = Math.min(q.offset(), rows.size());
+    int to = (int) Math.min((long) from + q.limit(), rows.size());
+    return rows.subList(from, to);
+  }
+
+  private static Object label(Dimension d, Object value) {
+    if (!(value instanceof LocalDateTime t)) {
+      return value;
+    }
+    return switch (d) {
+      case HOUR -> HOUR.format(t);
+      case MONTH -> MONTH.format(t);
+      default -> DAY.format(t);
+    };
+  }
+
+  private static double number(Object v) {
+    return v instanceof Number n ? n.doubleValue() : 0;
+  }
+}

@@ -1,0 +1,132 @@
+package io.sightline.query;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the SQL of one query over raw events. Column names come from {@link Dimension} (an
+ * allow-list); every value is a bound parameter ($1 site, $2 start, $3 end, $4 time zone, then one
+ * text[] per filter).
+ *
+ * <p>Shape: {@code ev} = the site's events in [start, end); {@code ses} = one row per session with
+ * its in-range aggregates and attributes; {@code s} = the sessions that pass the filters (a page
+ * filter keeps sessions with a matching pageview); {@code fe} = the counted events (the selected
+ * sessions' events, only those on matching pages when a page filter is given). Each result row
+ * carries: visitors, sessions, pageviews, events, pv_sum (whole in-range pageviews of the
+ * sessions), bounces, duration_sum, clickers; {@link QueryEngine} derives the ratios.
+ */
+final class QuerySql {
+  private static final String SESSION_ATTRIBUTES = "source, channel, referrer, utm_source, utm_medium, utm_campaign, utm_content, "
+      + "utm_term, country, region, city, device, browser, browser_version, os, os_version, screen_width";
+
+  private QuerySql() {
+  }
+
+  record Plan(String sql, List<Object> params) {
+  }
+
+  static Plan plan(QuerySpec q) {
+    List<Object> params = new ArrayList<>();
+    params.add(q.siteId());
+    params.add(OffsetDateTime.ofInstant(q.start(), ZoneOffset.UTC));
+    params.add(OffsetDateTime.ofInstant(q.end(), ZoneOffset.UTC));
+    params.add(q.zone().getId());
+    List<String> sessionConditions = new ArrayList<>();
+    List<String> pageConditions = new ArrayList<>();
+    for (Filter f : q.filters()) {
+      params.add(f.values().toArray(String[]::new));
+      String placeholder = "$" + params.size() + "::text[]";
+      if (f.dimension().kind() == Dimension.Kind.EVENT) {
+        pageConditions.add(condition(f.operator(), "e.pathname", placeholder));
+      } else {
+        sessionConditions.add(condition(f.operator(), f.dimension().sql(), placeholder));
+      }
+    }
+    String pageMatch = pageConditions.isEmpty() ? "true" : String.join(" and ", pageConditions);
+    StringBuilder sql = new StringBuilder();
+    sql.append("with ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive, ")
+        .append(prefixed("e.", SESSION_ATTRIBUTES))
+        .append(" from events e where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and $4::text is not null), ") // $4 (zone) is used by time buckets
+        .append("ses as (select e.session_id, min(e.visitor_id) as visitor_id, min(e.ts) as first_ts, max(e.ts) as last_ts, ")
+        .append("count(*) filter (where e.type = 'pageview') as pv, ")
+        .append("coalesce(bool_or(e.interactive and e.type in ('custom', 'click', 'form')), false) as inter, ")
+        .append("bool_or(e.type = 'click') as clicked, ")
+        .append("(array_agg(e.pathname order by e.ts, e.event_id) filter (where e.type = 'pageview'))[1] as entry_page, ")
+        .append("(array_agg(e.pathname order by e.ts desc, e.event_id desc) filter (where e.type = 'pageview'))[1] as exit_page, ")
+        .append(mins(SESSION_ATTRIBUTES))
+        .append(" from ev e group by e.session_id), ")
+        .append("s as (select x.*, ")
+        .append("case when x.screen_width is null then null when x.screen_width < 576 then 'Mobile' when x.screen_width < 992 then 'Tablet' ")
+        .append("when x.screen_width < 1440 then 'Laptop' else 'Desktop' end as screen, ")
+        .append("(x.pv = 1 and not x.inter) as bounce, ")
+        .append("case when x.pv = 1 and not x.inter then 0 else extract(epoch from x.last_ts - x.first_ts) end as duration ")
+        .append("from ses x) , ")
+        .append("fs as (select * from s where ")
+        .append(sessionConditions.isEmpty() ? "true" : String.join(" and ", sessionConditions).replace("s.", "s."));
+    if (!pageConditions.isEmpty()) {
+      sql.append(" and s.session_id in (select e.session_id from ev e where e.type = 'pageview' and ").append(pageMatch).append(")");
+    }
+    sql.append("), fe as (select e.* from ev e join fs on fs.session_id = e.session_id where ").append(pageMatch).append(") ");
+
+    Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+    String sessionAggregates = "count(distinct fs.visitor_id) as visitors, count(*) as sessions, coalesce(sum(fs.pv), 0) as pv_sum, "
+        + "count(*) filter (where fs.bounce) as bounces, coalesce(sum(fs.duration), 0) as duration_sum, "
+        + "count(*) filter (where fs.clicked) as clickers";
+    String eventAggregates = "count(*) filter (where fe.type = 'pageview') as pageviews, count(*) filter (where fe.type <> 'engagement') as events";
+    if (d == null) {
+      sql.append("select g.*, c.pageviews, c.events from (select ").append(sessionAggregates).append(" from fs) g, (select ")
+          .append(eventAggregates).append(" from fe) c");
+    } else if (d.kind() == Dimension.Kind.SESSION) {
+      String col = d.sql().replace("s.", "fs.");
+      sql.append("select g.d, g.visitors, g.sessions, g.pv_sum, g.bounces, g.duration_sum, g.clickers, ")
+          .append("coalesce(c.pageviews, 0) as pageviews, coalesce(c.events, 0) as events from (select ").append(col).append(" as d, ")
+          .append(sessionAggregates).append(" from fs group by 1) g left join (select ").append(col).append(" as d, ")
+          .append(eventAggregates).append(" from fe join fs on fs.session_id = fe.session_id group by 1) c on c.d is not distinct from g.d");
+    } else if (d.kind() == Dimension.Kind.EVENT) {
+      sql.append("select g.d, g.visitors, g.sessions, m.pv_sum, m.bounces, m.duration_sum, m.clickers, g.pageviews, coalesce(c.events, 0) as events ")
+          .append("from (select fe.pathname as d, count(*) as pageviews, count(distinct fe.visitor_id) as visitors, ")
+          .append("count(distinct fe.session_id) as sessions from fe where fe.type = 'pageview' group by 1) g ")
+          .append("join (select p.d, coalesce(sum(fs.pv), 0) as pv_sum, count(*) filter (where fs.bounce) as bounces, ")
+          .append("coalesce(sum(fs.duration), 0) as duration_sum, count(*) filter (where fs.clicked) as clickers ")
+          .append("from (select distinct fe.pathname as d, fe.session_id from fe where fe.type = 'pageview') p ")
+          .append("join fs on fs.session_id = p.session_id group by 1) m on m.d = g.d ")
+          .append("left join (select fe.pathname as d, count(*) filter (where fe.type <> 'engagement') as events from fe group by 1) c on c.d = g.d");
+    } else {
+      String unit = d.sql();
+      String step = "interval '1 " + unit + "'";
+      sql.append(", buckets as (select generate_series(date_trunc('").append(unit).append("', $2 at time zone $4), ")
+          .append("($3 at time zone $4) - interval '1 microsecond', ").append(step).append(") as b), ")
+          .append("ge as (select date_trunc('").append(unit).append("', fe.ts at time zone $4) as b, count(distinct fe.visitor_id) as visitors, ")
+          .append(eventAggregates).append(" from fe group by 1), ")
+          .append("gs as (select date_trunc('").append(unit).append("', fs.first_ts at time zone $4) as b, count(*) as sessions, ")
+          .append("coalesce(sum(fs.pv), 0) as pv_sum, count(*) filter (where fs.bounce) as bounces, ")
+          .append("coalesce(sum(fs.duration), 0) as duration_sum, count(*) filter (where fs.clicked) as clickers from fs group by 1) ")
+          .append("select buckets.b as d, coalesce(ge.visitors, 0) as visitors, coalesce(gs.sessions, 0) as sessions, ")
+          .append("coalesce(gs.pv_sum, 0) as pv_sum, coalesce(gs.bounces, 0) as bounces, coalesce(gs.duration_sum, 0) as duration_sum, ")
+          .append("coalesce(gs.clickers, 0) as clickers, coalesce(ge.pageviews, 0) as pageviews, coalesce(ge.events, 0) as events ")
+          .append("from buckets left join ge on ge.b = buckets.b left join gs on gs.b = buckets.b order by buckets.b");
+    }
+    return new Plan(sql.toString(), params);
+  }
+
+  /** A filter on a column; null values never match a value (so negations keep them). */
+  private static String condition(Operator op, String column, String values) {
+    String any = switch (op) {
+      case IS, IS_NOT -> column + " = any(" + values + ")";
+      case CONTAINS, NOT_CONTAINS -> "exists (select 1 from unnest(" + values + ") v where strpos(lower(" + column + "), lower(v)) > 0)";
+      case STARTS_WITH -> "exists (select 1 from unnest(" + values + ") v where left(" + column + ", length(v)) = v)";
+      case ENDS_WITH -> "exists (select 1 from unnest(" + values + ") v where right(" + column + ", length(v)) = v)";
+    };
+    return op.negated() ? "(" + column + " is null or not coalesce(" + any + ", false))" : "coalesce(" + any + ", false)";
+  }
+
+  private static String prefixed(String prefix, String columns) {
+    return String.join(", ", java.util.Arrays.stream(columns.split(",\\s*")).map(c -> prefix + c).toList());
+  }
+
+  private static String mins(String columns) {
+    return String.join(", ", java.util.Arrays.stream(columns.split(",\\s*")).map(c -> "min(e." + c + ") as " + c).toList());
+  }
+}
