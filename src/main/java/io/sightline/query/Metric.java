@@ -7,7 +7,7 @@ import java.util.Locale;
  * reshape them, never recompute them.
  */
 public enum Metric {
-  VISITORS, SESSIONS, PAGEVIEWS, EVENTS, VIEWS_PER_VISIT, BOUNCE_RATE, AVG_DURATION, CLICKERS;
+  VISITORS, SESSIONS, PAGEVIEWS, EVENTS, VIEWS_PER_VISIT, BOUNCE_RATE, AVG_DURATION, AVG_SCROLL, CLICKERS, ENGAGEMENT;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -24,7 +24,10 @@ import java.util.Map;
  *   <li>views_per_visit: the sessions' in-range pageviews / sessions, two decimals;</li>
  *   <li>bounce_rate: % of sessions with exactly one pageview and no interactive event, 0-100, whole;</li>
  *   <li>avg_duration: mean of last minus first event time in range, bounces as 0, whole seconds;</li>
- *   <li>clickers: sessions with at least one click.</li>
+ *   <li>avg_scroll: mean over the counted pageviews of the deepest scroll their engagement beacons reported
+ *   in range (pageviews without one are left out; null when none has one), whole %;</li>
+ *   <li>clickers: sessions with at least one click;</li>
+ *   <li>engagement: {@link #engagement}.</li>
  * </ul>
  */
 public final class QueryEngine {
@@ -50,10 +53,13 @@ public final class QueryEngine {
       List<Map<String, Object>> out = new ArrayList<>();
       for (Row r : rows) {
         Map<String, Object> row = new LinkedHashMap<>();
-        if (d != null) {
-          row.put(d.id(), label(d, r.getValue("d")));
+        for (int i = 0; i < q.dimensions().size(); i++) {
+          row.put(q.dimensions().get(i).id(), label(q.dimensions().get(i), r.getValue("d" + i)));
         }
         long sessions = r.getLong("sessions");
+        Object scroll = r.getValue("scroll_avg");
+        Long avgScroll = scroll == null ? null : Math.round(number(scroll));
+        long avgDuration = sessions == 0 ? 0 : Math.round(number(r.getValue("duration_sum")) / sessions);
         for (Metric m : q.metrics()) {
           row.put(m.id(), switch (m) {
             case VISITORS -> r.getLong("visitors");
@@ -64,7 +70,9 @@ public final class QueryEngine {
             case VIEWS_PER_VISIT -> sessions == 0 ? 0 : BigDecimal.valueOf(r.getLong("pv_sum"))
                 .divide(BigDecimal.valueOf(sessions), 2, RoundingMode.HALF_UP).doubleValue();
             case BOUNCE_RATE -> sessions == 0 ? 0 : Math.round(100.0 * r.getLong("bounces") / sessions);
-            case AVG_DURATION -> sessions == 0 ? 0 : Math.round(number(r.getValue("duration_sum")) / sessions);
+            case AVG_DURATION -> avgDuration;
+            case AVG_SCROLL -> avgScroll;
+            case ENGAGEMENT -> sessions == 0 ? 0 : engagement(avgScroll, avgDuration);
           });
         }
         out.add(row);
@@ -113,6 +121,16 @@ public final class QueryEngine {
       case MONTH -> MONTH.format(t);
       default -> DAY.format(t);
     };
+  }
+
+  /**
+   * The 0-100 engagement score: half from scroll depth (the average deepest scroll), half from
+   * time (the average session duration, full marks at 3 minutes). No scroll data counts as 0.
+   */
+  static long engagement(Long avgScroll, long avgDurationSeconds) {
+    double scrollPart = avgScroll == null ? 0 : avgScroll / 2.0;
+    double timePart = 50.0 * Math.min(avgDurationSeconds / 180.0, 1.0);
+    return Math.round(scrollPart + timePart);
   }
 
   private static double number(Object v) {

@@ -46,7 +46,8 @@ final class QuerySql {
     }
     String pageMatch = pageConditions.isEmpty() ? "true" : String.join(" and ", pageConditions);
     StringBuilder sql = new StringBuilder();
-    sql.append("with ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive, ")
+    sql.append("with ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive, e.page_visit_id, ")
+        .append("e.scroll_depth, ")
         .append(prefixed("e.", SESSION_ATTRIBUTES))
         .append(" from events e where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and $4::text is not null), ") // $4 (zone) is used by time buckets
         .append("ses as (select e.session_id, min(e.visitor_id) as visitor_id, min(e.ts) as first_ts, max(e.ts) as last_ts, ")
@@ -68,42 +69,58 @@ final class QuerySql {
     if (!pageConditions.isEmpty()) {
       sql.append(" and s.session_id in (select e.session_id from ev e where e.type = 'pageview' and ").append(pageMatch).append(")");
     }
-    sql.append("), fe as (select e.* from ev e join fs on fs.session_id = e.session_id where ").append(pageMatch).append(") ");
+    sql.append("), fe as (select e.* from ev e join fs on fs.session_id = e.session_id where ").append(pageMatch).append("), ")
+        .append("sc as (select e.page_visit_id, max(e.scroll_depth) as sd from ev e where e.type = 'engagement' ")
+        .append("and e.scroll_depth is not null and e.page_visit_id is not null group by 1) ");
 
     Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
     String sessionAggregates = "count(distinct fs.visitor_id) as visitors, count(*) as sessions, coalesce(sum(fs.pv), 0) as pv_sum, "
         + "count(*) filter (where fs.bounce) as bounces, coalesce(sum(fs.duration), 0) as duration_sum, "
         + "count(*) filter (where fs.clicked) as clickers";
-    String eventAggregates = "count(*) filter (where fe.type = 'pageview') as pageviews, count(*) filter (where fe.type <> 'engagement') as events";
+    String eventAggregates = "count(*) filter (where fe.type = 'pageview') as pageviews, count(*) filter (where fe.type <> 'engagement') as events, "
+        + "avg(sc.sd) filter (where fe.type = 'pageview') as scroll_avg";
+    String withScroll = " left join sc on sc.page_visit_id = fe.event_id";
     if (d == null) {
-      sql.append("select g.*, c.pageviews, c.events from (select ").append(sessionAggregates).append(" from fs) g, (select ")
-          .append(eventAggregates).append(" from fe) c");
+      sql.append("select g.*, c.pageviews, c.events, c.scroll_avg from (select ").append(sessionAggregates).append(" from fs) g, (select ")
+          .append(eventAggregates).append(" from fe").append(withScroll).append(") c");
     } else if (d.kind() == Dimension.Kind.SESSION) {
-      String col = d.sql().replace("s.", "fs.");
-      sql.append("select g.d, g.visitors, g.sessions, g.pv_sum, g.bounces, g.duration_sum, g.clickers, ")
-          .append("coalesce(c.pageviews, 0) as pageviews, coalesce(c.events, 0) as events from (select ").append(col).append(" as d, ")
-          .append(sessionAggregates).append(" from fs group by 1) g left join (select ").append(col).append(" as d, ")
-          .append(eventAggregates).append(" from fe join fs on fs.session_id = fe.session_id group by 1) c on c.d is not distinct from g.d");
+      List<String> cols = new ArrayList<>();
+      List<String> ds = new ArrayList<>();
+      List<String> on = new ArrayList<>();
+      for (int i = 0; i < q.dimensions().size(); i++) {
+        cols.add(q.dimensions().get(i).sql().replace("s.", "fs.") + " as d" + i);
+        ds.add("g.d" + i);
+        on.add("c.d" + i + " is not distinct from g.d" + i);
+      }
+      String groupBy = String.join(", ", java.util.stream.IntStream.rangeClosed(1, cols.size()).mapToObj(Integer::toString).toList());
+      sql.append("select ").append(String.join(", ", ds)).append(", g.visitors, g.sessions, g.pv_sum, g.bounces, g.duration_sum, g.clickers, ")
+          .append("coalesce(c.pageviews, 0) as pageviews, coalesce(c.events, 0) as events, c.scroll_avg from (select ")
+          .append(String.join(", ", cols)).append(", ").append(sessionAggregates).append(" from fs group by ").append(groupBy)
+          .append(") g left join (select ").append(String.join(", ", cols)).append(", ").append(eventAggregates)
+          .append(" from fe join fs on fs.session_id = fe.session_id").append(withScroll).append(" group by ").append(groupBy)
+          .append(") c on ").append(String.join(" and ", on));
     } else if (d.kind() == Dimension.Kind.EVENT) {
-      sql.append("select g.d, g.visitors, g.sessions, m.pv_sum, m.bounces, m.duration_sum, m.clickers, g.pageviews, coalesce(c.events, 0) as events ")
+      sql.append("select g.d as d0, g.visitors, g.sessions, m.pv_sum, m.bounces, m.duration_sum, m.clickers, g.pageviews, ")
+          .append("coalesce(c.events, 0) as events, c.scroll_avg ")
           .append("from (select fe.pathname as d, count(*) as pageviews, count(distinct fe.visitor_id) as visitors, ")
           .append("count(distinct fe.session_id) as sessions from fe where fe.type = 'pageview' group by 1) g ")
           .append("join (select p.d, coalesce(sum(fs.pv), 0) as pv_sum, count(*) filter (where fs.bounce) as bounces, ")
           .append("coalesce(sum(fs.duration), 0) as duration_sum, count(*) filter (where fs.clicked) as clickers ")
           .append("from (select distinct fe.pathname as d, fe.session_id from fe where fe.type = 'pageview') p ")
           .append("join fs on fs.session_id = p.session_id group by 1) m on m.d = g.d ")
-          .append("left join (select fe.pathname as d, count(*) filter (where fe.type <> 'engagement') as events from fe group by 1) c on c.d = g.d");
+          .append("left join (select fe.pathname as d, count(*) filter (where fe.type <> 'engagement') as events, ")
+          .append("avg(sc.sd) filter (where fe.type = 'pageview') as scroll_avg from fe").append(withScroll).append(" group by 1) c on c.d = g.d");
     } else {
       String unit = d.sql();
       String step = "interval '1 " + unit + "'";
       sql.append(", buckets as (select generate_series(date_trunc('").append(unit).append("', $2 at time zone $4), ")
           .append("($3 at time zone $4) - interval '1 microsecond', ").append(step).append(") as b), ")
           .append("ge as (select date_trunc('").append(unit).append("', fe.ts at time zone $4) as b, count(distinct fe.visitor_id) as visitors, ")
-          .append(eventAggregates).append(" from fe group by 1), ")
+          .append(eventAggregates).append(" from fe").append(withScroll).append(" group by 1), ")
           .append("gs as (select date_trunc('").append(unit).append("', fs.first_ts at time zone $4) as b, count(*) as sessions, ")
           .append("coalesce(sum(fs.pv), 0) as pv_sum, count(*) filter (where fs.bounce) as bounces, ")
           .append("coalesce(sum(fs.duration), 0) as duration_sum, count(*) filter (where fs.clicked) as clickers from fs group by 1) ")
-          .append("select buckets.b as d, coalesce(ge.visitors, 0) as visitors, coalesce(gs.sessions, 0) as sessions, ")
+          .append("select buckets.b as d0, coalesce(ge.visitors, 0) as visitors, coalesce(gs.sessions, 0) as sessions, ge.scroll_avg, ")
           .append("coalesce(gs.pv_sum, 0) as pv_sum, coalesce(gs.bounces, 0) as bounces, coalesce(gs.duration_sum, 0) as duration_sum, ")
           .append("coalesce(gs.clickers, 0) as clickers, coalesce(ge.pageviews, 0) as pageviews, coalesce(ge.events, 0) as events ")
           .append("from buckets left join ge on ge.b = buckets.b left join gs on gs.b = buckets.b order by buckets.b");

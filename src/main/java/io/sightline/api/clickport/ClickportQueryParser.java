@@ -59,8 +59,12 @@ final class ClickportQueryParser {
       }
       dimensions.add(dimension);
     }
-    if (dimensions.size() > 1) {
-      throw ApiException.badRequest("Grouping by more than one dimension is not supported yet");
+    if (dimensions.size() > 1 && dimensions.stream().anyMatch(d -> d.kind() != Dimension.Kind.SESSION)) {
+      throw ApiException.badRequest("Several dimensions can be grouped together only when all are session attributes "
+          + "(source, channel, referrer_url, utm_*, entry_page, exit_page, country, region, city, device, browser, os, screen...)");
+    }
+    if (dimensions.size() > 3 || dimensions.stream().distinct().count() != dimensions.size()) {
+      throw ApiException.badRequest("Group by at most 3 different dimensions");
     }
     Periods.Range range = range(body, zone, clock, firstEvent);
     if (!dimensions.isEmpty() && dimensions.get(0).kind() == Dimension.Kind.TIME) {
@@ -80,8 +84,7 @@ final class ClickportQueryParser {
     if (orderBy != null && !(orderBy instanceof String)) {
       throw ApiException.badRequest("order_by must be a string");
     }
-    if (orderBy != null && Metric.parse((String) orderBy) == null
-        && (dimensions.isEmpty() || !dimensions.get(0).id().equals(orderBy))) {
+    if (orderBy != null && Metric.parse((String) orderBy) == null && dimensions.stream().noneMatch(d -> d.id().equals(orderBy))) {
       throw ApiException.badRequest("order_by must be a requested metric or the grouped dimension: " + orderBy);
     }
     if (orderBy != null && Metric.parse((String) orderBy) != null && !metrics.contains(Metric.parse((String) orderBy))) {

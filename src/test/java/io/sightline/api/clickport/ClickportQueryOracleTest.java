@@ -43,10 +43,11 @@ class ClickportQueryOracleTest {
   static final String MOBILE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1";
   static final String[] PAGES = {"/", "/pricing", "/blog", "/blog/post-1", "/docs", "/about"};
   static final String[] SOURCES = {null, "newsletter", "partner"};
-  static final String[] METRICS = {"visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate", "avg_duration", "clickers"};
+  static final String[] METRICS = {"visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate", "avg_duration",
+      "avg_scroll", "clickers", "engagement"};
 
   record Ev(String visitor, int session, Instant ts, String type, String name, String path, boolean interactive, String source,
-            String device) {
+            String device, int scroll) {
   }
 
   record Session(String visitor, int index, List<Ev> events) {
@@ -81,7 +82,7 @@ class ClickportQueryOracleTest {
             break;
           }
           EVENTS.add(new Ev(visitor, s, t, type, type.equals("custom") ? (interactive ? "Signup" : "Autoplay") : type, path,
-              interactive, source, mobile ? "mobile" : "desktop"));
+              interactive, source, mobile ? "mobile" : "desktop", random.nextInt(101)));
           t = t.plusSeconds(60 + random.nextInt(9 * 60));
         }
         t = t.plus(Duration.ofMinutes(31 + random.nextInt(24 * 60)));
@@ -98,7 +99,7 @@ class ClickportQueryOracleTest {
         body.put("name", e.name());
       }
       if (e.type().equals("engagement")) {
-        body.put("scroll_depth", 50);
+        body.put("scroll_depth", e.scroll());
       }
       batches.computeIfAbsent(e.visitor(), k -> new JsonArray()).add(body);
       uas.put(e.visitor(), e.device().equals("mobile") ? MOBILE : DESKTOP);
@@ -174,7 +175,25 @@ class ClickportQueryOracleTest {
     }
   }
 
+  /** The deepest scroll reported in range for each pageview (by the engagement beacons after it in its session). */
+  static Map<Ev, Integer> scrolls(Instant start, Instant end) {
+    Map<Ev, Integer> out = new java.util.IdentityHashMap<>();
+    Ev current = null;
+    for (Ev e : EVENTS) {
+      if (current != null && (!current.visitor().equals(e.visitor()) || current.session() != e.session())) {
+        current = null;
+      }
+      if (e.type().equals("pageview")) {
+        current = e;
+      } else if (e.type().equals("engagement") && current != null && !e.ts().isBefore(start) && e.ts().isBefore(end)) {
+        out.merge(current, e.scroll(), Math::max);
+      }
+    }
+    return out;
+  }
+
   static Map<Object, Map<String, Object>> expected(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
+    SCROLLS = scrolls(start, end);
     Map<String, List<Ev>> bySession = new LinkedHashMap<>();
     Map<String, Session> sessions = new HashMap<>();
     for (Ev e : EVENTS) {
@@ -250,6 +269,8 @@ class ClickportQueryOracleTest {
     return rows;
   }
 
+  static Map<Ev, Integer> SCROLLS = Map.of();
+
   static Map<String, Object> metrics(List<InRange> sessions, List<Ev> counted) {
     Map<String, Object> m = new LinkedHashMap<>();
     long n = sessions.size();
@@ -261,7 +282,12 @@ class ClickportQueryOracleTest {
     m.put("views_per_visit", n == 0 ? 0.0 : BigDecimal.valueOf(pv).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue());
     m.put("bounce_rate", n == 0 ? 0L : Math.round(100.0 * sessions.stream().filter(InRange::bounce).count() / n));
     m.put("avg_duration", n == 0 ? 0L : Math.round((double) sessions.stream().mapToLong(InRange::duration).sum() / n));
+    List<Integer> sd = counted.stream().filter(e -> e.type().equals("pageview") && SCROLLS.containsKey(e)).map(SCROLLS::get).toList();
+    Long avgScroll = sd.isEmpty() ? null : Math.round(sd.stream().mapToInt(Integer::intValue).average().orElse(0));
+    m.put("avg_scroll", avgScroll);
     m.put("clickers", sessions.stream().filter(InRange::clicked).count());
+    long avgDuration = (Long) m.get("avg_duration");
+    m.put("engagement", n == 0 ? 0L : Math.round((avgScroll == null ? 0 : avgScroll / 2.0) + 50.0 * Math.min(avgDuration / 180.0, 1.0)));
     return m;
   }
 
@@ -287,7 +313,7 @@ class ClickportQueryOracleTest {
   private static Map<String, Object> normalise(Map<String, Object> row) {
     Map<String, Object> out = new LinkedHashMap<>();
     row.forEach((k, v) -> {
-      Object n = k.equals("views_per_visit") ? (Object) ((Number) v).doubleValue() : (Object) ((Number) v).longValue();
+      Object n = v == null ? null : k.equals("views_per_visit") ? (Object) ((Number) v).doubleValue() : (Object) ((Number) v).longValue();
       out.put(k, n); // (a plain ?: would widen the long to double)
     });
     return out;
@@ -341,6 +367,30 @@ class ClickportQueryOracleTest {
     }
     assertEquals(200, compared, "4 ranges x 7 filter sets x 7 groupings, plus 4 hourly series");
     assertTrue(EVENTS.size() > 100, "events " + EVENTS.size());
+  }
+
+  @Test
+  void groupsBySeveralSessionAttributesAtOnce() {
+    ZoneId zone = ZoneId.of("UTC");
+    LocalDate today = LocalDate.ofInstant(Instant.now(), zone);
+    Instant start = today.minusDays(6).atStartOfDay(zone).toInstant();
+    Instant end = today.plusDays(1).atStartOfDay(zone).toInstant();
+    Map<List<Object>, Map<String, Object>> expected = new HashMap<>();
+    for (String device : List.of("desktop", "mobile")) {
+      expected(start, end, zone, "utm_source", List.of(new Filter("device", "is", List.of(device))))
+          .forEach((source, metrics) -> expected.put(java.util.Arrays.asList(source, device), metrics));
+    }
+    JsonObject request = new JsonObject().put("period", "7d").put("metrics", new JsonArray(List.of((Object[]) METRICS)))
+        .put("dimensions", new JsonArray().add("utm_source").add("device"));
+    HttpResponse<String> r = server.send("POST", "/api/query", request.encode(), "x-api-key", readKey);
+    assertEquals(200, r.statusCode(), r.body());
+    Map<List<Object>, Map<String, Object>> actual = new HashMap<>();
+    for (Object o : new JsonObject(r.body()).getJsonArray("results")) {
+      Map<String, Object> row = new LinkedHashMap<>(((JsonObject) o).getMap());
+      List<Object> key = java.util.Arrays.asList(row.remove("utm_source"), row.remove("device"));
+      actual.put(key, normalise(row));
+    }
+    assertEquals(expected, actual);
   }
 
   @Test
