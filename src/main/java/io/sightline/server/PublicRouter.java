@@ -2,6 +2,7 @@ package io.sightline.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.admin.AdminRoutes;
+import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
@@ -73,6 +74,7 @@ public final class PublicRouter {
     RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);
     realtimeRoutes.mount(router, vertx, auth, rateLimit);
     queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
+    new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(new AdminRoutes(sites, keys).router(vertx, auth, rateLimit));

@@ -43,16 +43,20 @@ public final class ClickportQueryRoutes {
     router.post("/api/query").handler(auth).handler(rateLimit).handler(RequireScope.of(Scope.READ)).handler(this::query);
   }
 
-  private void query(RoutingContext ctx) {
-    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
-    int site = ApiPrincipal.of(ctx).siteId();
+  /** Parses a Clickport query body and runs it for the site (also used by the breakdown GETs). */
+  Future<QueryEngine.Result> run(JsonObject body, int site) {
     Future<Instant> first = ClickportQueryParser.needsFirstEvent(body)
         ? pool.preparedQuery(FIRST_EVENT).execute(Tuple.of(site)).map(rows -> {
           var t = rows.iterator().next().getOffsetDateTime("first");
           return t == null ? null : t.toInstant();
         })
         : Future.succeededFuture(null);
-    first.compose(firstEvent -> engine.run(ClickportQueryParser.parse(body, site, clock, firstEvent)))
+    return first.compose(firstEvent -> engine.run(ClickportQueryParser.parse(body, site, clock, firstEvent)));
+  }
+
+  private void query(RoutingContext ctx) {
+    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
+    run(body, ApiPrincipal.of(ctx).siteId())
         .onSuccess(result -> {
           boolean grouped = body.getValue("dimensions") instanceof JsonArray a && !a.isEmpty();
           Object results = grouped ? new JsonArray(result.rows().stream().map(JsonObject::new).toList())
