@@ -18,9 +18,6 @@ import java.util.List;
  * sessions), bounces, duration_sum, clickers; {@link QueryEngine} derives the ratios.
  */
 final class QuerySql {
-  private static final String SESSION_ATTRIBUTES = "source, channel, referrer, utm_source, utm_medium, utm_campaign, utm_content, "
-      + "utm_term, country, region, city, device, browser, browser_version, os, os_version, screen_width";
-
   private QuerySql() {
   }
 
@@ -45,33 +42,66 @@ final class QuerySql {
       }
     }
     String pageMatch = pageConditions.isEmpty() ? "true" : String.join(" and ", pageConditions);
+    // only the session attributes this query groups or filters by are aggregated (each costs a pass over the events)
+    java.util.Set<Dimension> used = new java.util.LinkedHashSet<>();
+    q.dimensions().stream().filter(x -> x.kind() == Dimension.Kind.SESSION).forEach(used::add);
+    q.filters().stream().map(Filter::dimension).filter(x -> x.kind() == Dimension.Kind.SESSION).forEach(used::add);
+    List<String> attributes = new ArrayList<>();
+    List<String> sessionColumns = new ArrayList<>();
+    for (Dimension u : used) {
+      switch (u) {
+        case ENTRY_PAGE -> sessionColumns.add("(array_agg(e.pathname order by e.ts, e.event_id) filter (where e.type = 'pageview'))[1] as entry_page");
+        case EXIT_PAGE -> sessionColumns.add("(array_agg(e.pathname order by e.ts desc, e.event_id desc) filter (where e.type = 'pageview'))[1] as exit_page");
+        case SCREEN -> {
+          attributes.add("screen_width");
+          sessionColumns.add("min(e.screen_width) as screen_width");
+        }
+        default -> {
+          String column = u.sql().substring(2);
+          attributes.add(column);
+          sessionColumns.add("min(e." + column + ") as " + column);
+        }
+      }
+    }
+    boolean scroll = q.metrics().contains(Metric.AVG_SCROLL) || q.metrics().contains(Metric.ENGAGEMENT);
+    boolean filtered = !sessionConditions.isEmpty() || !pageConditions.isEmpty();
     StringBuilder sql = new StringBuilder();
-    sql.append("with ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive, e.page_visit_id, ")
-        .append("e.scroll_depth, ")
-        .append(prefixed("e.", SESSION_ATTRIBUTES))
+    sql.append("with ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive")
+        .append(scroll ? ", e.page_visit_id, e.scroll_depth" : "")
+        .append(attributes.isEmpty() ? "" : ", " + prefixed("e.", String.join(", ", attributes)))
         .append(" from events e where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and $4::text is not null), ") // $4 (zone) is used by time buckets
         .append("ses as (select e.session_id, min(e.visitor_id) as visitor_id, min(e.ts) as first_ts, max(e.ts) as last_ts, ")
         .append("count(*) filter (where e.type = 'pageview') as pv, ")
         .append("coalesce(bool_or(e.interactive and e.type in ('custom', 'click', 'form')), false) as inter, ")
-        .append("bool_or(e.type = 'click') as clicked, ")
-        .append("(array_agg(e.pathname order by e.ts, e.event_id) filter (where e.type = 'pageview'))[1] as entry_page, ")
-        .append("(array_agg(e.pathname order by e.ts desc, e.event_id desc) filter (where e.type = 'pageview'))[1] as exit_page, ")
-        .append(mins(SESSION_ATTRIBUTES))
+        .append("bool_or(e.type = 'click') as clicked, count(*) filter (where e.type <> 'engagement') as evc")
+        .append(sessionColumns.isEmpty() ? "" : ", " + String.join(", ", sessionColumns))
         .append(" from ev e group by e.session_id), ")
         .append("s as (select x.*, ")
-        .append("case when x.screen_width is null then null when x.screen_width < 576 then 'Mobile' when x.screen_width < 992 then 'Tablet' ")
-        .append("when x.screen_width < 1440 then 'Laptop' else 'Desktop' end as screen, ")
+        .append(used.contains(Dimension.SCREEN) ? "case when x.screen_width is null then null when x.screen_width < 576 then 'Mobile' "
+            + "when x.screen_width < 992 then 'Tablet' when x.screen_width < 1440 then 'Laptop' else 'Desktop' end as screen, " : "")
         .append("(x.pv = 1 and not x.inter) as bounce, ")
         .append("case when x.pv = 1 and not x.inter then 0 else extract(epoch from x.last_ts - x.first_ts) end as duration ")
         .append("from ses x) , ")
         .append("fs as (select * from s where ")
-        .append(sessionConditions.isEmpty() ? "true" : String.join(" and ", sessionConditions).replace("s.", "s."));
+        .append(sessionConditions.isEmpty() ? "true" : String.join(" and ", sessionConditions));
     if (!pageConditions.isEmpty()) {
       sql.append(" and s.session_id in (select e.session_id from ev e where e.type = 'pageview' and ").append(pageMatch).append(")");
     }
-    sql.append("), fe as (select e.* from ev e join fs on fs.session_id = e.session_id where ").append(pageMatch).append("), ")
-        .append("sc as (select e.page_visit_id, max(e.scroll_depth) as sd from ev e where e.type = 'engagement' ")
-        .append("and e.scroll_depth is not null and e.page_visit_id is not null group by 1) ");
+    Dimension first = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+    // without a page filter, scroll or event-level grouping, the counted events are the selected sessions' events, so
+    // pageviews and events are sums over sessions: the events are then read once, not materialised and read again
+    boolean sessionsOnly = pageConditions.isEmpty() && !scroll && (first == null || first.kind() == Dimension.Kind.SESSION);
+    sql.append(")");
+    if (!sessionsOnly) {
+      sql.append(", fe as (")
+          .append(filtered ? "select e.* from ev e join fs on fs.session_id = e.session_id where " + pageMatch : "select * from ev")
+          .append("), sc as (")
+          .append(scroll ? "select e.page_visit_id, max(e.scroll_depth) as sd from ev e where e.type = 'engagement' "
+              + "and e.scroll_depth is not null and e.page_visit_id is not null group by 1"
+              : "select null::bigint as page_visit_id, null::integer as sd where false")
+          .append(")");
+    }
+    sql.append(" ");
 
     Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
     String sessionAggregates = "count(distinct fs.visitor_id) as visitors, count(*) as sessions, coalesce(sum(fs.pv), 0) as pv_sum, "
@@ -80,9 +110,20 @@ final class QuerySql {
     String eventAggregates = "count(*) filter (where fe.type = 'pageview') as pageviews, count(*) filter (where fe.type <> 'engagement') as events, "
         + "avg(sc.sd) filter (where fe.type = 'pageview') as scroll_avg";
     String withScroll = " left join sc on sc.page_visit_id = fe.event_id";
-    if (d == null) {
+    String fromSessions = ", coalesce(sum(fs.pv), 0) as pageviews, coalesce(sum(fs.evc), 0) as events, null::numeric as scroll_avg";
+    if (d == null && sessionsOnly) {
+      sql.append("select ").append(sessionAggregates).append(fromSessions).append(" from fs");
+    } else if (d == null) {
       sql.append("select g.*, c.pageviews, c.events, c.scroll_avg from (select ").append(sessionAggregates).append(" from fs) g, (select ")
           .append(eventAggregates).append(" from fe").append(withScroll).append(") c");
+    } else if (d.kind() == Dimension.Kind.SESSION && sessionsOnly) {
+      List<String> cols = new ArrayList<>();
+      for (int i = 0; i < q.dimensions().size(); i++) {
+        cols.add(q.dimensions().get(i).sql().replace("s.", "fs.") + " as d" + i);
+      }
+      String groupBy = String.join(", ", java.util.stream.IntStream.rangeClosed(1, cols.size()).mapToObj(Integer::toString).toList());
+      sql.append("select ").append(String.join(", ", cols)).append(", ").append(sessionAggregates).append(fromSessions)
+          .append(" from fs group by ").append(groupBy);
     } else if (d.kind() == Dimension.Kind.SESSION) {
       List<String> cols = new ArrayList<>();
       List<String> ds = new ArrayList<>();
@@ -143,7 +184,4 @@ final class QuerySql {
     return String.join(", ", java.util.Arrays.stream(columns.split(",\\s*")).map(c -> prefix + c).toList());
   }
 
-  private static String mins(String columns) {
-    return String.join(", ", java.util.Arrays.stream(columns.split(",\\s*")).map(c -> "min(e." + c + ") as " + c).toList());
-  }
 }

@@ -1,0 +1,126 @@
+package io.sightline.bench;
+
+import io.sightline.db.MigrationRunner;
+import io.sightline.db.embedded.EmbeddedPostgres;
+import io.sightline.lifecycle.Await;
+import io.sightline.query.Dimension;
+import io.sightline.query.Filter;
+import io.sightline.query.Metric;
+import io.sightline.query.Operator;
+import io.sightline.query.QueryEngine;
+import io.sightline.query.QuerySpec;
+import io.sightline.support.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads N synthetic events for one site (30 days, ~3 events a session, 5,000 skewed pages, 7
+ * sources, 50 countries, 3 devices) straight into the tables with one SQL statement, then times
+ * the dashboard queries through the query engine and prints the medians.
+ *
+ * <pre>
+ * mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.sightline.bench.QueryBenchmark \
+ *     -Dexec.args="--events 10000000 --runs 5"
+ * </pre>
+ * Without {@code --database-url} it uses an embedded PostgreSQL in a temp directory.
+ */
+public final class QueryBenchmark {
+  private static final String LOAD = """
+      insert into events (site_id, ts, event_id, session_id, visitor_id, salt_day, page_visit_id, type, name, hostname, pathname,
+                          source, channel, country, device, browser, os, screen_width, interactive)
+      select 1, ts, i, sid, (sid % $3), ts::date, case when i % 10 < 9 then i end,
+             case when i % 10 < 9 then 'pageview' else 'custom' end, case when i % 10 < 9 then 'pageview' else 'Signup' end,
+             'bench.example', '/page/' || floor(5000 * power(((sid * 7919 + i * 104729) % 1000003) / 1000003.0, 3))::int,
+             (array[null, 'Google', 'Twitter', 'newsletter', 'Hacker News', 'Bing', 'Facebook'])[1 + sid % 7],
+             (array['Direct', 'Organic Search', 'Organic Social', 'Email', 'Organic Social', 'Organic Search', 'Organic Social'])[1 + sid % 7],
+             (array['DE','US','GB','FR','IN','BR','JP','CA','NL','ES','IT','SE','PL','AU','MX','CH','AT','BE','DK','NO',
+                    'FI','IE','PT','CZ','RO','HU','GR','TR','IL','ZA','NG','KE','EG','AR','CL','CO','PE','KR','CN','TW',
+                    'SG','MY','TH','VN','ID','PH','NZ','UA','RU','SA'])[1 + (sid * 7) % 50],
+             (array['desktop', 'mobile', 'tablet'])[1 + sid % 3], 'Chrome', 'Windows', 1280, true
+      from (select i, i / 3 as sid, $1::timestamptz + ((i / 3)::double precision / ($2::bigint / 3)) * interval '30 days' + (i % 3) * interval '1 minute' as ts
+            from generate_series(0::bigint, $2::bigint - 1) as i) g""";
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = new java.util.HashMap<>(Map.of("--events", "1000000", "--runs", "5"));
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      o.put(args[i], args[i + 1]);
+    }
+    long n = Long.parseLong(o.get("--events"));
+    int runs = Integer.parseInt(o.get("--runs"));
+    Path dir = null;
+    EmbeddedPostgres pg = null;
+    PgConnectOptions connect;
+    if (o.containsKey("--database-url")) {
+      connect = PgConnectOptions.fromUri(o.get("--database-url"));
+    } else {
+      dir = TestPostgres.tempDir("sightline-query-bench-");
+      pg = EmbeddedPostgres.start(dir, 0, Path.of(System.getProperty("java.io.tmpdir"), "sightline-postgres"));
+      connect = new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setUser(pg.user()).setPassword(pg.password())
+          .setDatabase(pg.database());
+    }
+    Vertx vertx = Vertx.vertx();
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
+    Duration long_ = Duration.ofHours(2);
+    try {
+      Await.result(new MigrationRunner(pool, MigrationRunner.bundled()).migrate(), long_);
+      LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(31);
+      Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+      Await.result(pool.preparedQuery("select sightline_ensure_partitions($1::date, $2::date)").execute(Tuple.of(first, first.plusDays(32))), long_);
+      Await.result(pool.query("insert into sites (domain, name) values ('bench.example', 'bench') on conflict do nothing").execute(), long_);
+      long t0 = System.nanoTime();
+      Await.result(pool.query("truncate events").execute(), long_);
+      Await.result(pool.preparedQuery(LOAD).execute(Tuple.of(start.atOffset(ZoneOffset.UTC), n, Math.max(1, n / 33))), long_);
+      Await.result(pool.query("analyze events").execute(), long_);
+      System.out.printf("loaded %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+
+      QueryEngine engine = new QueryEngine(pool);
+      Instant end = start.plus(Duration.ofDays(30));
+      ZoneId utc = ZoneId.of("UTC");
+      List<Metric> totals = List.of(Metric.VISITORS, Metric.SESSIONS, Metric.PAGEVIEWS, Metric.BOUNCE_RATE, Metric.AVG_DURATION);
+      Map<String, QuerySpec> queries = new java.util.LinkedHashMap<>();
+      queries.put("totals (visitors, sessions, pageviews, bounce, duration)", new QuerySpec(1, start, end, utc, totals, List.of(), List.of(), null, true, 100, 0));
+      queries.put("30-day series (visitors, pageviews), Asia/Kolkata", new QuerySpec(1, start, end, ZoneId.of("Asia/Kolkata"),
+          List.of(Metric.VISITORS, Metric.PAGEVIEWS), List.of(Dimension.DATE), List.of(), null, false, 10_000, 0));
+      queries.put("top 10 pages by visitors", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
+          List.of(Dimension.PAGE), List.of(), null, true, 10, 0));
+      queries.put("sources", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.BOUNCE_RATE), List.of(Dimension.SOURCE), List.of(), null, true, 10, 0));
+      queries.put("countries", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS), List.of(Dimension.COUNTRY), List.of(), null, true, 10, 0));
+      queries.put("devices", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS), List.of(Dimension.DEVICE), List.of(), null, true, 10, 0));
+      queries.put("drill-down: top pages where country = DE", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
+          List.of(Dimension.PAGE), List.of(new Filter(Dimension.COUNTRY, Operator.IS, List.of("DE"))), null, true, 10, 0));
+      for (Map.Entry<String, QuerySpec> q : queries.entrySet()) {
+        List<Long> times = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+          long s = System.nanoTime();
+          Await.result(engine.run(q.getValue()), long_);
+          times.add((System.nanoTime() - s) / 1_000_000);
+        }
+        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("%-60s median %,6d ms  (runs %s)%n", q.getKey(), sorted[sorted.length / 2], Arrays.toString(sorted));
+      }
+    } finally {
+      Await.result(pool.close(), Duration.ofSeconds(10));
+      Await.result(vertx.close(), Duration.ofSeconds(10));
+      if (pg != null) {
+        pg.close();
+        TestPostgres.deleteRecursively(dir);
+      }
+    }
+    System.exit(0);
+  }
+}
