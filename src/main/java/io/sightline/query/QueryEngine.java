@@ -1,6 +1,8 @@
 package io.sightline.query;
 
+import io.sightline.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -32,14 +34,22 @@ import java.util.Map;
  */
 public final class QueryEngine {
   public static final int MAX_BUCKETS = 1000;
+  /** Raw-event queries are bounded so that one expensive query cannot hold the database indefinitely. */
+  public static final int DEFAULT_TIMEOUT_MS = 30_000;
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
   private final Pool pool;
+  private final int timeoutMs;
 
   public QueryEngine(Pool pool) {
+    this(pool, DEFAULT_TIMEOUT_MS);
+  }
+
+  public QueryEngine(Pool pool, int timeoutMs) {
     this.pool = pool;
+    this.timeoutMs = timeoutMs;
   }
 
   /** One result row: the dimension's value (absent for totals) and every requested metric. */
@@ -48,7 +58,12 @@ public final class QueryEngine {
 
   public Future<Result> run(QuerySpec q) {
     QuerySql.Plan plan = QuerySql.plan(q);
-    return pool.preparedQuery(plan.sql()).execute(Tuple.from(plan.params())).map(rows -> {
+    return pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
+            .compose(v -> conn.preparedQuery(plan.sql()).execute(Tuple.from(plan.params()))))
+        .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
+            ? new ApiException(503, "query_timeout", "The query took longer than " + timeoutMs / 1000
+                + " s over raw events; narrow the range or the grouping") : err))
+        .map(rows -> {
       Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
       List<Map<String, Object>> out = new ArrayList<>();
       for (Row r : rows) {
