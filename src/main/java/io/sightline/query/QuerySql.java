@@ -24,7 +24,74 @@ final class QuerySql {
   record Plan(String sql, List<Object> params) {
   }
 
+  private static final java.util.Set<Metric> EVENT_ONLY = java.util.EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS);
+  private static final java.util.Set<Dimension> NOT_ON_EVENTS = java.util.EnumSet.of(Dimension.ENTRY_PAGE, Dimension.EXIT_PAGE,
+      Dimension.SCREEN);
+
+  /**
+   * Whether the query can be answered from events alone, without the per-session pass: only
+   * visitors, pageviews and events (and sessions, unless grouped by time), no page filter, and
+   * only attributes every event carries. The answer is the same by definition (an event carries its
+   * session's attributes); the oracle test checks both paths.
+   */
+  static boolean eventsOnly(QuerySpec q) {
+    boolean time = !q.dimensions().isEmpty() && q.dimensions().get(0).kind() == Dimension.Kind.TIME;
+    return q.metrics().stream().allMatch(m -> EVENT_ONLY.contains(m) || m == Metric.SESSIONS && !time)
+        && q.filters().stream().allMatch(f -> f.dimension().kind() == Dimension.Kind.SESSION && !NOT_ON_EVENTS.contains(f.dimension()))
+        && q.dimensions().stream().noneMatch(NOT_ON_EVENTS::contains);
+  }
+
   static Plan plan(QuerySpec q) {
+    return eventsOnly(q) ? eventPlan(q) : sessionPlan(q);
+  }
+
+  /** One pass over the events, grouped directly: no per-session aggregation, no materialised intermediate. */
+  private static Plan eventPlan(QuerySpec q) {
+    List<Object> params = new ArrayList<>();
+    params.add(q.siteId());
+    params.add(OffsetDateTime.ofInstant(q.start(), ZoneOffset.UTC));
+    params.add(OffsetDateTime.ofInstant(q.end(), ZoneOffset.UTC));
+    params.add(q.zone().getId());
+    List<String> where = new ArrayList<>(List.of("e.site_id = $1", "e.ts >= $2", "e.ts < $3", "$4::text is not null"));
+    for (Filter f : q.filters()) {
+      params.add(f.values().toArray(String[]::new));
+      where.add(condition(f.operator(), f.dimension().sql().replace("s.", "e."), "$" + params.size() + "::text[]"));
+    }
+    String aggregates = "count(distinct e.visitor_id) as visitors, count(distinct e.session_id) as sessions, "
+        + "count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, "
+        + "0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg";
+    String from = " from events e where " + String.join(" and ", where);
+    Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+    StringBuilder sql = new StringBuilder();
+    if (d == null) {
+      sql.append("select ").append(aggregates).append(from);
+    } else if (d.kind() == Dimension.Kind.TIME) {
+      String unit = d.sql();
+      sql.append("with buckets as (select generate_series(date_trunc('").append(unit).append("', $2 at time zone $4), ")
+          .append("($3 at time zone $4) - interval '1 microsecond', interval '1 ").append(unit).append("') as b), ")
+          .append("g as (select date_trunc('").append(unit).append("', e.ts at time zone $4) as b, ").append(aggregates).append(from)
+          .append(" group by 1) select buckets.b as d0, coalesce(g.visitors, 0) as visitors, 0 as sessions, ")
+          .append("coalesce(g.pageviews, 0) as pageviews, coalesce(g.events, 0) as events, 0 as pv_sum, 0 as bounces, ")
+          .append("0 as duration_sum, 0 as clickers, null::numeric as scroll_avg from buckets left join g on g.b = buckets.b order by buckets.b");
+    } else if (d.kind() == Dimension.Kind.EVENT) {
+      // a page's visitors and sessions are those with a pageview of it; its events, the non-engagement events on it
+      sql.append("select e.pathname as d0, count(distinct e.visitor_id) filter (where e.type = 'pageview') as visitors, ")
+          .append("count(distinct e.session_id) filter (where e.type = 'pageview') as sessions, ")
+          .append("count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, ")
+          .append("0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg").append(from)
+          .append(" group by 1 having count(*) filter (where e.type = 'pageview') > 0");
+    } else {
+      List<String> cols = new ArrayList<>();
+      for (int i = 0; i < q.dimensions().size(); i++) {
+        cols.add(q.dimensions().get(i).sql().replace("s.", "e.") + " as d" + i);
+      }
+      String groupBy = String.join(", ", java.util.stream.IntStream.rangeClosed(1, cols.size()).mapToObj(Integer::toString).toList());
+      sql.append("select ").append(String.join(", ", cols)).append(", ").append(aggregates).append(from).append(" group by ").append(groupBy);
+    }
+    return new Plan(sql.toString(), params);
+  }
+
+  private static Plan sessionPlan(QuerySpec q) {
     List<Object> params = new ArrayList<>();
     params.add(q.siteId());
     params.add(OffsetDateTime.ofInstant(q.start(), ZoneOffset.UTC));
