@@ -57,7 +57,9 @@ final class QuerySql {
       params.add(f.values().toArray(String[]::new));
       where.add(condition(f.operator(), f.dimension().sql().replace("s.", "e."), "$" + params.size() + "::text[]"));
     }
-    String aggregates = "count(distinct e.visitor_id) as visitors, count(distinct e.session_id) as sessions, "
+    // a count(distinct) costs a sort per group: only the ones asked for
+    String aggregates = (q.metrics().contains(Metric.VISITORS) ? "count(distinct e.visitor_id)" : "0") + " as visitors, "
+        + (q.metrics().contains(Metric.SESSIONS) ? "count(distinct e.session_id)" : "0") + " as sessions, "
         + "count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, "
         + "0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg";
     String from = " from events e where " + String.join(" and ", where);
