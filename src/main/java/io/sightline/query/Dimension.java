@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * What a query can group or filter by. {@link Kind#SESSION} dimensions are attributes of a session
- * (its first event's acquisition, location and device, its entry and exit page); {@code page} is
- * an event attribute; time dimensions bucket in the query's time zone. The SQL expression comes
+ * (its first event's acquisition, location and device, its entry and exit page); {@link Kind#EVENT}
+ * dimensions are attributes of single events (page, hostname, event name, click and form target,
+ * custom properties, goals); time dimensions bucket in the query's time zone. The SQL expression comes
  * from here (an allow-list), never from request text.
  */
 public enum Dimension {
@@ -29,6 +30,14 @@ public enum Dimension {
   OS_VERSION(Kind.SESSION, "s.os_version"),
   SCREEN(Kind.SESSION, "s.screen"),
   PAGE(Kind.EVENT, "e.pathname"),
+  HOSTNAME(Kind.EVENT, "e.hostname"),
+  EVENT_NAME(Kind.EVENT, "case when e.type <> 'engagement' then e.name end"),
+  CLICK_TARGET(Kind.EVENT, "case when e.type = 'click' then e.target_label end"),
+  FORM_TARGET(Kind.EVENT, "case when e.type = 'form' then coalesce(e.target_label, e.target_secondary) end"),
+  /** A custom property: its key travels beside the dimension ({@code props:<key>} in requests and rows). */
+  PROPS(Kind.EVENT, "e.props ->> "),
+  /** The goals an event completes (one row per goal; an event may complete several). */
+  GOAL(Kind.EVENT, null),
   HOUR(Kind.TIME, "hour"),
   DATE(Kind.TIME, "day"),
   WEEK(Kind.TIME, "week"),
@@ -57,7 +66,21 @@ public enum Dimension {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** Which events make a row of an event dimension (and which ones a filter on it looks at). */
+  String membership(String alias) {
+    return switch (this) {
+      case PAGE, HOSTNAME -> alias + ".type = 'pageview'";
+      case CLICK_TARGET -> alias + ".type = 'click'";
+      case FORM_TARGET -> alias + ".type = 'form'";
+      default -> alias + ".type <> 'engagement'";
+    };
+  }
+
+  /** Parses a dimension id; {@code props:<key>} parses as {@link #PROPS} (the caller keeps the key). */
   public static Dimension parse(String s) {
+    if (s != null && s.startsWith("props:") && s.length() > "props:".length()) {
+      return PROPS;
+    }
     for (Dimension d : values()) {
       if (d.id().equals(s)) {
         return d;

@@ -7,7 +7,21 @@ import java.util.Locale;
  * reshape them, never recompute them.
  */
 public enum Metric {
-  VISITORS, SESSIONS, PAGEVIEWS, EVENTS, VIEWS_PER_VISIT, BOUNCE_RATE, AVG_DURATION, AVG_SCROLL, CLICKERS, ENGAGEMENT;
+  VISITORS, SESSIONS, PAGEVIEWS, EVENTS, VIEWS_PER_VISIT, BOUNCE_RATE, AVG_DURATION, AVG_SCROLL, CLICKERS, ENGAGEMENT,
+  CONVERSIONS, CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE, NEW_VISITOR_SESSIONS;
+
+  /** Metrics counted over events (the rest are over sessions). */
+  boolean fromEvents() {
+    return switch (this) {
+      case PAGEVIEWS, EVENTS, AVG_SCROLL, ENGAGEMENT, CONVERSIONS, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether the metric needs the site's goals. */
+  boolean usesGoals() {
+    return this == CONVERSIONS || this == CONVERSION_RATE;
+  }
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

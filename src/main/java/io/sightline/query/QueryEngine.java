@@ -13,6 +13,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,36 @@ public final class QueryEngine {
   }
 
   public Future<Result> run(QuerySpec q) {
+    if (!q.metrics().contains(Metric.CONVERSION_RATE) || !q.groupsBy(Dimension.GOAL) && !q.filtersBy(Dimension.GOAL)) {
+      return execute(q, null).map(rows -> new Result(page(order(rows, q), q)));
+    }
+    // a goal's conversion rate is over all the visitors in scope, not only the ones the goal selects
+    List<Filter> withoutGoals = q.filters().stream().filter(f -> f.dimension() != Dimension.GOAL).toList();
+    List<Dimension> base = q.groupsBy(Dimension.GOAL) ? List.of() : q.dimensions();
+    QuerySpec scope = q.with(List.of(Metric.VISITORS), base, withoutGoals, Integer.MAX_VALUE, 0);
+    return execute(scope, null).compose(scopeRows -> {
+      Map<List<Object>, Long> visitors = new HashMap<>();
+      for (Map<String, Object> row : scopeRows) {
+        visitors.put(key(row, base, q), (Long) row.get(Metric.VISITORS.id()));
+      }
+      return execute(q, row -> visitors.getOrDefault(key(row, base, q), 0L));
+    }).map(rows -> new Result(page(order(rows, q), q)));
+  }
+
+  private static List<Object> key(Map<String, Object> row, List<Dimension> dimensions, QuerySpec q) {
+    List<Object> key = new ArrayList<>();
+    for (Dimension d : dimensions) {
+      key.add(row.get(q.label(d)));
+    }
+    return key;
+  }
+
+  /**
+   * Runs one plan and turns its rows into metric values.
+   *
+   * @param rateBase for conversion_rate, the visitors a row's converters are a share of (null: the row's own visitors)
+   */
+  private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
     QuerySql.Plan plan = QuerySql.plan(q);
     return pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
             .compose(v -> conn.preparedQuery(plan.sql()).execute(Tuple.from(plan.params()))))
@@ -64,47 +96,76 @@ public final class QueryEngine {
             ? new ApiException(503, "query_timeout", "The query took longer than " + timeoutMs / 1000
                 + " s over raw events; narrow the range or the grouping") : err))
         .map(rows -> {
-      Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
-      List<Map<String, Object>> out = new ArrayList<>();
-      for (Row r : rows) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < q.dimensions().size(); i++) {
-          row.put(q.dimensions().get(i).id(), label(q.dimensions().get(i), r.getValue("d" + i)));
-        }
-        long sessions = r.getLong("sessions");
-        Object scroll = r.getValue("scroll_avg");
-        Long avgScroll = scroll == null ? null : Math.round(number(scroll));
-        long avgDuration = sessions == 0 ? 0 : Math.round(number(r.getValue("duration_sum")) / sessions);
-        for (Metric m : q.metrics()) {
-          row.put(m.id(), switch (m) {
-            case VISITORS -> r.getLong("visitors");
-            case SESSIONS -> sessions;
-            case PAGEVIEWS -> r.getLong("pageviews");
-            case EVENTS -> r.getLong("events");
-            case CLICKERS -> r.getLong("clickers");
-            case VIEWS_PER_VISIT -> sessions == 0 ? 0 : BigDecimal.valueOf(r.getLong("pv_sum"))
-                .divide(BigDecimal.valueOf(sessions), 2, RoundingMode.HALF_UP).doubleValue();
-            case BOUNCE_RATE -> sessions == 0 ? 0 : Math.round(100.0 * r.getLong("bounces") / sessions);
-            case AVG_DURATION -> avgDuration;
-            case AVG_SCROLL -> avgScroll;
-            case ENGAGEMENT -> sessions == 0 ? 0 : engagement(avgScroll, avgDuration);
-          });
-        }
-        out.add(row);
-      }
-      return new Result(page(order(out, q, d), q));
-    });
+          List<Map<String, Object>> out = new ArrayList<>();
+          for (Row r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < q.dimensions().size(); i++) {
+              row.put(q.label(q.dimensions().get(i)), label(q.dimensions().get(i), r.getValue("d" + i)));
+            }
+            Map<String, Object> values = metrics(r, q.metrics());
+            if (rateBase != null && values.containsKey(Metric.CONVERSION_RATE.id())) {
+              values.put(Metric.CONVERSION_RATE.id(), percent(r.getLong("converters"), rateBase.apply(row)));
+            }
+            row.putAll(values);
+            out.add(row);
+          }
+          return out;
+        });
   }
 
-  private static List<Map<String, Object>> order(List<Map<String, Object>> rows, QuerySpec q, Dimension d) {
-    if (d == null) {
+  /** The definitions: every metric from the plan's columns (see the class comment and README). */
+  private static Map<String, Object> metrics(Row r, List<Metric> metrics) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    long sessions = r.getLong("sessions");
+    Object scroll = r.getValue("scroll_avg");
+    Long avgScroll = scroll == null ? null : Math.round(number(scroll));
+    long avgDuration = sessions == 0 ? 0 : Math.round(number(r.getValue("duration_sum")) / sessions);
+    for (Metric m : metrics) {
+      row.put(m.id(), switch (m) {
+        case VISITORS -> r.getLong("visitors");
+        case SESSIONS -> sessions;
+        case PAGEVIEWS -> r.getLong("pageviews");
+        case EVENTS -> r.getLong("events");
+        case CLICKERS -> r.getLong("clickers");
+        case VIEWS_PER_VISIT -> sessions == 0 ? 0 : BigDecimal.valueOf(r.getLong("pv_sum"))
+            .divide(BigDecimal.valueOf(sessions), 2, RoundingMode.HALF_UP).doubleValue();
+        case BOUNCE_RATE -> sessions == 0 ? 0 : Math.round(100.0 * r.getLong("bounces") / sessions);
+        case AVG_DURATION -> avgDuration;
+        case AVG_SCROLL -> avgScroll;
+        case ENGAGEMENT -> sessions == 0 ? 0 : engagement(avgScroll, avgDuration);
+        case CONVERSIONS -> r.getLong("conversions");
+        case CONVERSION_RATE -> percent(r.getLong("converters"), r.getLong("visitors"));
+        case TOTAL_REVENUE -> money(r.getValue("revenue_sum"));
+        case AVERAGE_REVENUE -> r.getLong("revenue_n") == 0 ? null : BigDecimal.valueOf(number(r.getValue("revenue_sum")))
+            .divide(BigDecimal.valueOf(r.getLong("revenue_n")), 2, RoundingMode.HALF_UP).doubleValue();
+        case ENTRANCES -> r.getLong("entrances");
+        case EXITS -> r.getLong("exits");
+        case TIME_ON_PAGE -> r.getLong("top_n") == 0 ? null : Math.round(number(r.getValue("top_sum")) / r.getLong("top_n"));
+        case NEW_VISITOR_SESSIONS -> r.getLong("new_sessions");
+      });
+    }
+    return row;
+  }
+
+  /** A share as a percentage with two decimals (0 when the base is 0). */
+  private static double percent(long part, long base) {
+    return base == 0 ? 0 : BigDecimal.valueOf(100L * part).divide(BigDecimal.valueOf(base), 2, RoundingMode.HALF_UP).doubleValue();
+  }
+
+  private static Double money(Object sum) {
+    return sum == null ? null : new BigDecimal(sum.toString()).setScale(2, RoundingMode.HALF_UP).doubleValue();
+  }
+
+  private static List<Map<String, Object>> order(List<Map<String, Object>> rows, QuerySpec q) {
+    if (q.dimensions().isEmpty()) {
       return rows;
     }
+    Dimension d = q.dimensions().get(0);
     boolean time = d.kind() == Dimension.Kind.TIME;
     String key = q.orderBy() != null ? q.orderBy() : time ? d.id() : q.metrics().get(0).id();
     Comparator<Map<String, Object>> byKey = (a, b) -> compare(a.get(key), b.get(key));
     Comparator<Map<String, Object>> primary = q.descending() ? byKey.reversed() : byKey;
-    Comparator<Map<String, Object>> tieBreak = (a, b) -> compare(a.get(d.id()), b.get(d.id()));
+    Comparator<Map<String, Object>> tieBreak = (a, b) -> compare(a.get(q.label(d)), b.get(q.label(d)));
     List<Map<String, Object>> sorted = new ArrayList<>(rows);
     sorted.sort(primary.thenComparing(tieBreak));
     return sorted;

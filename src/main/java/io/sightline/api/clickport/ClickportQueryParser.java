@@ -52,16 +52,21 @@ final class ClickportQueryParser {
       throw ApiException.badRequest("metrics must name at least one metric");
     }
     List<Dimension> dimensions = new ArrayList<>();
+    String propertyKey = null;
     for (String d : strings(body, "dimensions", List.of())) {
       Dimension dimension = Dimension.parse(d);
       if (dimension == null) {
         throw ApiException.badRequest("Unknown dimension: " + d);
       }
+      if (dimension == Dimension.PROPS) {
+        propertyKey = propertyKey(d);
+      }
       dimensions.add(dimension);
     }
     if (dimensions.size() > 1 && dimensions.stream().anyMatch(d -> d.kind() != Dimension.Kind.SESSION)) {
       throw ApiException.badRequest("Several dimensions can be grouped together only when all are session attributes "
-          + "(source, channel, referrer_url, utm_*, entry_page, exit_page, country, region, city, device, browser, os, screen...)");
+          + "(source, channel, referrer_url, utm_*, entry_page, exit_page, country, region, city, device, browser, os, screen...); "
+          + "page, hostname, event_name, goal, click_target, form_target, props:<key> and time dimensions group alone");
     }
     if (dimensions.size() > 3 || dimensions.stream().distinct().count() != dimensions.size()) {
       throw ApiException.badRequest("Group by at most 3 different dimensions");
@@ -84,7 +89,9 @@ final class ClickportQueryParser {
     if (orderBy != null && !(orderBy instanceof String)) {
       throw ApiException.badRequest("order_by must be a string");
     }
-    if (orderBy != null && Metric.parse((String) orderBy) == null && dimensions.stream().noneMatch(d -> d.id().equals(orderBy))) {
+    String key = propertyKey;
+    if (orderBy != null && Metric.parse((String) orderBy) == null
+        && dimensions.stream().noneMatch(d -> (d == Dimension.PROPS ? "props:" + key : d.id()).equals(orderBy))) {
       throw ApiException.badRequest("order_by must be a requested metric or the grouped dimension: " + orderBy);
     }
     if (orderBy != null && Metric.parse((String) orderBy) != null && !metrics.contains(Metric.parse((String) orderBy))) {
@@ -106,7 +113,7 @@ final class ClickportQueryParser {
       throw ApiException.badRequest("include_comparison is not supported yet");
     }
     return new QuerySpec(siteId, range.start(), range.end(), zone, List.copyOf(metrics), List.copyOf(dimensions), filters,
-        (String) orderBy, descending, limit, offset);
+        (String) orderBy, descending, limit, offset, propertyKey, List.of());
   }
 
   private static Periods.Range range(JsonObject body, ZoneId zone, Clock clock, Instant firstEvent) {
@@ -171,9 +178,18 @@ final class ClickportQueryParser {
           throw ApiException.badRequest("filter values must be at most " + MAX_VALUE_LENGTH + " characters, without NUL");
         }
       }
-      out.add(new Filter(d, op, List.copyOf(values)));
+      out.add(new Filter(d, d == Dimension.PROPS ? propertyKey((String) f.getValue("dimension")) : null, op, List.copyOf(values)));
     }
     return List.copyOf(out);
+  }
+
+  /** The key of a {@code props:<key>} dimension: 1-200 characters without control characters. */
+  private static String propertyKey(String dimension) {
+    String key = dimension.substring("props:".length());
+    if (key.length() > 200 || key.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest("props:<key> needs a key of 1 to 200 characters without control characters");
+    }
+    return key;
   }
 
   private static ZoneId zone(Object raw) {
