@@ -29,9 +29,9 @@ public final class ComparisonMerge {
    * and a missing key is left out of its average.
    */
   private static final Set<String> ADDITIVE = Set.of("visitors", "sessions", "pageviews", "events", "clickers", "conversions",
-      "revenue", "entrances", "exits", "new_visitor_sessions");
+      "total_revenue", "entrances", "exits", "new_visitor_sessions");
   /** Metrics averaged to 2 decimals; the others to whole numbers. */
-  private static final Set<String> TWO_DECIMALS = Set.of("views_per_visit", "revenue");
+  private static final Set<String> TWO_DECIMALS = Set.of("views_per_visit", "total_revenue", "average_revenue", "conversion_rate");
 
   private ComparisonMerge() {
   }

@@ -55,12 +55,66 @@ public final class QueryEngine {
   }
 
   /** One result row: the dimension's value (absent for totals) and every requested metric. */
-  public record Result(List<Map<String, Object>> rows) {
+  public record Result(List<Map<String, Object>> rows, Comparison.Baseline comparisonRange) {
+    public Result(List<Map<String, Object>> rows) {
+      this(rows, null);
+    }
   }
 
   public Future<Result> run(QuerySpec q) {
+    return rows(q).map(rows -> new Result(page(order(rows, q), q)));
+  }
+
+  /**
+   * Runs the query and its baseline ranges, and attaches to each row (or to the totals) a
+   * {@code comparison} map (the baselines' mean, {@link ComparisonMerge}) and a {@code change} map
+   * (percent, null when the baseline is 0). Grouped rows are matched by their dimension values;
+   * time buckets by position. Ordering and paging apply to the current rows afterwards.
+   */
+  public Future<Result> runCompared(QuerySpec q, Comparison.Baseline baseline) {
+    QuerySpec whole = q.with(q.metrics(), q.dimensions(), q.filters(), Integer.MAX_VALUE, 0);
+    List<Future<List<Map<String, Object>>>> baselines = new ArrayList<>();
+    for (Periods.Range r : baseline.ranges()) {
+      baselines.add(rows(whole.during(r.start(), r.end())));
+    }
+    Future<List<Map<String, Object>>> current = rows(q);
+    return Future.all(baselines).compose(v -> current).map(rows -> {
+      List<List<Map<String, Object>>> before = baselines.stream().map(Future::result).toList();
+      List<String> ids = q.dimensions().stream().map(q::label).toList();
+      List<Map<String, Object>> averages;
+      if (q.dimensions().isEmpty()) {
+        averages = List.of(ComparisonMerge.average(before.stream().map(b -> b.get(0)).toList(), q.metrics()));
+      } else if (q.dimensions().get(0).kind() == Dimension.Kind.TIME) {
+        averages = ComparisonMerge.averageByPosition(before, ids.get(0), q.metrics());
+      } else {
+        Map<Object, Map<String, Object>> byKey = ComparisonMerge.averageByKey(before, ids, q.metrics());
+        averages = rows.stream().map(row -> byKey.get(ComparisonMerge.key(row, ids))).toList();
+      }
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) {
+        Map<String, Object> row = new LinkedHashMap<>(rows.get(i));
+        Map<String, Object> base = i < averages.size() && averages.get(i) != null ? averages.get(i) : absent(q.metrics());
+        row.put("comparison", base);
+        row.put("change", ComparisonMerge.change(rows.get(i), base, q.metrics()));
+        out.add(row);
+      }
+      return new Result(page(order(out, q), q), baseline);
+    });
+  }
+
+  /** The baseline of a row no baseline has: counts are 0, ratios unknown. */
+  private static Map<String, Object> absent(List<Metric> metrics) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Metric m : metrics) {
+      out.put(m.id(), ComparisonMerge.isAdditive(m) ? (Object) 0L : null);
+    }
+    return out;
+  }
+
+  /** The query's rows, unordered and unpaged. */
+  private Future<List<Map<String, Object>>> rows(QuerySpec q) {
     if (!q.metrics().contains(Metric.CONVERSION_RATE) || !q.groupsBy(Dimension.GOAL) && !q.filtersBy(Dimension.GOAL)) {
-      return execute(q, null).map(rows -> new Result(page(order(rows, q), q)));
+      return execute(q, null);
     }
     // a goal's conversion rate is over all the visitors in scope, not only the ones the goal selects
     List<Filter> withoutGoals = q.filters().stream().filter(f -> f.dimension() != Dimension.GOAL).toList();
@@ -72,7 +126,7 @@ public final class QueryEngine {
         visitors.put(key(row, base, q), (Long) row.get(Metric.VISITORS.id()));
       }
       return execute(q, row -> visitors.getOrDefault(key(row, base, q), 0L));
-    }).map(rows -> new Result(page(order(rows, q), q)));
+    });
   }
 
   private static List<Object> key(Map<String, Object> row, List<Dimension> dimensions, QuerySpec q) {

@@ -1,6 +1,7 @@
 package io.sightline.api.clickport;
 
 import io.sightline.http.ApiException;
+import io.sightline.query.Comparison;
 import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Metric;
@@ -20,6 +21,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@code POST /api/query} body (api-specs.md §5.3) into the engine's {@link QuerySpec}; 400 for anything invalid. */
 final class ClickportQueryParser {
@@ -36,7 +38,11 @@ final class ClickportQueryParser {
     return body.getValue("date_range") == null && "all".equals(body.getValue("period"));
   }
 
-  static QuerySpec parse(JsonObject body, int siteId, Clock clock, Instant firstEvent) {
+  /** A parsed query and, when {@code include_comparison} is true and the period has one, its baseline. */
+  record Parsed(QuerySpec spec, Optional<Comparison.Baseline> comparison) {
+  }
+
+  static Parsed parse(JsonObject body, int siteId, Clock clock, Instant firstEvent) {
     ZoneId zone = zone(body.getValue("timezone"));
     List<Metric> metrics = new ArrayList<>();
     for (String m : strings(body, "metrics", List.of("visitors"))) {
@@ -109,11 +115,10 @@ final class ClickportQueryParser {
     if (comparison != null && !(comparison instanceof Boolean)) {
       throw ApiException.badRequest("include_comparison must be true or false");
     }
-    if (Boolean.TRUE.equals(comparison)) {
-      throw ApiException.badRequest("include_comparison is not supported yet");
-    }
-    return new QuerySpec(siteId, range.start(), range.end(), zone, List.copyOf(metrics), List.copyOf(dimensions), filters,
+    QuerySpec spec = new QuerySpec(siteId, range.start(), range.end(), zone, List.copyOf(metrics), List.copyOf(dimensions), filters,
         (String) orderBy, descending, limit, offset, propertyKey, List.of());
+    String period = body.getValue("date_range") != null ? null : body.getValue("period") == null ? "today" : (String) body.getValue("period");
+    return new Parsed(spec, Boolean.TRUE.equals(comparison) ? Comparison.baseline(period, range, zone, clock) : Optional.empty());
   }
 
   private static Periods.Range range(JsonObject body, ZoneId zone, Clock clock, Instant firstEvent) {

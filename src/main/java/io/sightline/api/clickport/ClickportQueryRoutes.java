@@ -51,18 +51,45 @@ public final class ClickportQueryRoutes {
           return t == null ? null : t.toInstant();
         })
         : Future.succeededFuture(null);
-    return first.compose(firstEvent -> engine.run(ClickportQueryParser.parse(body, site, clock, firstEvent)));
+    return first.compose(firstEvent -> {
+      ClickportQueryParser.Parsed parsed = ClickportQueryParser.parse(body, site, clock, firstEvent);
+      return parsed.comparison().isPresent() ? engine.runCompared(parsed.spec(), parsed.comparison().get())
+          : engine.run(parsed.spec());
+    });
+  }
+
+  /**
+   * Totals as {@code {"results": {...}}}, groups as {@code {"results": [...]}}; with a comparison,
+   * totals get top-level {@code comparison} and {@code change}, grouped rows carry their own, and
+   * {@code comparison_range} gives the baseline dates (end exclusive). {@code period: all} has no
+   * baseline: {@code comparison_range} is then null.
+   */
+  private static JsonObject response(JsonObject body, QueryEngine.Result result) {
+    boolean grouped = body.getValue("dimensions") instanceof JsonArray a && !a.isEmpty();
+    JsonObject out = new JsonObject();
+    if (grouped) {
+      out.put("results", new JsonArray(result.rows().stream().map(JsonObject::new).toList()));
+    } else {
+      JsonObject totals = new JsonObject(new java.util.LinkedHashMap<>(result.rows().get(0)));
+      Object comparison = totals.remove("comparison");
+      Object change = totals.remove("change");
+      out.put("results", totals);
+      if (comparison != null) {
+        out.put("comparison", comparison).put("change", change);
+      }
+    }
+    if (Boolean.TRUE.equals(body.getValue("include_comparison"))) {
+      out.put("comparison_range", result.comparisonRange() == null ? null : new JsonObject()
+          .put("start", result.comparisonRange().displayStart().toString())
+          .put("end", result.comparisonRange().displayEndExclusive().toString()));
+    }
+    return out;
   }
 
   private void query(RoutingContext ctx) {
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
     run(body, ApiPrincipal.of(ctx).siteId())
-        .onSuccess(result -> {
-          boolean grouped = body.getValue("dimensions") instanceof JsonArray a && !a.isEmpty();
-          Object results = grouped ? new JsonArray(result.rows().stream().map(JsonObject::new).toList())
-              : new JsonObject(result.rows().get(0));
-          JsonResponses.send(ctx, 200, new JsonObject().put("results", results));
-        })
+        .onSuccess(result -> JsonResponses.send(ctx, 200, response(body, result)))
         .onFailure(ctx::fail);
   }
 }

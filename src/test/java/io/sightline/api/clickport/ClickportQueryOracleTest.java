@@ -41,21 +41,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClickportQueryOracleTest {
   static final String DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
   static final String MOBILE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1";
-  static final String[] PAGES = {"/", "/pricing", "/blog", "/blog/post-1", "/docs", "/about"};
-  static final String[] SOURCES = {null, "newsletter", "partner"};
-  static final String[] METRICS = {"visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate", "avg_duration",
-      "avg_scroll", "clickers", "engagement"};
-
-  record Ev(String visitor, int session, Instant ts, String type, String name, String path, boolean interactive, String source,
-            String device, int scroll) {
-  }
-
-  record Session(String visitor, int index, List<Ev> events) {
-  }
+  static final String[] METRICS = QueryOracle.METRICS.toArray(String[]::new);
 
   static RunningServer server;
   static String readKey; // a read key with its own high limit: the matrix sends hundreds of queries
-  static final List<Ev> EVENTS = new ArrayList<>();
+  static QueryOracle oracle;
   static Instant now;
 
   @BeforeAll
@@ -63,43 +53,34 @@ class ClickportQueryOracleTest {
     server = RunningServer.start();
     readKey = new JsonObject(server.send("POST", "/admin/v1/sites/1/keys", "{\"name\":\"oracle\",\"scopes\":[\"read\"],"
         + "\"rate_limit_per_minute\":100000}", "x-api-key", server.adminKey()).body()).getString("key");
-    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Random random = new Random(20261123);
-    for (int v = 0; v < 40; v++) {
-      String visitor = "v" + v;
-      boolean mobile = random.nextInt(3) == 0;
-      Instant t = now.minus(Duration.ofHours(6 * 24 - 2)).plusSeconds(random.nextInt(3600 * 24));
-      int sessions = 1 + random.nextInt(4);
-      for (int s = 0; s < sessions; s++) {
-        String source = SOURCES[random.nextInt(SOURCES.length)];
-        int events = 1 + random.nextInt(6);
-        for (int e = 0; e < events; e++) {
-          int kind = e == 0 ? 0 : random.nextInt(10);
-          String type = kind < 6 ? "pageview" : kind == 6 ? "click" : kind == 7 ? "engagement" : "custom";
-          boolean interactive = !(kind == 9); // kind 9: a non-interactive custom event
-          String path = PAGES[random.nextInt(PAGES.length)];
-          if (t.isAfter(now.minusSeconds(60))) {
-            break;
-          }
-          EVENTS.add(new Ev(visitor, s, t, type, type.equals("custom") ? (interactive ? "Signup" : "Autoplay") : type, path,
-              interactive, source, mobile ? "mobile" : "desktop", random.nextInt(101)));
-          t = t.plusSeconds(60 + random.nextInt(9 * 60));
-        }
-        t = t.plus(Duration.ofMinutes(31 + random.nextInt(24 * 60)));
-      }
+    for (QueryOracle.Goal g : QueryOracle.GOALS) {
+      HttpResponse<String> r = server.send("POST", "/admin/v1/sites/1/goals", new JsonObject().put("name", g.name()).put("type", g.type())
+          .put("match", g.match()).encode(), "x-api-key", server.adminKey());
+      assertEquals(201, r.statusCode(), r.body());
     }
+    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    oracle = QueryOracle.generate(now, 20261123);
     // one batch per visitor, in time order, as a server-side sender would backfill
     Map<String, JsonArray> batches = new LinkedHashMap<>();
     Map<String, String> uas = new HashMap<>();
-    for (Ev e : EVENTS) {
-      JsonObject body = new JsonObject().put("type", e.type()).put("url", "https://localhost" + e.path()
-              + (isFirstOfSession(e) && e.source() != null ? "?utm_source=" + e.source() : ""))
+    for (QueryOracle.Ev e : oracle.events) {
+      JsonObject body = new JsonObject().put("type", e.type()).put("url", "https://" + e.host() + e.path()
+              + (oracle.isFirstOfSession(e) && e.source() != null ? "?utm_source=" + e.source() : ""))
           .put("timestamp", e.ts().toString()).put("visitor_id", e.visitor()).put("interactive", e.interactive());
       if (e.type().equals("custom")) {
         body.put("name", e.name());
       }
       if (e.type().equals("engagement")) {
         body.put("scroll_depth", e.scroll());
+      }
+      if (e.label() != null) {
+        body.put("target_label", e.label());
+      }
+      if (e.plan() != null) {
+        body.put("props", new JsonObject().put("plan", e.plan()));
+      }
+      if (e.revenue() != null) {
+        body.put("revenue_amount", e.revenue()).put("revenue_currency", "EUR");
       }
       batches.computeIfAbsent(e.visitor(), k -> new JsonArray()).add(body);
       uas.put(e.visitor(), e.device().equals("mobile") ? MOBILE : DESKTOP);
@@ -117,178 +98,19 @@ class ClickportQueryOracleTest {
     server.close();
   }
 
-  private static boolean isFirstOfSession(Ev e) {
-    for (Ev other : EVENTS) {
-      if (other.visitor().equals(e.visitor()) && other.session() == e.session()) {
-        return other == e;
-      }
-    }
-    return false;
-  }
-
-  // ---------------------------------------------------------------- the oracle
-
   record Filter(String dimension, String operator, List<String> values) {
     JsonObject json() {
       return new JsonObject().put("dimension", dimension).put("operator", operator)
           .put("value", values.size() == 1 ? values.get(0) : new JsonArray(new ArrayList<Object>(values)));
     }
-  }
 
-  static boolean matches(String operator, String value, List<String> values) {
-    boolean any = false;
-    for (String v : values) {
-      if (value == null) {
-        continue;
-      }
-      any |= switch (operator) {
-        case "is", "is_not" -> value.equals(v);
-        case "contains", "not_contains" -> value.toLowerCase(Locale.ROOT).contains(v.toLowerCase(Locale.ROOT));
-        case "starts_with" -> value.startsWith(v);
-        case "ends_with" -> value.endsWith(v);
-        default -> throw new IllegalArgumentException(operator);
-      };
+    QueryOracle.Filter oracle() {
+      return new QueryOracle.Filter(dimension, operator, values);
     }
-    return operator.equals("is_not") || operator.equals("not_contains") ? !any : any;
-  }
-
-  /** Per-session facts within the range. */
-  record InRange(Session session, List<Ev> events, int pageviews, boolean interactive, boolean clicked, String entry, String exit,
-                 Instant first, Instant last) {
-    boolean bounce() {
-      return pageviews == 1 && !interactive;
-    }
-
-    long duration() {
-      return bounce() ? 0 : Duration.between(first, last).getSeconds();
-    }
-
-    String attribute(String dimension) {
-      Ev any = session.events().get(0);
-      return switch (dimension) {
-        case "utm_source", "source" -> any.source();
-        case "device" -> any.device();
-        case "entry_page" -> entry;
-        case "exit_page" -> exit;
-        default -> throw new IllegalArgumentException(dimension);
-      };
-    }
-  }
-
-  /** The deepest scroll reported in range for each pageview (by the engagement beacons after it in its session). */
-  static Map<Ev, Integer> scrolls(Instant start, Instant end) {
-    Map<Ev, Integer> out = new java.util.IdentityHashMap<>();
-    Ev current = null;
-    for (Ev e : EVENTS) {
-      if (current != null && (!current.visitor().equals(e.visitor()) || current.session() != e.session())) {
-        current = null;
-      }
-      if (e.type().equals("pageview")) {
-        current = e;
-      } else if (e.type().equals("engagement") && current != null && !e.ts().isBefore(start) && e.ts().isBefore(end)) {
-        out.merge(current, e.scroll(), Math::max);
-      }
-    }
-    return out;
   }
 
   static Map<Object, Map<String, Object>> expected(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
-    SCROLLS = scrolls(start, end);
-    Map<String, List<Ev>> bySession = new LinkedHashMap<>();
-    Map<String, Session> sessions = new HashMap<>();
-    for (Ev e : EVENTS) {
-      String key = e.visitor() + "#" + e.session();
-      sessions.computeIfAbsent(key, k -> new Session(e.visitor(), e.session(), new ArrayList<>())).events().add(e);
-      if (!e.ts().isBefore(start) && e.ts().isBefore(end)) {
-        bySession.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
-      }
-    }
-    List<InRange> selected = new ArrayList<>();
-    List<Ev> counted = new ArrayList<>();
-    List<Filter> pageFilters = filters.stream().filter(f -> f.dimension().equals("page")).toList();
-    for (Map.Entry<String, List<Ev>> entry : bySession.entrySet()) {
-      List<Ev> evs = entry.getValue();
-      List<Ev> pvs = evs.stream().filter(e -> e.type().equals("pageview")).toList();
-      InRange s = new InRange(sessions.get(entry.getKey()), evs, pvs.size(),
-          evs.stream().anyMatch(e -> e.interactive() && List.of("custom", "click").contains(e.type())),
-          evs.stream().anyMatch(e -> e.type().equals("click")), pvs.isEmpty() ? null : pvs.get(0).path(),
-          pvs.isEmpty() ? null : pvs.get(pvs.size() - 1).path(), evs.get(0).ts(), evs.get(evs.size() - 1).ts());
-      boolean keep = true;
-      for (Filter f : filters) {
-        if (!f.dimension().equals("page")) {
-          keep &= matches(f.operator(), s.attribute(f.dimension()), f.values());
-        }
-      }
-      if (!pageFilters.isEmpty()) {
-        keep &= pvs.stream().anyMatch(p -> pageFilters.stream().allMatch(f -> matches(f.operator(), p.path(), f.values())));
-      }
-      if (keep) {
-        selected.add(s);
-        for (Ev e : evs) {
-          if (pageFilters.stream().allMatch(f -> matches(f.operator(), e.path(), f.values()))) {
-            counted.add(e);
-          }
-        }
-      }
-    }
-    Map<Object, Map<String, Object>> rows = new LinkedHashMap<>();
-    if (dimension == null) {
-      rows.put("total", metrics(selected, counted));
-    } else if (dimension.equals("page")) {
-      Map<String, List<Ev>> byPath = new LinkedHashMap<>();
-      counted.stream().filter(e -> e.type().equals("pageview")).forEach(e -> byPath.computeIfAbsent(e.path(), k -> new ArrayList<>()).add(e));
-      for (Map.Entry<String, List<Ev>> p : byPath.entrySet()) {
-        Set<String> viewed = new HashSet<>();
-        p.getValue().forEach(e -> viewed.add(e.visitor() + "#" + e.session()));
-        List<InRange> ss = selected.stream().filter(s -> viewed.contains(s.session().visitor() + "#" + s.session().index())).toList();
-        Map<String, Object> m = metrics(ss, counted.stream().filter(e -> e.path().equals(p.getKey())).toList());
-        m.put("visitors", (long) p.getValue().stream().map(Ev::visitor).distinct().count());
-        rows.put(p.getKey(), m);
-      }
-    } else if (List.of("date", "hour").contains(dimension)) {
-      DateTimeFormatter fmt = DateTimeFormatter.ofPattern(dimension.equals("date") ? "yyyy-MM-dd" : "yyyy-MM-dd HH:00");
-      ChronoUnit unit = dimension.equals("date") ? ChronoUnit.DAYS : ChronoUnit.HOURS;
-      Function<Instant, String> bucket = t -> fmt.format(LocalDateTime.ofInstant(t, zone).truncatedTo(unit));
-      for (LocalDateTime b = LocalDateTime.ofInstant(start, zone).truncatedTo(unit); b.atZone(zone).toInstant().isBefore(end); b = b.plus(1, unit)) {
-        String label = fmt.format(b);
-        List<InRange> ss = selected.stream().filter(s -> bucket.apply(s.first()).equals(label)).toList();
-        List<Ev> es = counted.stream().filter(e -> bucket.apply(e.ts()).equals(label)).toList();
-        Map<String, Object> m = metrics(ss, es);
-        m.put("visitors", (long) es.stream().map(Ev::visitor).distinct().count());
-        rows.put(label, m);
-      }
-    } else {
-      Map<String, List<InRange>> groups = new LinkedHashMap<>();
-      selected.forEach(s -> groups.computeIfAbsent(s.attribute(dimension), k -> new ArrayList<>()).add(s));
-      for (Map.Entry<String, List<InRange>> g : groups.entrySet()) {
-        Set<String> keys = new HashSet<>();
-        g.getValue().forEach(s -> keys.add(s.session().visitor() + "#" + s.session().index()));
-        rows.put(g.getKey(), metrics(g.getValue(), counted.stream().filter(e -> keys.contains(e.visitor() + "#" + e.session())).toList()));
-      }
-    }
-    return rows;
-  }
-
-  static Map<Ev, Integer> SCROLLS = Map.of();
-
-  static Map<String, Object> metrics(List<InRange> sessions, List<Ev> counted) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    long n = sessions.size();
-    m.put("visitors", (long) sessions.stream().map(s -> s.session().visitor()).distinct().count());
-    m.put("sessions", n);
-    m.put("pageviews", counted.stream().filter(e -> e.type().equals("pageview")).count());
-    m.put("events", counted.stream().filter(e -> !e.type().equals("engagement")).count());
-    long pv = sessions.stream().mapToLong(InRange::pageviews).sum();
-    m.put("views_per_visit", n == 0 ? 0.0 : BigDecimal.valueOf(pv).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue());
-    m.put("bounce_rate", n == 0 ? 0L : Math.round(100.0 * sessions.stream().filter(InRange::bounce).count() / n));
-    m.put("avg_duration", n == 0 ? 0L : Math.round((double) sessions.stream().mapToLong(InRange::duration).sum() / n));
-    List<Integer> sd = counted.stream().filter(e -> e.type().equals("pageview") && SCROLLS.containsKey(e)).map(SCROLLS::get).toList();
-    Long avgScroll = sd.isEmpty() ? null : Math.round(sd.stream().mapToInt(Integer::intValue).average().orElse(0));
-    m.put("avg_scroll", avgScroll);
-    m.put("clickers", sessions.stream().filter(InRange::clicked).count());
-    long avgDuration = (Long) m.get("avg_duration");
-    m.put("engagement", n == 0 ? 0L : Math.round((avgScroll == null ? 0 : avgScroll / 2.0) + 50.0 * Math.min(avgDuration / 180.0, 1.0)));
-    return m;
+    return oracle.expected(start, end, zone, dimension, filters.stream().map(Filter::oracle).toList());
   }
 
   // ---------------------------------------------------------------- the matrix
@@ -310,10 +132,13 @@ class ClickportQueryOracleTest {
     return rows;
   }
 
+  static final Set<String> DECIMALS = Set.of("views_per_visit", "conversion_rate", "total_revenue", "average_revenue");
+
   private static Map<String, Object> normalise(Map<String, Object> row) {
     Map<String, Object> out = new LinkedHashMap<>();
     row.forEach((k, v) -> {
-      Object n = v == null ? null : k.equals("views_per_visit") ? (Object) ((Number) v).doubleValue() : (Object) ((Number) v).longValue();
+      Object n = v == null || v instanceof Map || v instanceof JsonObject ? v
+          : DECIMALS.contains(k) ? (Object) ((Number) v).doubleValue() : (Object) ((Number) v).longValue();
       out.put(k, n); // (a plain ?: would widen the long to double)
     });
     return out;
@@ -376,7 +201,128 @@ class ClickportQueryOracleTest {
       }
     }
     assertTrue(compared >= 550, "compared " + compared);
-    assertTrue(EVENTS.size() > 100, "events " + EVENTS.size());
+    assertTrue(oracle.events.size() > 100, "events " + oracle.events.size());
+  }
+
+  @Test
+  void eventDimensionsGoalsAndTheirFiltersMatchTheOracle() {
+    ZoneId utc = ZoneId.of("UTC");
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    LocalDate today = LocalDate.ofInstant(Instant.now(), utc);
+    LocalDate from = LocalDate.ofInstant(now, berlin).minusDays(4);
+    record Range(JsonObject spec, Instant start, Instant end, ZoneId zone) {
+    }
+    List<Range> ranges = List.of(
+        new Range(new JsonObject().put("period", "7d"), today.minusDays(6).atStartOfDay(utc).toInstant(),
+            today.plusDays(1).atStartOfDay(utc).toInstant(), utc),
+        new Range(new JsonObject().put("date_range", new JsonObject().put("start", from.toString()).put("end", from.plusDays(3).toString()))
+            .put("timezone", "Europe/Berlin"), from.atStartOfDay(berlin).toInstant(), from.plusDays(3).atStartOfDay(berlin).toInstant(), berlin));
+    List<List<Filter>> filterSets = List.of(
+        List.of(),
+        List.of(new Filter("event_name", "is", List.of("Signup"))),
+        List.of(new Filter("goal", "is", List.of("Signup", "Pricing"))),
+        List.of(new Filter("goal", "is_not", List.of("Pricing"))),
+        List.of(new Filter("click_target", "contains", List.of("buy"))),
+        List.of(new Filter("props:plan", "is", List.of("pro"))),
+        List.of(new Filter("hostname", "is", List.of("docs.localhost"))),
+        List.of(new Filter("page", "is", List.of("/pricing")), new Filter("event_name", "is_not", List.of("click"))),
+        List.of(new Filter("form_target", "is", List.of("contact"))),
+        List.of(new Filter("utm_source", "is", List.of("newsletter")), new Filter("goal", "contains", List.of("o"))));
+    List<String> dimensions = java.util.Arrays.asList(null, "utm_source", "page", "hostname", "event_name", "click_target",
+        "form_target", "props:plan", "goal", "date");
+    int compared = 0;
+    for (Range range : ranges) {
+      for (List<Filter> filters : filterSets) {
+        for (String dimension : dimensions) {
+          JsonObject request = range.spec().copy().put("metrics", new JsonArray(List.of((Object[]) METRICS))).put("limit", 10_000)
+              .put("filters", new JsonArray(filters.stream().map(f -> (Object) f.json()).toList()));
+          if (dimension != null) {
+            request.put("dimensions", new JsonArray().add(dimension));
+          }
+          assertEquals(expected(range.start(), range.end(), range.zone(), dimension, filters), actual(request, dimension), request.encode());
+          compared++;
+        }
+      }
+    }
+    // the data has something in each of the new dimensions
+    Map<Object, Map<String, Object>> goals = expected(ranges.get(0).start(), ranges.get(0).end(), utc, "goal", List.of());
+    assertTrue(goals.keySet().containsAll(List.of("Pricing", "Blog posts", "Signup", "Buy", "Any form", "Contact")), goals.toString());
+    Map<String, Object> totals = expected(ranges.get(0).start(), ranges.get(0).end(), utc, null, List.of()).get("total");
+    assertTrue(totals.get("total_revenue") != null && (Long) totals.get("new_visitor_sessions") > 0 && (Long) totals.get("conversions") > 0,
+        totals.toString());
+    assertEquals(200, compared);
+  }
+
+  @Test
+  void comparesWithThePrecedingRangeAndTheAveragedBaselines() {
+    ZoneId utc = ZoneId.of("UTC");
+    LocalDate today = LocalDate.ofInstant(Instant.now(), utc);
+    // a custom range: the preceding range of the same length, totals and grouped rows
+    LocalDate start = today.minusDays(2);
+    Instant s = start.atStartOfDay(utc).toInstant();
+    Instant e = today.plusDays(1).atStartOfDay(utc).toInstant();
+    Instant bs = start.minusDays(3).atStartOfDay(utc).toInstant();
+    String[] metrics = {"visitors", "pageviews", "bounce_rate", "views_per_visit", "total_revenue"};
+    JsonObject request = new JsonObject().put("date_range", new JsonObject().put("start", start.toString()).put("end", today.plusDays(1).toString()))
+        .put("metrics", new JsonArray(List.of((Object[]) metrics))).put("include_comparison", true);
+    JsonObject body = new JsonObject(server.send("POST", "/api/query", request.encode(), "x-api-key", readKey).body());
+    Map<String, Object> current = only(expected(s, e, utc, null, List.of()).get("total"), metrics);
+    Map<String, Object> baseline = only(expected(bs, s, utc, null, List.of()).get("total"), metrics);
+    assertEquals(current, normalise(body.getJsonObject("results").getMap()), body.encode());
+    assertEquals(baseline, normalise(body.getJsonObject("comparison").getMap()), body.encode());
+    for (String m : metrics) {
+      assertEquals(change(current.get(m), baseline.get(m)), body.getJsonObject("change").getValue(m) == null ? null
+          : ((Number) body.getJsonObject("change").getValue(m)).doubleValue(), m + " in " + body.encode());
+    }
+    assertEquals(new JsonObject().put("start", start.minusDays(3).toString()).put("end", start.toString()), body.getJsonObject("comparison_range"));
+
+    JsonObject grouped = new JsonObject(server.send("POST", "/api/query", request.copy().put("dimensions", new JsonArray().add("page")).encode(),
+        "x-api-key", readKey).body());
+    Map<Object, Map<String, Object>> before = expected(bs, s, utc, "page", List.of());
+    Map<Object, Map<String, Object>> after = expected(s, e, utc, "page", List.of());
+    assertEquals(after.size(), grouped.getJsonArray("results").size());
+    for (Object o : grouped.getJsonArray("results")) {
+      JsonObject row = (JsonObject) o;
+      String page = row.getString("page");
+      Map<String, Object> want = before.containsKey(page) ? only(before.get(page), metrics) : null;
+      Map<String, Object> got = normalise(row.getJsonObject("comparison").getMap());
+      if (want == null) { // no baseline row: counts are 0, ratios unknown
+        assertEquals(0L, got.get("visitors"));
+        assertEquals(null, got.get("bounce_rate"));
+      } else {
+        assertEquals(want, got, page);
+      }
+      assertEquals(only(after.get(page), metrics), only(normalise(row.getMap()), metrics), page);
+    }
+
+    // 7d: the mean of the 4 preceding 7-day periods, which hold no data here (all events are within the last 6 days)
+    JsonObject week = new JsonObject(server.send("POST", "/api/query", new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("visitors"))
+        .put("include_comparison", true).encode(), "x-api-key", readKey).body());
+    assertEquals(0L, week.getJsonObject("comparison").getLong("visitors"));
+    assertTrue(week.getJsonObject("change").containsKey("visitors") && week.getJsonObject("change").getValue("visitors") == null, week.encode());
+    assertEquals(today.minusDays(34).toString(), week.getJsonObject("comparison_range").getString("start"));
+    assertEquals(today.minusDays(6).toString(), week.getJsonObject("comparison_range").getString("end"));
+    // all: no baseline
+    JsonObject all = new JsonObject(server.send("POST", "/api/query", new JsonObject().put("period", "all").put("include_comparison", true).encode(),
+        "x-api-key", readKey).body());
+    assertTrue(all.containsKey("comparison_range") && all.getValue("comparison_range") == null && !all.containsKey("comparison"), all.encode());
+  }
+
+  private static Map<String, Object> only(Map<String, Object> row, String... metrics) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String m : metrics) {
+      out.put(m, row.get(m));
+    }
+    return out;
+  }
+
+  private static Double change(Object current, Object baseline) {
+    if (current == null || baseline == null || ((Number) baseline).doubleValue() == 0) {
+      return null;
+    }
+    BigDecimal c = new BigDecimal(current.toString());
+    BigDecimal b = new BigDecimal(baseline.toString());
+    return c.subtract(b).multiply(BigDecimal.valueOf(100)).divide(b, 1, RoundingMode.HALF_UP).doubleValue();
   }
 
   @Test
@@ -489,7 +435,7 @@ class ClickportQueryOracleTest {
         "{\"filters\":[{\"dimension\":\"country\",\"operator\":\"like\",\"value\":\"DE\"}]}",
         "{\"filters\":[{\"dimension\":\"country\",\"operator\":\"is\",\"value\":42}]}", "{\"filters\":\"country=DE\"}",
         "{\"metrics\":[\"visitors\"],\"order_by\":\"pageviews\"}", "{\"order_dir\":\"up\"}", "{\"limit\":0}", "{\"limit\":\"ten\"}",
-        "{\"dimensions\":[\"hour\"],\"period\":\"90d\"}", "{\"dimensions\":[\"page\",\"country\"]}", "{\"include_comparison\":true}",
+        "{\"dimensions\":[\"hour\"],\"period\":\"90d\"}", "{\"dimensions\":[\"page\",\"country\"]}", "{\"include_comparison\":\"yes\"}",
         "{\"metrics\":\"visitors\"}", "not json", "[]")) {
       HttpResponse<String> r = server.send("POST", "/api/query", body, "x-api-key", readKey);
       assertEquals(400, r.statusCode(), body + " → " + r.body());
