@@ -6,6 +6,10 @@ import io.sightline.auth.ApiKeyService;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RequireScope;
 import io.sightline.auth.Scope;
+import io.sightline.goal.Goal;
+import io.sightline.goal.GoalService;
+import io.sightline.goal.GoalType;
+import io.sightline.goal.GoalValidation;
 import io.sightline.http.ApiException;
 import io.sightline.http.JsonResponses;
 import io.sightline.site.Site;
@@ -22,7 +26,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The HTTP admin API under {@code /admin/v1}: sites and their keys. Needs a key with the
+ * The HTTP admin API under {@code /admin/v1}: sites, their keys and their goals. Needs a key with the
  * {@code admin} scope. An admin key is an operator key: it administers every site of the
  * instance, not only the one it belongs to.
  */
@@ -31,10 +35,12 @@ public final class AdminRoutes {
 
   private final SiteService sites;
   private final ApiKeyService keys;
+  private final GoalService goals;
 
-  public AdminRoutes(SiteService sites, ApiKeyService keys) {
+  public AdminRoutes(SiteService sites, ApiKeyService keys, GoalService goals) {
     this.sites = sites;
     this.keys = keys;
+    this.goals = goals;
   }
 
   public Router router(Vertx vertx, ApiKeyAuthHandler auth, RateLimitHandler rateLimit) {
@@ -47,6 +53,9 @@ public final class AdminRoutes {
     router.get("/sites/:site/keys").handler(this::listKeys);
     router.post("/sites/:site/keys").handler(this::createKey);
     router.delete("/sites/:site/keys/:key").handler(this::revokeKey);
+    router.get("/sites/:site/goals").handler(this::listGoals);
+    router.post("/sites/:site/goals").handler(this::createGoal);
+    router.delete("/sites/:site/goals/:goal").handler(this::deleteGoal);
     return router;
   }
 
@@ -97,6 +106,37 @@ public final class AdminRoutes {
             ctx.fail(ApiException.notFound("no active key " + ctx.pathParam("key") + " on this site"));
           } else {
             JsonResponses.send(ctx, 200, revoked.get().toJson());
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void listGoals(RoutingContext ctx) {
+    site(ctx).compose(site -> goals.list(site.id()))
+        .onSuccess(list -> JsonResponses.send(ctx, 200,
+            new JsonObject().put("goals", new JsonArray(list.stream().map(Goal::toJson).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void createGoal(RoutingContext ctx) {
+    JsonObject body = JsonResponses.bodyObject(ctx);
+    String name = JsonResponses.string(body, "name");
+    String rawType = JsonResponses.string(body, "type");
+    String match = JsonResponses.string(body, "match");
+    GoalType type = GoalValidation.type(rawType);
+    site(ctx).compose(site -> goals.create(site.id(), name, type, match))
+        .onSuccess(goal -> JsonResponses.send(ctx, 201, goal.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void deleteGoal(RoutingContext ctx) {
+    String ref = ctx.pathParam("goal");
+    site(ctx).compose(site -> ref.matches("\\d{1,9}") ? goals.delete(site.id(), Integer.parseInt(ref)) : Future.succeededFuture(false))
+        .onSuccess(deleted -> {
+          if (deleted) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(ApiException.notFound("no goal " + ref + " on this site"));
           }
         })
         .onFailure(ctx::fail);

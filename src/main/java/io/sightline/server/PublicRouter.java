@@ -11,6 +11,7 @@ import io.sightline.auth.ApiKeyService;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RateLimiter;
 import io.sightline.config.SightlineConfig;
+import io.sightline.goal.GoalService;
 import io.sightline.http.FailureHandler;
 import io.sightline.ingest.IngestModule;
 import io.sightline.ingest.http.IngestRoutes;
@@ -77,7 +78,7 @@ public final class PublicRouter {
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .subRouter(new AdminRoutes(sites, keys).router(vertx, auth, rateLimit));
+        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit));
     return withErrors(router);
   }
 

@@ -88,6 +88,136 @@ class AdminApiTest {
     assertError("PATCH", "/admin/v1/sites", "{}", 405, "method_not_allowed");
   }
 
+  @Test
+  void managesTheGoalsOfASiteEndToEnd() {
+    int id = call("POST", "/admin/v1/sites", "{\"domain\":\"goals.example\"}", 201).getInteger("id");
+    assertEquals(new JsonObject().put("goals", new JsonArray()), call("GET", "/admin/v1/sites/goals.example/goals", null, 200));
+
+    JsonObject signup = call("POST", "/admin/v1/sites/" + id + "/goals", "{\"name\":\"Signup\",\"type\":\"custom\",\"match\":\"Signup\"}", 201);
+    JsonObject blog = call("POST", "/admin/v1/sites/goals.example/goals", "{\"name\":\" Blog \",\"type\":\"PAGEVIEW\",\"match\":\"/blog/*\"}", 201);
+    JsonObject cta = call("POST", "/admin/v1/sites/goals.example/goals", "{\"name\":\"CTA\",\"type\":\"click\",\"match\":\"Start free trial\"}", 201);
+    JsonObject forms = call("POST", "/admin/v1/sites/goals.example/goals", "{\"name\":\"Any form\",\"type\":\"form\",\"match\":\"*\"}", 201);
+    assertEquals(goal(signup, "Signup", "custom", "Signup"), signup);
+    assertEquals(goal(blog, "Blog", "pageview", "/blog/*"), blog);
+    assertEquals(goal(cta, "CTA", "click", "Start free trial"), cta);
+    assertEquals(goal(forms, "Any form", "form", "*"), forms);
+    assertEquals(new JsonObject().put("goals", new JsonArray(List.of(signup, blog, cta, forms))),
+        call("GET", "/admin/v1/sites/" + id + "/goals", null, 200));
+
+    HttpResponse<String> deleted = server.send("DELETE", "/admin/v1/sites/" + id + "/goals/" + blog.getInteger("id"), null,
+        "x-api-key", server.adminKey());
+    assertEquals(204, deleted.statusCode(), deleted.body());
+    assertEquals("", deleted.body());
+    assertEquals(new JsonObject().put("goals", new JsonArray(List.of(signup, cta, forms))),
+        call("GET", "/admin/v1/sites/goals.example/goals", null, 200));
+    assertGoalError("DELETE", "/admin/v1/sites/" + id + "/goals/" + blog.getInteger("id"), null, 404, "not_found",
+        "no goal " + blog.getInteger("id") + " on this site");
+
+    assertEquals(204, server.send("DELETE", "/admin/v1/sites/" + id, null, "x-api-key", server.adminKey()).statusCode());
+    assertEquals(0L, server.sql("select count(*) as n from goals where site_id = $1", id).iterator().next().getLong("n"),
+        "a site's goals go with it");
+  }
+
+  @Test
+  void storesSqlAndScriptTextInGoalsVerbatim() {
+    call("POST", "/admin/v1/sites", "{\"domain\":\"verbatim.example\"}", 201);
+    String sqlText = "'; drop table goals; --";
+    String script = "<script>alert(\"x\")</script>";
+    JsonObject body = new JsonObject().put("name", script).put("type", "click").put("match", sqlText);
+    JsonObject created = call("POST", "/admin/v1/sites/verbatim.example/goals", body.encode(), 201);
+    assertEquals(goal(created, script, "click", sqlText), created);
+    JsonObject path = call("POST", "/admin/v1/sites/verbatim.example/goals",
+        new JsonObject().put("name", "100% off").put("type", "pageview").put("match", "/sale/100%_off\\*").encode(), 201);
+    assertEquals("/sale/100%_off\\*", path.getString("match"));
+    io.vertx.sqlclient.Row row = server.sql("select name, type, match from goals where id = $1", created.getInteger("id")).iterator().next();
+    assertEquals(List.of(script, "click", sqlText), List.of(row.getString("name"), row.getString("type"), row.getString("match")));
+    assertEquals(new JsonArray(List.of(created, path)), call("GET", "/admin/v1/sites/verbatim.example/goals", null, 200).getJsonArray("goals"));
+  }
+
+  @Test
+  void aGoalCanOnlyBeDeletedThroughItsOwnSite() {
+    call("POST", "/admin/v1/sites", "{\"domain\":\"mine.example\"}", 201);
+    call("POST", "/admin/v1/sites", "{\"domain\":\"theirs.example\"}", 201);
+    JsonObject theirs = call("POST", "/admin/v1/sites/theirs.example/goals", "{\"name\":\"T\",\"type\":\"custom\",\"match\":\"t\"}", 201);
+    int goalId = theirs.getInteger("id");
+    assertGoalError("DELETE", "/admin/v1/sites/mine.example/goals/" + goalId, null, 404, "not_found", "no goal " + goalId + " on this site");
+    assertEquals(new JsonArray(List.of(theirs)), call("GET", "/admin/v1/sites/theirs.example/goals", null, 200).getJsonArray("goals"));
+    assertEquals(new JsonArray(), call("GET", "/admin/v1/sites/mine.example/goals", null, 200).getJsonArray("goals"));
+  }
+
+  @Test
+  void answersEveryBadGoalRequestWithA4xxSayingWhatIsWrong() {
+    call("POST", "/admin/v1/sites", "{\"domain\":\"bad-goals.example\"}", 201);
+    String goals = "/admin/v1/sites/bad-goals.example/goals";
+    String pathRule = "match of a pageview goal must be a path starting with / (* matches any characters), or * for any page";
+    assertGoalError("POST", goals, "{not json", 400, "invalid_request", "Request body is not a valid JSON object");
+    assertGoalError("POST", goals, "[1,2]", 400, "invalid_request", "Request body is not a valid JSON object");
+    assertGoalError("POST", goals, "", 400, "invalid_request", "Request body must be a JSON object");
+    assertGoalError("POST", goals, "null", 400, "invalid_request", "Request body must be a JSON object");
+    assertGoalError("POST", goals, "{\"name\":42,\"type\":\"custom\",\"match\":\"x\"}", 400, "invalid_request", "name must be a string");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":[\"custom\"],\"match\":\"x\"}", 400, "invalid_request", "type must be a string");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"custom\",\"match\":{}}", 400, "invalid_request", "match must be a string");
+    assertGoalError("POST", goals, "{\"type\":\"custom\",\"match\":\"x\"}", 400, "invalid_request", "name is required");
+    assertGoalError("POST", goals, "{\"name\":\"\",\"type\":\"custom\",\"match\":\"x\"}", 400, "invalid_request", "name is required");
+    assertGoalError("POST", goals, "{\"name\":\"" + "n".repeat(121) + "\",\"type\":\"custom\",\"match\":\"x\"}", 400, "invalid_request",
+        "name must be at most 120 characters");
+    assertGoalError("POST", goals, "{\"name\":\"a\\u0001b\",\"type\":\"custom\",\"match\":\"x\"}", 400, "invalid_request",
+        "name must not contain control characters");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"match\":\"x\"}", 400, "invalid_request", "type is required (pageview, custom, click or form)");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"engagement\",\"match\":\"x\"}", 400, "invalid_request",
+        "unknown goal type 'engagement' (known: pageview, custom, click, form)");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"custom\"}", 400, "invalid_request", "match is required");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"custom\",\"match\":\" \"}", 400, "invalid_request", "match is required");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"custom\",\"match\":\"" + "m".repeat(501) + "\"}", 400, "invalid_request",
+        "match must be at most 500 characters");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"click\",\"match\":\"a\\u0000b\"}", 400, "invalid_request",
+        "match must not contain control characters");
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"pageview\",\"match\":\"thank-you\"}", 400, "invalid_request", pathRule);
+    assertGoalError("POST", goals, "{\"name\":\"x\",\"type\":\"pageview\",\"match\":\"https://bad-goals.example/\"}", 400,
+        "invalid_request", pathRule);
+    assertGoalError("POST", goals, "{\"name\":\"" + "n".repeat(5000) + "\"}", 413, "payload_too_large", "Request body too large");
+
+    call("POST", goals, "{\"name\":\"Signup\",\"type\":\"custom\",\"match\":\"Signup\"}", 201);
+    assertGoalError("POST", goals, "{\"name\":\"Signup\",\"type\":\"pageview\",\"match\":\"/signup\"}", 409, "conflict",
+        "this site already has a goal named 'Signup'");
+
+    assertGoalError("GET", "/admin/v1/sites/999999/goals", null, 404, "not_found", "no site 999999");
+    assertGoalError("GET", "/admin/v1/sites/nowhere.example/goals", null, 404, "not_found", "no site nowhere.example");
+    assertGoalError("POST", "/admin/v1/sites/nowhere.example/goals", "{\"name\":\"x\",\"type\":\"custom\",\"match\":\"x\"}", 404,
+        "not_found", "no site nowhere.example");
+    assertGoalError("DELETE", "/admin/v1/sites/nowhere.example/goals/1", null, 404, "not_found", "no site nowhere.example");
+    assertGoalError("DELETE", goals + "/999999", null, 404, "not_found", "no goal 999999 on this site");
+    assertGoalError("DELETE", goals + "/99999999999999", null, 404, "not_found", "no goal 99999999999999 on this site");
+    assertGoalError("DELETE", goals + "/-1", null, 404, "not_found", "no goal -1 on this site");
+    assertGoalError("DELETE", goals + "/abc", null, 404, "not_found", "no goal abc on this site");
+    assertGoalError("PUT", goals, "{}", 405, "method_not_allowed", "Method not allowed");
+    assertEquals(1, call("GET", goals, null, 200).getJsonArray("goals").size(), "nothing but the one good goal was stored");
+  }
+
+  @Test
+  void goalRoutesNeedTheAdminScope() {
+    HttpResponse<String> noKey = server.send("GET", "/admin/v1/sites/1/goals", null);
+    assertEquals(401, noKey.statusCode(), noKey.body());
+    HttpResponse<String> siteKey = server.send("POST", "/admin/v1/sites/1/goals", "{\"name\":\"x\",\"type\":\"custom\",\"match\":\"x\"}",
+        "x-api-key", server.siteKey());
+    assertEquals(403, siteKey.statusCode(), siteKey.body());
+    assertEquals(0L, server.sql("select count(*) as n from goals where name = 'x' and site_id = 1").iterator().next().getLong("n"));
+  }
+
+  private static JsonObject goal(JsonObject created, String name, String type, String match) {
+    assertTrue(created.getInteger("id") > 0, created.encode());
+    assertTrue(java.time.Instant.parse(created.getString("created_at")).isAfter(java.time.Instant.now().minusSeconds(600)), created.encode());
+    return new JsonObject().put("id", created.getInteger("id")).put("name", name).put("type", type).put("match", match)
+        .put("created_at", created.getString("created_at"));
+  }
+
+  private void assertGoalError(String method, String path, String body, int status, String code, String message) {
+    HttpResponse<String> r = server.send(method, path, body, "x-api-key", server.adminKey());
+    assertEquals(status, r.statusCode(), method + " " + path + " → " + r.body());
+    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"), path);
+    assertEquals(new JsonObject().put("error", code).put("message", message), new JsonObject(r.body()), method + " " + path);
+  }
+
   private JsonObject call(String method, String path, String body, int expected) {
     HttpResponse<String> r = server.send(method, path, body, "x-api-key", server.adminKey());
     assertEquals(expected, r.statusCode(), method + " " + path + " → " + r.body());

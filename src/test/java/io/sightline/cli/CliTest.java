@@ -74,6 +74,90 @@ class CliTest {
   }
 
   @Test
+  void definesListsAndRemovesGoalsOfASite() {
+    TestDatabase db = TestPostgres.newDatabase();
+    assertEquals(0, cli(db, "sites", "add", "goals.example").code());
+
+    Run signup = cli(db, "goals", "add", "goals.example", "--name", "Signup", "--type", "custom", "--match", "Signup");
+    assertEquals(0, signup.code(), signup.err());
+    Matcher added = Pattern.compile("^Added goal (\\d+) to site (\\d+): Signup \\(custom Signup\\)\n$").matcher(signup.out());
+    assertTrue(added.matches(), signup.out());
+    int signupId = Integer.parseInt(added.group(1));
+    String siteId = added.group(2);
+    Run blog = cli(db, "goals", "add", siteId, "--name", "Read the blog", "--type", "pageview", "--match", "/blog/*");
+    assertEquals(0, blog.code(), blog.err());
+    int blogId = signupId + 1;
+    assertEquals("Added goal " + blogId + " to site " + siteId + ": Read the blog (pageview /blog/*)\n", blog.out());
+    Run sql = cli(db, "goals", "add", "goals.example", "--name", "Quote", "--type", "click", "--match", "'; drop table goals; --");
+    assertEquals(0, sql.code(), sql.err());
+
+    Run listed = cli(db, "goals", "list", "goals.example");
+    assertEquals(0, listed.code(), listed.err());
+    List<String> lines = listed.out().lines().toList();
+    assertEquals(4, lines.size(), listed.out());
+    assertTrue(lines.get(0).matches("ID\\s+NAME\\s+TYPE\\s+MATCH\\s+CREATED"), lines.get(0));
+    String timestamp = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z";
+    assertTrue(lines.get(1).matches(signupId + "\\s+Signup\\s+custom\\s+Signup\\s+" + timestamp), lines.get(1));
+    assertTrue(lines.get(2).matches(blogId + "\\s+Read the blog\\s+pageview\\s+/blog/\\*\\s+" + timestamp), lines.get(2));
+    assertTrue(lines.get(3).matches((blogId + 1) + "\\s+Quote\\s+click\\s+'; drop table goals; --\\s+" + timestamp), lines.get(3));
+    int matchColumn = lines.get(0).indexOf("MATCH");
+    int createdColumn = lines.get(0).indexOf("CREATED");
+    List<String> matches = List.of("Signup", "/blog/*", "'; drop table goals; --");
+    for (int i = 0; i < 3; i++) {
+      assertTrue(lines.get(i + 1).startsWith(matches.get(i), matchColumn), "aligned: " + listed.out());
+      assertTrue(lines.get(i + 1).substring(createdColumn).matches(timestamp), "aligned: " + listed.out());
+    }
+
+    Run removed = cli(db, "goals", "remove", "goals.example", Integer.toString(blogId));
+    assertEquals(0, removed.code(), removed.err());
+    assertEquals("Removed goal " + blogId + " from site goals.example.\n", removed.out());
+    List<String> after = cli(db, "goals", "list", siteId).out().lines().toList();
+    assertEquals(3, after.size(), after.toString());
+    assertTrue(after.stream().noneMatch(l -> l.contains("Read the blog")), after.toString());
+
+    Run again = cli(db, "goals", "remove", "goals.example", Integer.toString(blogId));
+    assertEquals(SightlineCommand.EXIT_CONFIG, again.code());
+    assertEquals("error: no goal " + blogId + " on site goals.example\n", again.err());
+  }
+
+  @Test
+  void goalMistakesGiveOneClearLineAndANonZeroExit() {
+    TestDatabase db = TestPostgres.newDatabase();
+    assertEquals(0, cli(db, "sites", "add", "goals.example").code());
+    assertEquals(0, cli(db, "goals", "add", "goals.example", "--name", "Signup", "--type", "custom", "--match", "Signup").code());
+
+    Run badType = cli(db, "goals", "add", "goals.example", "--name", "x", "--type", "scroll", "--match", "x");
+    assertEquals(SightlineCommand.EXIT_CONFIG, badType.code());
+    assertEquals("error: unknown goal type 'scroll' (known: pageview, custom, click, form)\n", badType.err());
+
+    Run badPath = cli(db, "goals", "add", "goals.example", "--name", "x", "--type", "pageview", "--match", "thanks");
+    assertEquals(SightlineCommand.EXIT_CONFIG, badPath.code());
+    assertEquals("error: match of a pageview goal must be a path starting with / (* matches any characters), or * for any page\n",
+        badPath.err());
+
+    Run duplicate = cli(db, "goals", "add", "goals.example", "--name", "Signup", "--type", "pageview", "--match", "/signup");
+    assertEquals(SightlineCommand.EXIT_CONFIG, duplicate.code());
+    assertEquals("error: this site already has a goal named 'Signup'\n", duplicate.err());
+
+    Run noSite = cli(db, "goals", "list", "nowhere.example");
+    assertEquals(SightlineCommand.EXIT_CONFIG, noSite.code());
+    assertEquals("error: no site nowhere.example\n", noSite.err());
+
+    Run notAnId = cli(db, "goals", "remove", "goals.example", "signup");
+    assertEquals(2, notAnId.code());
+    assertTrue(notAnId.err().startsWith("Invalid value for positional parameter at index 1 (GOAL_ID): 'signup' is not an int"), notAnId.err());
+
+    Run missingMatch = cli(db, "goals", "add", "goals.example", "--name", "x", "--type", "custom");
+    assertEquals(2, missingMatch.code());
+    assertTrue(missingMatch.err().startsWith("Missing required option: '--match=<match>'"), missingMatch.err());
+    for (Run r : List.of(badType, badPath, duplicate, noSite, notAnId, missingMatch)) {
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+      assertEquals("", r.out());
+    }
+    assertEquals(2, cli(db, "goals", "list", "goals.example").out().lines().count(), "only the first goal was stored");
+  }
+
+  @Test
   void operatorMistakesGiveOneClearLineAndANonZeroExit() {
     TestDatabase db = TestPostgres.newDatabase();
     Run badScope = cli(db, "keys", "create", "--site", "1", "--name", "x", "--scopes", "root");

@@ -30,7 +30,7 @@ class MigrationRunnerTest extends PgTestBase {
       assertEquals(bundled.get(versions.size() - 1).checksum(), row.getString("checksum"));
     }
     assertEquals(bundled.stream().map(Migration::version).toList(), versions);
-    for (String table : List.of("sites", "api_keys", "visitor_salts", "events", "sessions")) {
+    for (String table : List.of("sites", "api_keys", "visitor_salts", "events", "sessions", "goals")) {
       assertNotNull(sql("select to_regclass('" + table + "') as t").iterator().next().getValue("t"), table);
     }
   }
