@@ -1,5 +1,6 @@
 package io.sightline.goal;
 
+import io.sightline.query.GoalMatch;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
@@ -26,6 +27,11 @@ public record Goal(int id, int siteId, String name, GoalType type, String match,
   /** A goal without its creation time (for tests and callers that only need the definition). */
   public Goal(int id, int siteId, String name, GoalType type, String match) {
     this(id, siteId, name, type, match, null);
+  }
+
+  /** The goal as the query engine matches it against events. */
+  public GoalMatch toMatch() {
+    return new GoalMatch(name, type.id(), type == GoalType.PAGEVIEW ? GoalPatterns.likePattern(match) : match);
   }
 
   /** The goal as the admin API shows it: {@code id}, {@code name}, {@code type}, {@code match}, {@code created_at}. */

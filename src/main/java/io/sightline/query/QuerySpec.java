@@ -38,6 +38,15 @@ public record QuerySpec(int siteId, Instant start, Instant end, ZoneId zone, Lis
     return new QuerySpec(siteId, start, end, zone, metrics, dimensions, filters, orderBy, descending, limit, offset, propertyKey, goals);
   }
 
+  /** Whether the goal definitions take part (goal dimension or filter, conversion metrics). */
+  public boolean needsGoals() {
+    return groupsBy(Dimension.GOAL) || filtersBy(Dimension.GOAL) || metrics.stream().anyMatch(Metric::usesGoals);
+  }
+
+  public QuerySpec withGoals(List<GoalMatch> goals) {
+    return new QuerySpec(siteId, start, end, zone, metrics, dimensions, filters, orderBy, descending, limit, offset, propertyKey, goals);
+  }
+
   public QuerySpec during(Instant from, Instant to) {
     return new QuerySpec(siteId, from, to, zone, metrics, dimensions, filters, orderBy, descending, limit, offset, propertyKey, goals);
   }

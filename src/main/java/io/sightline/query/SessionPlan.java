@@ -48,7 +48,7 @@ final class SessionPlan {
   SessionPlan(QuerySpec q) {
     this.q = q;
     this.first = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
-    this.goals = q.metrics().stream().anyMatch(Metric::usesGoals) || q.groupsBy(Dimension.GOAL) || q.filtersBy(Dimension.GOAL);
+    this.goals = q.needsGoals();
     this.scroll = q.metrics().contains(Metric.AVG_SCROLL) || q.metrics().contains(Metric.ENGAGEMENT);
     this.pageOrder = q.metrics().stream().anyMatch(m -> m == Metric.ENTRANCES || m == Metric.EXITS || m == Metric.TIME_ON_PAGE);
     this.revenue = q.metrics().contains(Metric.TOTAL_REVENUE) || q.metrics().contains(Metric.AVERAGE_REVENUE);

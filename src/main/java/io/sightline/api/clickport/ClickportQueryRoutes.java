@@ -7,7 +7,10 @@ import io.sightline.auth.RequireScope;
 import io.sightline.auth.Scope;
 import io.sightline.http.JsonResponses;
 import io.sightline.http.ReasonPhraseErrorRenderer;
+import io.sightline.goal.Goal;
+import io.sightline.goal.GoalService;
 import io.sightline.query.QueryEngine;
+import io.sightline.query.QuerySpec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,10 +32,12 @@ public final class ClickportQueryRoutes {
   private static final String FIRST_EVENT = "select min(ts) as first from events where site_id = $1";
   private final QueryEngine engine;
   private final Pool pool;
+  private final GoalService goals;
   private final Clock clock;
 
   public ClickportQueryRoutes(Pool pool, Clock clock) {
     this.engine = new QueryEngine(pool);
+    this.goals = new GoalService(pool);
     this.pool = pool;
     this.clock = clock;
   }
@@ -53,8 +58,10 @@ public final class ClickportQueryRoutes {
         : Future.succeededFuture(null);
     return first.compose(firstEvent -> {
       ClickportQueryParser.Parsed parsed = ClickportQueryParser.parse(body, site, clock, firstEvent);
-      return parsed.comparison().isPresent() ? engine.runCompared(parsed.spec(), parsed.comparison().get())
-          : engine.run(parsed.spec());
+      Future<QuerySpec> spec = parsed.spec().needsGoals()
+          ? goals.list(site).map(list -> parsed.spec().withGoals(list.stream().map(Goal::toMatch).toList()))
+          : Future.succeededFuture(parsed.spec());
+      return spec.compose(q -> parsed.comparison().isPresent() ? engine.runCompared(q, parsed.comparison().get()) : engine.run(q));
     });
   }
 
