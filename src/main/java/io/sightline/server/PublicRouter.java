@@ -3,6 +3,7 @@ package io.sightline.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.admin.AdminRoutes;
 import io.sightline.api.clickport.ClickportBreakdownRoutes;
+import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
@@ -76,6 +77,7 @@ public final class PublicRouter {
     realtimeRoutes.mount(router, vertx, auth, rateLimit);
     queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
+    new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit));

@@ -66,16 +66,13 @@ public final class ClickportBreakdownRoutes {
     });
   }
 
-  private void report(RoutingContext ctx, Report report) {
-    MultiMap p = ctx.request().params();
-    JsonObject body = new JsonObject().put("metrics", new JsonArray(List.copyOf(report.metrics())))
-        .put("dimensions", new JsonArray(List.copyOf(report.dimensions())));
+  /** {@code start_date}/{@code end_date} (both or neither; default the last 30 days) and {@code timezone} into a query body. */
+  static void putRange(MultiMap p, JsonObject body) {
     String start = p.get("start_date");
     String end = p.get("end_date");
     if (start != null || end != null) {
       if (start == null || end == null) {
-        ctx.fail(ApiException.badRequest("start_date and end_date go together (YYYY-MM-DD, end exclusive)"));
-        return;
+        throw ApiException.badRequest("start_date and end_date go together (YYYY-MM-DD, end exclusive)");
       }
       body.put("date_range", new JsonObject().put("start", start).put("end", end));
     } else {
@@ -83,6 +80,18 @@ public final class ClickportBreakdownRoutes {
     }
     if (p.get("timezone") != null) {
       body.put("timezone", p.get("timezone"));
+    }
+  }
+
+  private void report(RoutingContext ctx, Report report) {
+    MultiMap p = ctx.request().params();
+    JsonObject body = new JsonObject().put("metrics", new JsonArray(List.copyOf(report.metrics())))
+        .put("dimensions", new JsonArray(List.copyOf(report.dimensions())));
+    try {
+      putRange(p, body);
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
     }
     int limit = 100;
     if (p.get("limit") != null) {

@@ -407,6 +407,36 @@ class ClickportQueryOracleTest {
   }
 
   @Test
+  void goalsReportVisitorsCompletionsAndRevenuePerGoal() {
+    ZoneId zone = ZoneId.of("Asia/Kolkata");
+    LocalDate today = LocalDate.ofInstant(Instant.now(), zone);
+    String start = today.minusDays(5).toString();
+    String end = today.plusDays(1).toString();
+    Map<Object, Map<String, Object>> expected = expected(today.minusDays(5).atStartOfDay(zone).toInstant(),
+        today.plusDays(1).atStartOfDay(zone).toInstant(), zone, "goal", List.of());
+    HttpResponse<String> r = server.get("/api/goals?start_date=" + start + "&end_date=" + end + "&timezone=Asia/Kolkata", "x-api-key", readKey);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonArray goals = new JsonObject(r.body()).getJsonArray("goals");
+    assertEquals(QueryOracle.GOALS.size(), goals.size(), r.body());
+    Map<String, String> countField = Map.of("pageview", "pageviews", "custom", "events", "click", "clicks", "form", "submissions");
+    for (int i = 0; i < goals.size(); i++) {
+      JsonObject g = goals.getJsonObject(i);
+      QueryOracle.Goal defined = QueryOracle.GOALS.get(i);
+      Map<String, Object> want = expected.getOrDefault(defined.name(), Map.of("visitors", 0L, "conversions", 0L));
+      JsonObject expectedJson = new JsonObject().put("id", i + 1).put("name", defined.name()).put("type", defined.type())
+          .put("visitors", want.get("visitors")).put(countField.get(defined.type()), want.get("conversions"));
+      if (want.get("total_revenue") != null) {
+        expectedJson.put("total_revenue", want.get("total_revenue"));
+      }
+      assertEquals(expectedJson, g);
+    }
+    assertTrue(goals.getJsonObject(2).containsKey("total_revenue"), "the Signup goal carries revenue: " + goals.encode());
+    assertEquals(400, server.get("/api/goals?start_date=2026-01-01", "x-api-key", readKey).statusCode());
+    assertEquals(400, server.get("/api/goals?timezone=Nowhere", "x-api-key", readKey).statusCode());
+    assertEquals(401, server.get("/api/goals").statusCode());
+  }
+
+  @Test
   void ordersByTheFirstMetricDescendingAndPages() {
     JsonObject request = new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("pageviews").add("visitors"))
         .put("dimensions", new JsonArray().add("page"));
