@@ -31,7 +31,13 @@ import java.util.Map;
  *   <li>avg_scroll: mean over the counted pageviews of the deepest scroll their engagement beacons reported
  *   in range (pageviews without one are left out; null when none has one), whole %;</li>
  *   <li>clickers: sessions with at least one click;</li>
- *   <li>engagement: {@link #engagement}.</li>
+ *   <li>engagement: {@link #engagement};</li>
+ *   <li>conversions: counted events completing a goal; conversion_rate: % of the visitors whose session completed
+ *   a goal (of all visitors in scope for a goal row or filter), two decimals;</li>
+ *   <li>total_revenue, average_revenue: sum and mean of the counted events' revenue amounts, two decimals;</li>
+ *   <li>entrances, exits: counted pageviews first (last) in range in their session; time_on_page: mean seconds from a
+ *   counted pageview to the session's next pageview;</li>
+ *   <li>new_visitor_sessions: sessions with no earlier session of the same visitor id.</li>
  * </ul>
  */
 public final class QueryEngine {
