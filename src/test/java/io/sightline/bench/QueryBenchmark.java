@@ -5,6 +5,7 @@ import io.sightline.db.embedded.EmbeddedPostgres;
 import io.sightline.lifecycle.Await;
 import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
+import io.sightline.query.GoalMatch;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;
 import io.sightline.query.QueryEngine;
@@ -94,6 +95,8 @@ public final class QueryBenchmark {
       List<Metric> totals = List.of(Metric.VISITORS, Metric.SESSIONS, Metric.PAGEVIEWS, Metric.BOUNCE_RATE, Metric.AVG_DURATION);
       Map<String, QuerySpec> queries = new java.util.LinkedHashMap<>();
       queries.put("totals (visitors, sessions, pageviews, bounce, duration)", new QuerySpec(1, start, end, utc, totals, List.of(), List.of(), null, true, 100, 0));
+      queries.put("30-day series (visitors, pageviews), UTC", new QuerySpec(1, start, end, utc,
+          List.of(Metric.VISITORS, Metric.PAGEVIEWS), List.of(Dimension.DATE), List.of(), null, false, 10_000, 0));
       queries.put("30-day series (visitors, pageviews), Asia/Kolkata", new QuerySpec(1, start, end, ZoneId.of("Asia/Kolkata"),
           List.of(Metric.VISITORS, Metric.PAGEVIEWS), List.of(Dimension.DATE), List.of(), null, false, 10_000, 0));
       queries.put("top 10 pages by visitors", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
@@ -101,6 +104,15 @@ public final class QueryBenchmark {
       queries.put("sources", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.BOUNCE_RATE), List.of(Dimension.SOURCE), List.of(), null, true, 10, 0));
       queries.put("countries", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS), List.of(Dimension.COUNTRY), List.of(), null, true, 10, 0));
       queries.put("devices", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS), List.of(Dimension.DEVICE), List.of(), null, true, 10, 0));
+      queries.put("channels", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS), List.of(Dimension.CHANNEL), List.of(), null, true, 10, 0));
+      queries.put("browsers", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS), List.of(Dimension.BROWSER), List.of(), null, true, 10, 0));
+      queries.put("entry pages", new QuerySpec(1, start, end, utc, List.of(Metric.SESSIONS), List.of(Dimension.ENTRY_PAGE), List.of(), null, true, 10, 0));
+      queries.put("exit pages", new QuerySpec(1, start, end, utc, List.of(Metric.SESSIONS), List.of(Dimension.EXIT_PAGE), List.of(), null, true, 10, 0));
+      queries.put("goals (visitors, conversions by goal)", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.CONVERSIONS),
+          List.of(Dimension.GOAL), List.of(), null, true, 10, 0).withGoals(List.of(new GoalMatch("Signup", "custom", "Signup"),
+          new GoalMatch("Top pages", "pageview", "/page/1%"))));
+      queries.put("drill-down: top pages where source = Google", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
+          List.of(Dimension.PAGE), List.of(new Filter(Dimension.SOURCE, Operator.IS, List.of("Google"))), null, true, 10, 0));
       queries.put("drill-down: top pages where country = DE", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
           List.of(Dimension.PAGE), List.of(new Filter(Dimension.COUNTRY, Operator.IS, List.of("DE"))), null, true, 10, 0));
       for (Map.Entry<String, QuerySpec> q : queries.entrySet()) {

@@ -437,6 +437,38 @@ class ClickportQueryOracleTest {
   }
 
   @Test
+  void theSpecExamplesAnswerWithTheDocumentedShapes() {
+    // §5.3: totals for 30d, exactly these metrics, whole numbers
+    JsonObject totals = new JsonObject(server.send("POST", "/api/query",
+        "{\"metrics\":[\"visitors\",\"pageviews\",\"bounce_rate\"],\"period\":\"30d\"}", "x-api-key", readKey,
+        "Content-Type", "application/json").body());
+    ZoneId utc = ZoneId.of("UTC");
+    LocalDate today = LocalDate.ofInstant(Instant.now(), utc);
+    Map<String, Object> want = expected(today.minusDays(29).atStartOfDay(utc).toInstant(), today.plusDays(1).atStartOfDay(utc).toInstant(),
+        utc, null, List.of()).get("total");
+    assertEquals(new JsonObject().put("results", new JsonObject().put("visitors", want.get("visitors")).put("pageviews", want.get("pageviews"))
+        .put("bounce_rate", want.get("bounce_rate"))), totals);
+    // §5.3: a grouped, filtered query in Berlin time (March 2026 holds no data here): an empty array
+    HttpResponse<String> grouped = server.send("POST", "/api/query", "{\"metrics\":[\"visitors\",\"pageviews\",\"avg_scroll\"],"
+        + "\"dimensions\":[\"page\"],\"date_range\":{\"start\":\"2026-03-01\",\"end\":\"2026-03-31\"},"
+        + "\"filters\":[{\"dimension\":\"country\",\"operator\":\"is\",\"value\":\"DE\"}],\"limit\":10,\"timezone\":\"Europe/Berlin\"}",
+        "x-api-key", readKey, "Content-Type", "application/json");
+    assertEquals(200, grouped.statusCode(), grouped.body());
+    assertEquals(new JsonObject().put("results", new JsonArray()), new JsonObject(grouped.body()));
+    // §5.7
+    HttpResponse<String> pages = server.get("/api/pages?start_date=2026-03-01&end_date=2026-03-31", "x-api-key", readKey);
+    assertEquals(new JsonObject().put("results", new JsonArray()), new JsonObject(pages.body()));
+    // the grouped example over the data's own days: rows of exactly page + the three metrics, at most 10
+    JsonObject recent = new JsonObject(server.send("POST", "/api/query", new JsonObject().put("metrics", new JsonArray().add("visitors").add("pageviews")
+        .add("avg_scroll")).put("dimensions", new JsonArray().add("page")).put("period", "7d").put("limit", 10).put("timezone", "Europe/Berlin")
+        .encode(), "x-api-key", readKey).body());
+    assertTrue(!recent.getJsonArray("results").isEmpty() && recent.getJsonArray("results").size() <= 10, recent.encode());
+    for (Object row : recent.getJsonArray("results")) {
+      assertEquals(Set.of("page", "visitors", "pageviews", "avg_scroll"), ((JsonObject) row).fieldNames(), row.toString());
+    }
+  }
+
+  @Test
   void ordersByTheFirstMetricDescendingAndPages() {
     JsonObject request = new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("pageviews").add("visitors"))
         .put("dimensions", new JsonArray().add("page"));
