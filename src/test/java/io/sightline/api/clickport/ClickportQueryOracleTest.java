@@ -469,6 +469,51 @@ class ClickportQueryOracleTest {
   }
 
   @Test
+  void hostileTextInKeysAndValuesIsDataNotCode() {
+    String sql = "x'); drop table events; --";
+    String script = "<script>alert(1)</script>";
+    for (JsonObject request : List.of(
+        new JsonObject().put("period", "7d").put("dimensions", new JsonArray().add("props:" + sql)),
+        new JsonObject().put("period", "7d").put("filters", new JsonArray().add(new JsonObject().put("dimension", "props:" + script)
+            .put("operator", "contains").put("value", sql))),
+        new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("conversions").add("conversion_rate"))
+            .put("filters", new JsonArray().add(new JsonObject().put("dimension", "goal").put("operator", "is").put("value", sql))),
+        new JsonObject().put("period", "7d").put("filters", new JsonArray().add(new JsonObject().put("dimension", "event_name")
+            .put("operator", "starts_with").put("value", new JsonArray().add(script).add("%").add("_"))))) ) {
+      HttpResponse<String> r = server.send("POST", "/api/query", request.encode(), "x-api-key", readKey);
+      assertEquals(200, r.statusCode(), request.encode() + " → " + r.body());
+      Object results = new JsonObject(r.body()).getValue("results");
+      if (results instanceof JsonArray rows) {
+        assertEquals(0, rows.size(), r.body());
+      } else {
+        assertEquals(0L, ((JsonObject) results).getLong(((JsonObject) results).fieldNames().iterator().next()), r.body());
+      }
+    }
+    assertEquals((long) oracle.events.size(), server.sql("select count(*) as n from events").iterator().next().getLong("n"),
+        "the events table is intact");
+    for (String body : List.of("{\"dimensions\":[\"props:\"]}", "{\"dimensions\":[\"props:" + "k".repeat(201) + "\"]}",
+        "{\"dimensions\":[\"goal\",\"country\"]}", "{\"dimensions\":[\"date\",\"page\"]}")) {
+      HttpResponse<String> r = server.send("POST", "/api/query", body, "x-api-key", readKey);
+      assertEquals(400, r.statusCode(), body + " → " + r.body());
+    }
+  }
+
+  @Test
+  void comparisonWorksWithEveryKindOfGrouping() {
+    for (String dimension : List.of("goal", "event_name", "props:plan", "hour", "device")) {
+      JsonObject request = new JsonObject().put("period", "yesterday").put("include_comparison", true)
+          .put("metrics", new JsonArray(List.of((Object[]) METRICS))).put("dimensions", new JsonArray().add(dimension));
+      HttpResponse<String> r = server.send("POST", "/api/query", request.encode(), "x-api-key", readKey);
+      assertEquals(200, r.statusCode(), request.encode() + " → " + r.body());
+      for (Object o : new JsonObject(r.body()).getJsonArray("results")) {
+        JsonObject row = (JsonObject) o;
+        assertEquals(Set.copyOf(QueryOracle.METRICS), row.getJsonObject("comparison").fieldNames(), dimension);
+        assertEquals(Set.copyOf(QueryOracle.METRICS), row.getJsonObject("change").fieldNames(), dimension);
+      }
+    }
+  }
+
+  @Test
   void ordersByTheFirstMetricDescendingAndPages() {
     JsonObject request = new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("pageviews").add("visitors"))
         .put("dimensions", new JsonArray().add("page"));
