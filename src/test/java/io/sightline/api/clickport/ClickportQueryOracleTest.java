@@ -46,6 +46,8 @@ class ClickportQueryOracleTest {
   static RunningServer server;
   static String readKey; // a read key with its own high limit: the matrix sends hundreds of queries
   static QueryOracle oracle;
+  static QueryOracle other;
+  static String otherKey;
   static Instant now;
 
   @BeforeAll
@@ -60,12 +62,24 @@ class ClickportQueryOracleTest {
     }
     now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     oracle = QueryOracle.generate(now, 20261123);
-    // one batch per visitor, in time order, as a server-side sender would backfill
+    ingest(oracle, "localhost", server.siteKey(), true);
+    // a second site with its own events (same visitor ids): nothing of it may show in site 1's answers
+    assertEquals(201, server.send("POST", "/admin/v1/sites", "{\"domain\":\"other.example\",\"name\":\"Other\"}", "x-api-key",
+        server.adminKey()).statusCode());
+    otherKey = new JsonObject(server.send("POST", "/admin/v1/sites/2/keys", "{\"name\":\"other\",\"scopes\":[\"ingest\",\"read\"],"
+        + "\"rate_limit_per_minute\":100000}", "x-api-key", server.adminKey()).body()).getString("key");
+    other = QueryOracle.generate(now, 7);
+    ingest(other, "other.example", otherKey, false);
+  }
+
+  /** One batch per visitor, in time order, as a server-side sender would backfill, plus bot traffic that must be dropped. */
+  private static void ingest(QueryOracle data, String domain, String key, boolean bots) {
     Map<String, JsonArray> batches = new LinkedHashMap<>();
     Map<String, String> uas = new HashMap<>();
-    for (QueryOracle.Ev e : oracle.events) {
-      JsonObject body = new JsonObject().put("type", e.type()).put("url", "https://" + e.host() + e.path()
-              + (oracle.isFirstOfSession(e) && e.source() != null ? "?utm_source=" + e.source() : ""))
+    for (QueryOracle.Ev e : data.events) {
+      String host = e.host().equals("localhost") ? domain : e.host().replace("localhost", domain);
+      JsonObject body = new JsonObject().put("type", e.type()).put("url", "https://" + host + e.path()
+              + (data.isFirstOfSession(e) && e.source() != null ? "?utm_source=" + e.source() : ""))
           .put("timestamp", e.ts().toString()).put("visitor_id", e.visitor()).put("interactive", e.interactive());
       if (e.type().equals("custom")) {
         body.put("name", e.name());
@@ -86,10 +100,20 @@ class ClickportQueryOracleTest {
       uas.put(e.visitor(), e.device().equals("mobile") ? MOBILE : DESKTOP);
     }
     for (Map.Entry<String, JsonArray> b : batches.entrySet()) {
-      HttpResponse<String> r = server.send("POST", "/api/event/batch", b.getValue().encode(), "x-api-key", server.siteKey(),
+      HttpResponse<String> r = server.send("POST", "/api/event/batch", b.getValue().encode(), "x-api-key", key,
           "User-Agent", uas.get(b.getKey()), "X-Forwarded-For", "198.18.0." + (b.getKey().hashCode() & 0x7f));
       assertEquals(200, r.statusCode(), r.body());
       assertEquals(b.getValue().size(), new JsonObject(r.body()).getInteger("accepted"), r.body());
+    }
+    if (bots) {
+      JsonArray crawl = new JsonArray();
+      for (String page : QueryOracle.PAGES) {
+        crawl.add(new JsonObject().put("url", "https://" + domain + page).put("timestamp", now.minusSeconds(3600).toString()));
+      }
+      HttpResponse<String> r = server.send("POST", "/api/event/batch", crawl.encode(), "x-api-key", key,
+          "User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(0, new JsonObject(r.body()).getInteger("accepted"), "bots are dropped: " + r.body());
     }
   }
 
@@ -489,7 +513,7 @@ class ClickportQueryOracleTest {
         assertEquals(0L, ((JsonObject) results).getLong(((JsonObject) results).fieldNames().iterator().next()), r.body());
       }
     }
-    assertEquals((long) oracle.events.size(), server.sql("select count(*) as n from events").iterator().next().getLong("n"),
+    assertEquals((long) oracle.events.size() + other.events.size(), server.sql("select count(*) as n from events").iterator().next().getLong("n"),
         "the events table is intact");
     for (String body : List.of("{\"dimensions\":[\"props:\"]}", "{\"dimensions\":[\"props:" + "k".repeat(201) + "\"]}",
         "{\"dimensions\":[\"goal\",\"country\"]}", "{\"dimensions\":[\"date\",\"page\"]}")) {
@@ -511,6 +535,42 @@ class ClickportQueryOracleTest {
         assertEquals(Set.copyOf(QueryOracle.METRICS), row.getJsonObject("change").fieldNames(), dimension);
       }
     }
+  }
+
+  @Test
+  void eachSiteSeesOnlyItsOwnEvents() {
+    ZoneId zone = ZoneId.of("America/New_York");
+    LocalDate today = LocalDate.ofInstant(Instant.now(), zone);
+    Instant start = today.minusDays(6).atStartOfDay(zone).toInstant();
+    Instant end = today.plusDays(1).atStartOfDay(zone).toInstant();
+    List<String> siteMetrics = QueryOracle.METRICS.stream().filter(m -> !m.startsWith("conversion")).toList();
+    for (String dimension : java.util.Arrays.asList(null, "page", "utm_source", "date")) {
+      JsonObject request = new JsonObject().put("period", "7d").put("timezone", "America/New_York").put("limit", 10_000)
+          .put("metrics", new JsonArray(new ArrayList<Object>(siteMetrics)));
+      if (dimension != null) {
+        request.put("dimensions", new JsonArray().add(dimension));
+      }
+      HttpResponse<String> r = server.send("POST", "/api/query", request.encode(), "x-api-key", otherKey);
+      assertEquals(200, r.statusCode(), r.body());
+      Map<Object, Map<String, Object>> want = new LinkedHashMap<>();
+      other.expected(start, end, zone, dimension, List.of()).forEach((k, v) -> {
+        Map<String, Object> only = new LinkedHashMap<>();
+        siteMetrics.forEach(m -> only.put(m, v.get(m)));
+        want.put(k, only);
+      });
+      Map<Object, Map<String, Object>> got = new LinkedHashMap<>();
+      Object results = new JsonObject(r.body()).getValue("results");
+      if (results instanceof JsonObject totals) {
+        got.put("total", normalise(totals.getMap()));
+      } else {
+        for (Object o : (JsonArray) results) {
+          Map<String, Object> row = new LinkedHashMap<>(((JsonObject) o).getMap());
+          got.put(row.remove(dimension), normalise(row));
+        }
+      }
+      assertEquals(want, got, request.encode());
+    }
+    assertTrue(!other.events.equals(oracle.events));
   }
 
   @Test
