@@ -1,5 +1,7 @@
 package io.sightline.admin;
 
+import io.sightline.api.hum.HumMapping;
+import io.sightline.api.hum.HumMappingService;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyInfo;
 import io.sightline.auth.ApiKeyService;
@@ -36,11 +38,13 @@ public final class AdminRoutes {
   private final SiteService sites;
   private final ApiKeyService keys;
   private final GoalService goals;
+  private final HumMappingService hum;
 
-  public AdminRoutes(SiteService sites, ApiKeyService keys, GoalService goals) {
+  public AdminRoutes(SiteService sites, ApiKeyService keys, GoalService goals, HumMappingService hum) {
     this.sites = sites;
     this.keys = keys;
     this.goals = goals;
+    this.hum = hum;
   }
 
   public Router router(Vertx vertx, ApiKeyAuthHandler auth, RateLimitHandler rateLimit) {
@@ -56,6 +60,9 @@ public final class AdminRoutes {
     router.get("/sites/:site/goals").handler(this::listGoals);
     router.post("/sites/:site/goals").handler(this::createGoal);
     router.delete("/sites/:site/goals/:goal").handler(this::deleteGoal);
+    router.get("/sites/:site/hum").handler(this::getHum);
+    router.put("/sites/:site/hum").handler(this::putHum);
+    router.delete("/sites/:site/hum").handler(this::resetHum);
     return router;
   }
 
@@ -139,6 +146,28 @@ public final class AdminRoutes {
             ctx.fail(ApiException.notFound("no goal " + ref + " on this site"));
           }
         })
+        .onFailure(ctx::fail);
+  }
+
+  private void getHum(RoutingContext ctx) {
+    site(ctx).compose(site -> hum.get(site.id()))
+        .onSuccess(mapping -> JsonResponses.send(ctx, 200, mapping.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** Replaces the site's Hum mapping: missing fields take their defaults, a missing funnel means none. */
+  private void putHum(RoutingContext ctx) {
+    JsonObject body = JsonResponses.bodyObject(ctx);
+    HumMapping.Settings settings = HumMapping.settingsFromJson(body);
+    var steps = HumMapping.stepsFromJson(body);
+    site(ctx).compose(site -> hum.save(site.id(), settings, steps))
+        .onSuccess(mapping -> JsonResponses.send(ctx, 200, mapping.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void resetHum(RoutingContext ctx) {
+    site(ctx).compose(site -> hum.reset(site.id()))
+        .onSuccess(mapping -> JsonResponses.send(ctx, 200, mapping.toJson()))
         .onFailure(ctx::fail);
   }
 

@@ -6,6 +6,8 @@ import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
+import io.sightline.api.hum.HumMappingService;
+import io.sightline.api.hum.HumSessionsRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -78,9 +80,10 @@ public final class PublicRouter {
     queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
+    new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit));
+        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool)).router(vertx, auth, rateLimit));
     return withErrors(router);
   }
 
