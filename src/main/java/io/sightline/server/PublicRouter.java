@@ -6,6 +6,7 @@ import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
+import io.sightline.api.humblytics.HumblyticsRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -47,6 +48,7 @@ public final class PublicRouter {
   private final IngestRoutes ingestRoutes;
   private final ClickportRealtimeRoutes realtimeRoutes;
   private final ClickportQueryRoutes queryRoutes;
+  private final HumblyticsRoutes humblyticsRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
@@ -63,6 +65,7 @@ public final class PublicRouter {
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
+    this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -78,6 +81,7 @@ public final class PublicRouter {
     queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
+    humblyticsRoutes.mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit));
