@@ -835,6 +835,11 @@ class HumblyticsApiTest {
     // the x-api-key header works too; unknown paths are 404 in the same shape
     assertEquals(200, server.get(trends, "x-api-key", key).statusCode());
     error(404, "not_found", "/api/external/v1/properties/1/traffic/nothing", "Authorization", "Bearer " + key);
+    // over the key's rate limit: 429 rate_limited, with the limit headers
+    String slow = new JsonObject(server.send("POST", "/admin/v1/sites/1/keys", "{\"name\":\"s\",\"scopes\":[\"read\"],\"rate_limit_per_minute\":1}",
+        "x-api-key", server.adminKey()).body()).getString("key");
+    assertEquals(200, server.get(trends, "Authorization", "Bearer " + slow).statusCode());
+    error(429, "rate_limited", trends, "Authorization", "Bearer " + slow);
   }
 
   @Test
