@@ -6,7 +6,7 @@ import java.util.Locale;
  * What a query can group or filter by. {@link Kind#SESSION} dimensions are attributes of a session
  * (its first event's acquisition, location and device, its entry and exit page); {@link Kind#EVENT}
  * dimensions are attributes of single events (page, hostname, event name, click and form target,
- * custom properties, goals); time dimensions bucket in the query's time zone. The SQL expression comes
+ * event type, the page of any event, custom properties, goals); time dimensions bucket in the query's time zone. The SQL expression comes
  * from here (an allow-list), never from request text.
  */
 public enum Dimension {
@@ -34,6 +34,10 @@ public enum Dimension {
   EVENT_NAME(Kind.EVENT, "case when e.type <> 'engagement' then e.name end"),
   CLICK_TARGET(Kind.EVENT, "case when e.type = 'click' then e.target_label end"),
   FORM_TARGET(Kind.EVENT, "case when e.type = 'form' then coalesce(e.target_label, e.target_secondary) end"),
+  /** The event's type ({@code pageview}, {@code custom}, {@code click}, {@code form}); engagement beacons have none. */
+  EVENT_TYPE(Kind.EVENT, "case when e.type <> 'engagement' then e.type end"),
+  /** The page an event was sent from, for any event but engagement beacons ({@code page} rows are pageviews). */
+  EVENT_PAGE(Kind.EVENT, "case when e.type <> 'engagement' then e.pathname end"),
   /** A custom property: its key travels beside the dimension ({@code props:<key>} in requests and rows). */
   PROPS(Kind.EVENT, "e.props ->> "),
   /** The goals an event completes (one row per goal; an event may complete several). */

@@ -8,6 +8,7 @@ import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
 import io.sightline.api.hum.HumMappingService;
 import io.sightline.api.hum.HumSessionsRoutes;
+import io.sightline.api.humblytics.HumblyticsRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -49,6 +50,7 @@ public final class PublicRouter {
   private final IngestRoutes ingestRoutes;
   private final ClickportRealtimeRoutes realtimeRoutes;
   private final ClickportQueryRoutes queryRoutes;
+  private final HumblyticsRoutes humblyticsRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
@@ -65,6 +67,7 @@ public final class PublicRouter {
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
+    this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -81,6 +84,7 @@ public final class PublicRouter {
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
     new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, rateLimit);
+    humblyticsRoutes.mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool)).router(vertx, auth, rateLimit));

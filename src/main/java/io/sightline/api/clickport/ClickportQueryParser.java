@@ -72,7 +72,7 @@ final class ClickportQueryParser {
     if (dimensions.size() > 1 && dimensions.stream().anyMatch(d -> d.kind() != Dimension.Kind.SESSION)) {
       throw ApiException.badRequest("Several dimensions can be grouped together only when all are session attributes "
           + "(source, channel, referrer_url, utm_*, entry_page, exit_page, country, region, city, device, browser, os, screen...); "
-          + "page, hostname, event_name, goal, click_target, form_target, props:<key> and time dimensions group alone");
+          + "page, hostname, event_name, event_type, event_page, goal, click_target, form_target, props:<key> and time dimensions group alone");
     }
     if (dimensions.size() > 3 || dimensions.stream().distinct().count() != dimensions.size()) {
       throw ApiException.badRequest("Group by at most 3 different dimensions");

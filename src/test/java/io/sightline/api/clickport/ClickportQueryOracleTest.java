@@ -251,9 +251,11 @@ class ClickportQueryOracleTest {
         List.of(new Filter("hostname", "is", List.of("docs.localhost"))),
         List.of(new Filter("page", "is", List.of("/pricing")), new Filter("event_name", "is_not", List.of("click"))),
         List.of(new Filter("form_target", "is", List.of("contact"))),
+        List.of(new Filter("event_type", "is", List.of("click"))),
+        List.of(new Filter("page", "is", List.of("/pricing")), new Filter("event_type", "is", List.of("form", "click"))),
         List.of(new Filter("utm_source", "is", List.of("newsletter")), new Filter("goal", "contains", List.of("o"))));
     List<String> dimensions = java.util.Arrays.asList(null, "utm_source", "page", "hostname", "event_name", "click_target",
-        "form_target", "props:plan", "goal", "date");
+        "form_target", "event_type", "event_page", "props:plan", "goal", "date");
     int compared = 0;
     for (Range range : ranges) {
       for (List<Filter> filters : filterSets) {
@@ -274,7 +276,7 @@ class ClickportQueryOracleTest {
     Map<String, Object> totals = expected(ranges.get(0).start(), ranges.get(0).end(), utc, null, List.of()).get("total");
     assertTrue(totals.get("total_revenue") != null && (Long) totals.get("new_visitor_sessions") > 0 && (Long) totals.get("conversions") > 0,
         totals.toString());
-    assertEquals(200, compared);
+    assertEquals(288, compared);
   }
 
   @Test

@@ -150,6 +150,8 @@ final class QueryOracle {
       case "event_name" -> e.type().equals("engagement") ? null : e.name();
       case "click_target" -> e.type().equals("click") ? e.label() : null;
       case "form_target" -> e.type().equals("form") ? e.label() : null;
+      case "event_type" -> e.type().equals("engagement") ? null : e.type();
+      case "event_page" -> e.type().equals("engagement") ? null : e.path();
       case "props:plan" -> e.plan();
       default -> throw new IllegalArgumentException(dimension);
     };
