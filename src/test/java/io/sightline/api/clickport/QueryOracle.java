@@ -356,7 +356,7 @@ final class QueryOracle {
 
   static final List<String> METRICS = List.of("visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate",
       "avg_duration", "avg_scroll", "clickers", "engagement", "conversions", "conversion_rate", "total_revenue", "average_revenue",
-      "entrances", "exits", "time_on_page", "new_visitor_sessions");
+      "entrances", "exits", "time_on_page", "new_visitor_sessions", "bounces", "total_duration", "total_time_on_page", "form_submissions");
 
   private static Map<String, Object> metrics(List<InRange> sessions, List<Ev> counted, RangeFacts facts) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -391,6 +391,10 @@ final class QueryOracle {
     List<Long> times = pageviews.stream().filter(facts.timeOnPage::containsKey).map(facts.timeOnPage::get).toList();
     m.put("time_on_page", times.isEmpty() ? null : Math.round(times.stream().mapToLong(Long::longValue).sum() / (double) times.size()));
     m.put("new_visitor_sessions", sessions.stream().filter(InRange::newVisitor).count());
+    m.put("bounces", sessions.stream().filter(InRange::bounce).count());
+    m.put("total_duration", sessions.stream().mapToLong(InRange::duration).sum());
+    m.put("total_time_on_page", times.stream().mapToLong(Long::longValue).sum());
+    m.put("form_submissions", counted.stream().filter(e -> e.type().equals("form")).count());
     return m;
   }
 
