@@ -6,6 +6,8 @@ import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
+import io.sightline.api.hubspot.HubSpotAdminRoutes;
+import io.sightline.api.hubspot.HubSpotRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -78,9 +80,12 @@ public final class PublicRouter {
     queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
+    new HubSpotRoutes(pool).mount(router, auth, rateLimit);
+    Router admin = new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit);
+    new HubSpotAdminRoutes(pool).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit));
+        .subRouter(admin);
     return withErrors(router);
   }
 
