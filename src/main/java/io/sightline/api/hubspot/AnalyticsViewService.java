@@ -44,7 +44,7 @@ public final class AnalyticsViewService {
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    return pool.preparedQuery(HubSpotSql.VIEW_INSERT).execute(Tuple.of(siteId, t, f.encode()))
+    return pool.preparedQuery(HubSpotSql.VIEW_INSERT).execute(Tuple.of(siteId, t, f))
         .map(rows -> toView(rows.iterator().next()))
         .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? ApiException.conflict("this site already has a view titled '" + t + "'")
