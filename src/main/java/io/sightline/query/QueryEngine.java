@@ -37,7 +37,9 @@ import java.util.Map;
  *   <li>total_revenue, average_revenue: sum and mean of the counted events' revenue amounts, two decimals;</li>
  *   <li>entrances, exits: counted pageviews first (last) in range in their session; time_on_page: mean seconds from a
  *   counted pageview to the session's next pageview;</li>
- *   <li>new_visitor_sessions: sessions with no earlier session of the same visitor id.</li>
+ *   <li>new_visitor_sessions: sessions with no earlier session of the same visitor id;</li>
+ *   <li>bounces: the bounced sessions; total_duration: the sessions' durations summed (bounces as 0), whole seconds;</li>
+ *   <li>total_time_on_page: the seconds time_on_page averages, summed, whole seconds; form_submissions: counted form events.</li>
  * </ul>
  */
 public final class QueryEngine {
@@ -202,6 +204,10 @@ public final class QueryEngine {
         case EXITS -> r.getLong("exits");
         case TIME_ON_PAGE -> r.getLong("top_n") == 0 ? null : Math.round(number(r.getValue("top_sum")) / r.getLong("top_n"));
         case NEW_VISITOR_SESSIONS -> r.getLong("new_sessions");
+        case BOUNCES -> r.getLong("bounces");
+        case TOTAL_DURATION -> Math.round(number(r.getValue("duration_sum")));
+        case TOTAL_TIME_ON_PAGE -> Math.round(number(r.getValue("top_sum")));
+        case FORM_SUBMISSIONS -> r.getLong("forms");
       });
     }
     return row;

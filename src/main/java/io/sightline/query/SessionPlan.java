@@ -30,10 +30,11 @@ final class SessionPlan {
   static final List<String> SESSION_COLUMNS = List.of("visitors", "sessions", "pv_sum", "bounces", "duration_sum", "clickers",
       "converters", "new_sessions");
   static final List<String> EVENT_COLUMNS = List.of("pageviews", "events", "scroll_avg", "conversions", "revenue_sum", "revenue_n",
-      "entrances", "exits", "top_sum", "top_n");
+      "entrances", "exits", "top_sum", "top_n", "forms");
   private static final Set<String> NULLABLE = Set.of("scroll_avg", "revenue_sum");
   private static final Set<Metric> NEED_COUNTED_EVENTS = EnumSet.of(Metric.CONVERSIONS, Metric.TOTAL_REVENUE,
-      Metric.AVERAGE_REVENUE, Metric.ENTRANCES, Metric.EXITS, Metric.TIME_ON_PAGE, Metric.AVG_SCROLL, Metric.ENGAGEMENT);
+      Metric.AVERAGE_REVENUE, Metric.ENTRANCES, Metric.EXITS, Metric.TIME_ON_PAGE, Metric.AVG_SCROLL, Metric.ENGAGEMENT,
+      Metric.TOTAL_TIME_ON_PAGE, Metric.FORM_SUBMISSIONS);
   private static final String GOALS = "unnest($5::text[], $6::text[], $7::text[]) g(name, type, pattern)";
 
   private final QuerySpec q;
@@ -50,7 +51,8 @@ final class SessionPlan {
     this.first = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
     this.goals = q.needsGoals();
     this.scroll = q.metrics().contains(Metric.AVG_SCROLL) || q.metrics().contains(Metric.ENGAGEMENT);
-    this.pageOrder = q.metrics().stream().anyMatch(m -> m == Metric.ENTRANCES || m == Metric.EXITS || m == Metric.TIME_ON_PAGE);
+    this.pageOrder = q.metrics().stream().anyMatch(m -> m == Metric.ENTRANCES || m == Metric.EXITS || m == Metric.TIME_ON_PAGE
+        || m == Metric.TOTAL_TIME_ON_PAGE);
     this.revenue = q.metrics().contains(Metric.TOTAL_REVENUE) || q.metrics().contains(Metric.AVERAGE_REVENUE);
     this.newVisitors = q.metrics().contains(Metric.NEW_VISITOR_SESSIONS);
     params.add(q.siteId());
@@ -251,13 +253,14 @@ final class SessionPlan {
         + (pageOrder ? "count(*) filter (where " + a + ".pv_rank = 1)" : "0") + " as entrances, "
         + (pageOrder ? "count(*) filter (where " + a + ".pv_rank = " + a + ".pv_total)" : "0") + " as exits, "
         + (pageOrder ? "coalesce(sum(extract(epoch from " + a + ".next_pv_ts - " + a + ".ts)), 0)" : "0") + " as top_sum, "
-        + (pageOrder ? "count(" + a + ".next_pv_ts)" : "0") + " as top_n";
+        + (pageOrder ? "count(" + a + ".next_pv_ts)" : "0") + " as top_n, "
+        + "count(*) filter (where " + a + ".type = 'form') as forms";
   }
 
   /** pageviews and events as sums over sessions, when every event of the selected sessions counts. */
   private static String eventColumnsFromSessions() {
     return "coalesce(sum(fs.pv), 0) as pageviews, coalesce(sum(fs.evc), 0) as events, null::numeric as scroll_avg, 0 as conversions, "
-        + "null::numeric as revenue_sum, 0 as revenue_n, 0 as entrances, 0 as exits, 0 as top_sum, 0 as top_n";
+        + "null::numeric as revenue_sum, 0 as revenue_n, 0 as entrances, 0 as exits, 0 as top_sum, 0 as top_n, 0 as forms";
   }
 
   private static String selectColumns(String alias, List<String> columns) {

@@ -6,6 +6,8 @@ import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
+import io.sightline.api.hubspot.HubSpotAdminRoutes;
+import io.sightline.api.hubspot.HubSpotRoutes;
 import io.sightline.api.hum.HumMappingService;
 import io.sightline.api.hum.HumSessionsRoutes;
 import io.sightline.api.humblytics.HumblyticsRoutes;
@@ -85,9 +87,12 @@ public final class PublicRouter {
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
     new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, rateLimit);
     humblyticsRoutes.mount(router, auth, rateLimit);
+    new HubSpotRoutes(pool).mount(router, auth, rateLimit);
+    Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool)).router(vertx, auth, rateLimit);
+    new HubSpotAdminRoutes(pool).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool)).router(vertx, auth, rateLimit));
+        .subRouter(admin);
     return withErrors(router);
   }
 

@@ -121,6 +121,28 @@ class CliTest {
   }
 
   @Test
+  void managesContentRulesAndAnalyticsViewsOfASite() {
+    TestDatabase db = TestPostgres.newDatabase();
+    assertEquals(0, cli(db, "sites", "add", "hub.example").code());
+    Run rule = cli(db, "content-rules", "add", "hub.example", "--type", "blog-posts", "--pattern", "/blog/*", "--name", "Blog");
+    assertEquals(0, rule.code(), rule.err());
+    assertTrue(cli(db, "content-rules", "list", "hub.example").out().contains("/blog/*"));
+    Run badType = cli(db, "content-rules", "add", "hub.example", "--type", "videos", "--pattern", "/v/*");
+    assertEquals(1, badType.err().strip().lines().count(), badType.err());
+    assertTrue(badType.code() != 0);
+    Run view = cli(db, "analytics-views", "add", "hub.example", "--title", "Germany",
+        "--filters", "[{\"prop\":\"country\",\"op\":\"EQ\",\"args\":[\"DE\"]}]");
+    assertEquals(0, view.code(), view.err());
+    assertTrue(cli(db, "analytics-views", "list", "hub.example").out().contains("Germany"));
+    assertTrue(cli(db, "analytics-views", "add", "hub.example", "--title", "x", "--filters", "{").code() != 0);
+    String viewId = view.out().replaceAll("(?s).*analytics view (\\d+).*", "$1");
+    assertEquals(0, cli(db, "analytics-views", "remove", "hub.example", viewId).code());
+    assertTrue(cli(db, "analytics-views", "remove", "hub.example", viewId).code() != 0);
+    String ruleId = rule.out().replaceAll("(?s).*content rule (\\d+).*", "$1");
+    assertEquals(0, cli(db, "content-rules", "remove", "hub.example", ruleId).code());
+  }
+
+  @Test
   void goalMistakesGiveOneClearLineAndANonZeroExit() {
     TestDatabase db = TestPostgres.newDatabase();
     assertEquals(0, cli(db, "sites", "add", "goals.example").code());

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * The expected answers of the query engine, computed in plain Java from the generated events (not
  * through SQL), following the definitions in the README's "Query engine" section.
  */
-final class QueryOracle {
-  static final String[] PAGES = {"/", "/pricing", "/blog", "/blog/post-1", "/docs", "/about"};
+public final class QueryOracle {
+  public static final String[] PAGES = {"/", "/pricing", "/blog", "/blog/post-1", "/docs", "/about"};
   static final String[] SOURCES = {null, "newsletter", "partner"};
   static final String[] CLICK_LABELS = {"Buy", "Docs link", "Buy", null};
   static final String[] FORMS = {"contact", "newsletter"};
@@ -36,11 +36,11 @@ final class QueryOracle {
   static final List<String> SESSION_DIMENSIONS = List.of("utm_source", "source", "device", "entry_page", "exit_page");
   static final List<String> TIME_DIMENSIONS = List.of("date", "hour");
 
-  record Ev(String visitor, int session, Instant ts, String type, String name, String host, String path, boolean interactive,
+  public record Ev(String visitor, int session, Instant ts, String type, String name, String host, String path, boolean interactive,
             String source, String device, int scroll, String label, String plan, BigDecimal revenue) {
   }
 
-  record Goal(String name, String type, String match) {
+  public record Goal(String name, String type, String match) {
     boolean completedBy(Ev e) {
       return switch (type) {
         case "pageview" -> e.type().equals("pageview") && glob(match).matcher(e.path()).matches();
@@ -57,17 +57,17 @@ final class QueryOracle {
     }
   }
 
-  record Filter(String dimension, String operator, List<String> values) {
+  public record Filter(String dimension, String operator, List<String> values) {
   }
 
-  static final List<Goal> GOALS = List.of(new Goal("Pricing", "pageview", "/pricing"), new Goal("Blog posts", "pageview", "/blog/*"),
+  public static final List<Goal> GOALS = List.of(new Goal("Pricing", "pageview", "/pricing"), new Goal("Blog posts", "pageview", "/blog/*"),
       new Goal("Signup", "custom", "Signup"), new Goal("Buy", "click", "Buy"), new Goal("Any form", "form", "*"),
       new Goal("Contact", "form", "contact"));
 
-  final List<Ev> events = new ArrayList<>();
+  public final List<Ev> events = new ArrayList<>();
 
   /** Seeded visitors over the 6 days before {@code now}, each with 1-4 sessions split by more than 30 idle minutes. */
-  static QueryOracle generate(Instant now, long seed) {
+  public static QueryOracle generate(Instant now, long seed) {
     QueryOracle o = new QueryOracle();
     Random random = new Random(seed);
     for (int v = 0; v < 40; v++) {
@@ -106,7 +106,7 @@ final class QueryOracle {
     return o;
   }
 
-  boolean isFirstOfSession(Ev e) {
+  public boolean isFirstOfSession(Ev e) {
     for (Ev other : events) {
       if (other.visitor().equals(e.visitor()) && other.session() == e.session()) {
         return other == e;
@@ -246,7 +246,7 @@ final class QueryOracle {
   // ---------------------------------------------------------------- the expected rows
 
   /** Expected rows by dimension value ("total" for none), every metric. */
-  Map<Object, Map<String, Object>> expected(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
+  public Map<Object, Map<String, Object>> expected(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
     Map<Object, Map<String, Object>> rows = compute(start, end, zone, dimension, filters);
     boolean goals = "goal".equals(dimension) || filters.stream().anyMatch(f -> f.dimension().equals("goal"));
     if (goals) {
@@ -358,7 +358,7 @@ final class QueryOracle {
 
   static final List<String> METRICS = List.of("visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate",
       "avg_duration", "avg_scroll", "clickers", "engagement", "conversions", "conversion_rate", "total_revenue", "average_revenue",
-      "entrances", "exits", "time_on_page", "new_visitor_sessions");
+      "entrances", "exits", "time_on_page", "new_visitor_sessions", "bounces", "total_duration", "total_time_on_page", "form_submissions");
 
   private static Map<String, Object> metrics(List<InRange> sessions, List<Ev> counted, RangeFacts facts) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -393,6 +393,10 @@ final class QueryOracle {
     List<Long> times = pageviews.stream().filter(facts.timeOnPage::containsKey).map(facts.timeOnPage::get).toList();
     m.put("time_on_page", times.isEmpty() ? null : Math.round(times.stream().mapToLong(Long::longValue).sum() / (double) times.size()));
     m.put("new_visitor_sessions", sessions.stream().filter(InRange::newVisitor).count());
+    m.put("bounces", sessions.stream().filter(InRange::bounce).count());
+    m.put("total_duration", sessions.stream().mapToLong(InRange::duration).sum());
+    m.put("total_time_on_page", times.stream().mapToLong(Long::longValue).sum());
+    m.put("form_submissions", counted.stream().filter(e -> e.type().equals("form")).count());
     return m;
   }
 
