@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Merges the results of the baseline queries of a {@link Comparison} (rows as in
@@ -23,22 +22,13 @@ import java.util.Set;
  * numbers it is shown.
  */
 public final class ComparisonMerge {
-  /**
-   * Metrics that count something, so that a grouped key missing from a baseline had none there
-   * (0). Every other metric, including any added to {@link Metric} later, is treated as a ratio
-   * and a missing key is left out of its average.
-   */
-  private static final Set<String> ADDITIVE = Set.of("visitors", "sessions", "pageviews", "events", "clickers", "conversions",
-      "total_revenue", "entrances", "exits", "new_visitor_sessions");
-  /** Metrics averaged to 2 decimals; the others to whole numbers. */
-  private static final Set<String> TWO_DECIMALS = Set.of("views_per_visit", "total_revenue", "average_revenue", "conversion_rate");
 
   private ComparisonMerge() {
   }
 
   /** True for a count (a missing grouped key counts as 0), false for a ratio or average (a missing key is skipped). */
   public static boolean isAdditive(Metric metric) {
-    return ADDITIVE.contains(metric.id());
+    return metric.counts();
   }
 
   /**
@@ -185,7 +175,7 @@ public final class ComparisonMerge {
     if (n == 0) {
       return null;
     }
-    if (TWO_DECIMALS.contains(m.id())) {
+    if (m.decimals()) {
       return sum.divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue();
     }
     return sum.divide(BigDecimal.valueOf(n), 0, RoundingMode.HALF_UP).longValueExact();

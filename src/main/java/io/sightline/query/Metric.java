@@ -20,6 +20,23 @@ public enum Metric {
     };
   }
 
+  /**
+   * Whether the metric counts something (sums over disjoint parts add up, and a group missing
+   * from a comparison baseline had 0 there); the others are ratios or averages.
+   */
+  public boolean counts() {
+    return switch (this) {
+      case VISITORS, SESSIONS, PAGEVIEWS, EVENTS, CLICKERS, CONVERSIONS, TOTAL_REVENUE, ENTRANCES, EXITS, NEW_VISITOR_SESSIONS,
+          BOUNCES, TOTAL_DURATION, TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether values carry two decimals (money, views per visit, conversion rate); the others are whole numbers. */
+  public boolean decimals() {
+    return this == VIEWS_PER_VISIT || this == TOTAL_REVENUE || this == AVERAGE_REVENUE || this == CONVERSION_RATE;
+  }
+
   /** Whether the metric needs the site's goals. */
   boolean usesGoals() {
     return this == CONVERSIONS || this == CONVERSION_RATE;
