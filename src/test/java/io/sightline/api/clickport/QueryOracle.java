@@ -142,6 +142,11 @@ final class QueryOracle {
     return GOALS.stream().anyMatch(g -> g.completedBy(e));
   }
 
+  /** The one tag the test sends with an event (clicks and custom events), or null. */
+  static String tag(Ev e) {
+    return e.type().equals("click") ? "cta" : e.type().equals("custom") ? (e.plan() != null ? "lead" : "media") : null;
+  }
+
   /** An event attribute (null when the event has none). */
   static String value(Ev e, String dimension) {
     return switch (dimension) {
@@ -151,6 +156,7 @@ final class QueryOracle {
       case "click_target" -> e.type().equals("click") ? e.label() : null;
       case "form_target" -> e.type().equals("form") ? e.label() : null;
       case "props:plan" -> e.plan();
+      case "tag" -> tag(e);
       default -> throw new IllegalArgumentException(dimension);
     };
   }
