@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code sightline [serve|sites|keys|goals] ...}; with no command it serves. */
 @Command(name = "sightline", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Self-hosted web analytics server.",
-    subcommands = {ServeCommand.class, SitesCommand.class, KeysCommand.class, GoalsCommand.class})
+    subcommands = {ServeCommand.class, SitesCommand.class, KeysCommand.class, GoalsCommand.class, AdsCommand.class})
 public final class SightlineCommand implements Callable<Integer> {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_CONFIG = 2;

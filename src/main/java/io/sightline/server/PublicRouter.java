@@ -6,6 +6,16 @@ import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
 import io.sightline.api.clickport.ClickportRealtimeRoutes;
+import io.sightline.api.datalyr.DatalyrAccount;
+import io.sightline.api.datalyr.DatalyrAds;
+import io.sightline.api.datalyr.DatalyrAttribution;
+import io.sightline.api.datalyr.DatalyrEvents;
+import io.sightline.api.datalyr.DatalyrRealtime;
+import io.sightline.api.datalyr.DatalyrReports;
+import io.sightline.api.datalyr.DatalyrRoutes;
+import io.sightline.api.datalyr.DatalyrUsers;
+import io.sightline.ingest.quota.MonthlyQuota;
+import io.sightline.query.QueryEngine;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -47,6 +57,7 @@ public final class PublicRouter {
   private final IngestRoutes ingestRoutes;
   private final ClickportRealtimeRoutes realtimeRoutes;
   private final ClickportQueryRoutes queryRoutes;
+  private final DatalyrRoutes datalyrRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
@@ -63,6 +74,7 @@ public final class PublicRouter {
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
+    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)));
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -78,10 +90,21 @@ public final class PublicRouter {
     queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
+    datalyrRoutes.mount(router, auth, rateLimit);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool)).router(vertx, auth, rateLimit));
+        .subRouter(new AdminRoutes(sites, keys, new GoalService(pool), new io.sightline.ads.AdService(pool)).router(vertx, auth, rateLimit));
     return withErrors(router);
+  }
+
+  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites) {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    QueryEngine engine = new QueryEngine(pool);
+    GoalService goals = new GoalService(pool);
+    return new DatalyrRoutes(sites, new DatalyrReports(engine), new DatalyrEvents(pool, goals, clock), new DatalyrRealtime(realtime),
+        new DatalyrAccount(pool, quota, clock), new DatalyrUsers(pool, goals),
+        new DatalyrAttribution(engine, new io.sightline.query.Attribution(pool), goals),
+        new DatalyrAds(new io.sightline.ads.AdService(pool), engine, goals));
   }
 
   public Router opsRouter(Vertx vertx) {
