@@ -837,6 +837,9 @@ class DatalyrApiTest {
         }
         rows.sort(Comparator.<JsonObject>comparingDouble(o -> -o.getDouble("revenue")).thenComparingLong(o -> -o.getLong("conversions"))
             .thenComparingLong(o -> -o.getLong("visitors")).thenComparing(o -> o.getString("utm_campaign")));
+        if (range == ranges().get(0) || r.equals(((Range) ranges().get(0)[1]))) {
+          assertTrue(conversions.values().stream().mapToLong(x -> x[0]).sum() > 5, "the data credits conversions");
+        }
         String path = "/api/v1/attribution?" + range[0] + (window == 30 ? "" : "&window_days=" + window);
         JsonObject body = get(path);
         assertEquals(new JsonArray(new ArrayList<Object>(rows)), body.getJsonArray("campaigns"), path);
