@@ -8,6 +8,8 @@ import io.sightline.auth.ApiKeyService;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RequireScope;
 import io.sightline.auth.Scope;
+import io.sightline.ads.AdRow;
+import io.sightline.ads.AdService;
 import io.sightline.goal.Goal;
 import io.sightline.goal.GoalService;
 import io.sightline.goal.GoalType;
@@ -25,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,12 +42,14 @@ public final class AdminRoutes {
   private final ApiKeyService keys;
   private final GoalService goals;
   private final HumMappingService hum;
+  private final AdService ads;
 
-  public AdminRoutes(SiteService sites, ApiKeyService keys, GoalService goals, HumMappingService hum) {
+  public AdminRoutes(SiteService sites, ApiKeyService keys, GoalService goals, HumMappingService hum, AdService ads) {
     this.sites = sites;
     this.keys = keys;
     this.goals = goals;
     this.hum = hum;
+    this.ads = ads;
   }
 
   public Router router(Vertx vertx, ApiKeyAuthHandler auth, RateLimitHandler rateLimit) {
@@ -63,6 +68,8 @@ public final class AdminRoutes {
     router.get("/sites/:site/hum").handler(this::getHum);
     router.put("/sites/:site/hum").handler(this::putHum);
     router.delete("/sites/:site/hum").handler(this::resetHum);
+    router.get("/sites/:site/ads").handler(this::listAds);
+    router.post("/sites/:site/ads").handler(this::importAds);
     return router;
   }
 
@@ -169,6 +176,36 @@ public final class AdminRoutes {
     site(ctx).compose(site -> hum.reset(site.id()))
         .onSuccess(mapping -> JsonResponses.send(ctx, 200, mapping.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  private void listAds(RoutingContext ctx) {
+    site(ctx).compose(site -> ads.summary(site.id()))
+        .onSuccess(list -> JsonResponses.send(ctx, 200, new JsonObject().put("imports", new JsonArray(new java.util.ArrayList<Object>(list)))))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code {"rows": [...]}} (or a bare array): ad-platform performance rows, see {@link AdRow#parse}. */
+  private void importAds(RoutingContext ctx) {
+    List<AdRow> rows = adRows(ctx.body().length() == 0 ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer()));
+    site(ctx).compose(site -> ads.importRows(site.id(), rows))
+        .onSuccess(n -> JsonResponses.send(ctx, 201, new JsonObject().put("imported", n)))
+        .onFailure(ctx::fail);
+  }
+
+  /** The rows of an import body: a JSON array, or an object with {@code rows}. */
+  public static List<AdRow> adRows(Object body) {
+    JsonArray array = body instanceof JsonArray a ? a : body instanceof JsonObject o && o.getValue("rows") instanceof JsonArray a2 ? a2 : null;
+    if (array == null || array.isEmpty() || array.size() > AdService.MAX_ROWS) {
+      throw ApiException.badRequest("the body must be {\"rows\": [...]} with 1 to " + AdService.MAX_ROWS + " rows");
+    }
+    List<AdRow> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject row)) {
+        throw ApiException.badRequest("rows[" + i + "] must be an object");
+      }
+      rows.add(AdRow.parse(row, i));
+    }
+    return rows;
   }
 
   private Future<Site> site(RoutingContext ctx) {

@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param maxBatchEvents            events per {@code /api/event/batch} request
  * @param backfillDays              how far in the past a server-side {@code timestamp} may be
  * @param maxSessionsInMemory       beyond this many open sessions the least recently active are forgotten early (their visitors' next event opens a new session)
+ * @param monthlyEventQuota         events each site may store per calendar month (its time zone); 0 = unlimited; beyond it events are dropped with reason {@code quota}
  * @param cdnCountryHeader          a header set by a trusted CDN with the visitor's country (e.g. CF-IPCountry); empty = none
  */
 public record IngestConfig(CidrSet trustedProxies, CidrSet excludedIps, boolean respectGpc, int keylessRateLimitPerMinute,
                            int maxBatchEvents, int backfillDays, int userAgentCacheSize, int maxSessionsInMemory, Optional<Path> geoipDatabase,
                            Optional<Path> geoipDatabaseV6, Optional<String> cdnCountryHeader, Optional<Path> botPatternsFile,
-                           Optional<Path> spamReferrersFile, Optional<Path> referrersFile, List<String> extraClickIdParams) {
+                           Optional<Path> spamReferrersFile, Optional<Path> referrersFile, List<String> extraClickIdParams,
+                           long monthlyEventQuota) {
 }

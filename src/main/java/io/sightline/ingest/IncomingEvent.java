@@ -13,10 +13,25 @@ import java.util.Map;
  * @param utm         UTM values given as fields (they win over the URL's)
  * @param interactive false for events that must not turn a bounce into a non-bounce
  * @param timestamp   a server sender's event time (backfill), else null (= received time)
+ * @param traits      an identified user's traits (with {@code user_id} only; {@code email} among them), else empty
  */
 public record IncomingEvent(EventType type, String name, String url, String referrer, String domain, Map<String, String> utm,
                             Integer screenWidth, String timezone, BigDecimal revenueAmount, String revenueCurrency,
                             Map<String, String> props, List<String> tags, String targetLabel, String targetSecondary,
                             Integer scrollDepth, Integer engagementMs, String visitorId, String userId, Instant timestamp,
-                            boolean interactive) {
+                            boolean interactive, Map<String, String> traits) {
+
+  public IncomingEvent(EventType type, String name, String url, String referrer, String domain, Map<String, String> utm,
+                       Integer screenWidth, String timezone, BigDecimal revenueAmount, String revenueCurrency,
+                       Map<String, String> props, List<String> tags, String targetLabel, String targetSecondary,
+                       Integer scrollDepth, Integer engagementMs, String visitorId, String userId, Instant timestamp,
+                       boolean interactive) {
+    this(type, name, url, referrer, domain, utm, screenWidth, timezone, revenueAmount, revenueCurrency, props, tags, targetLabel,
+        targetSecondary, scrollDepth, engagementMs, visitorId, userId, timestamp, interactive, Map.of());
+  }
+
+  /** The user's e-mail address among the traits, or null. */
+  public String email() {
+    return traits == null ? null : traits.get("email");
+  }
 }

@@ -24,6 +24,8 @@ import io.sightline.ingest.pipeline.IngestPipeline;
 import io.sightline.ingest.pipeline.IngestPipeline.Step;
 import io.sightline.ingest.pipeline.KeylessRateLimitStep;
 import io.sightline.ingest.pipeline.PrivacyStep;
+import io.sightline.ingest.pipeline.QuotaStep;
+import io.sightline.ingest.quota.MonthlyQuota;
 import io.sightline.ingest.pipeline.ReferrerStep;
 import io.sightline.ingest.pipeline.SessionStep;
 import io.sightline.ingest.pipeline.SourceStep;
@@ -35,6 +37,7 @@ import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.server.PeriodicTask;
 import io.sightline.site.SiteCache;
+import io.sightline.user.UserProfiles;
 import io.sightline.store.ActiveSessions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,6 +69,7 @@ public final class IngestModule {
   private final UserAgents userAgents;
   private final IngestMetrics metrics;
   private final Counter evictedEarly;
+  private final MonthlyQuota quota;
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -79,7 +83,8 @@ public final class IngestModule {
     this.salts = new SaltStore(pool);
     this.sessions = new SessionTracker(ids);
     this.keylessLimiter = new RateLimiter(clock::millis);
-    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter);
+    this.quota = new MonthlyQuota(pool, in.monthlyEventQuota());
+    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
     this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
@@ -91,6 +96,12 @@ public final class IngestModule {
   /** The pipeline, in order (see {@link IngestPipeline} for what each step does). */
   public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
                                         RateLimiter keylessLimiter) {
+    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, MonthlyQuota.unlimited());
+  }
+
+  /** The pipeline, in order, with the monthly quota. */
+  public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
+                                        RateLimiter keylessLimiter, MonthlyQuota quota) {
     return new IngestPipeline(List.of(
         new Step("validate", new ValidateStep(new UrlCleaner(in.extraClickIdParams()), in.backfillDays())),
         new Step("privacy", new PrivacyStep(in.respectGpc())),
@@ -101,6 +112,7 @@ public final class IngestModule {
         new Step("source", new SourceStep(Referrers.load(in.referrersFile()), new ChannelClassifier())),
         new Step("geo", new GeoStep(geo)),
         new Step("visitor", new VisitorStep(salts)),
+        new Step("quota", new QuotaStep(quota)),
         new Step("session", new SessionStep(sessions, ids))));
   }
 
@@ -117,7 +129,8 @@ public final class IngestModule {
   }
 
   public IngestRoutes routes(Vertx vertx, ApiKeyAuthenticator authenticator, SiteCache sites) {
-    IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout());
+    IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout(), quota,
+        new UserProfiles(pool));
     return new IngestRoutes(service, authenticator, sites, config.ingest(), config.http().maxBodyBytes());
   }
 
@@ -137,6 +150,11 @@ public final class IngestModule {
           keylessLimiter.evictExpired();
           return Future.succeededFuture();
         }));
+  }
+
+  /** The monthly event counters (also read by the DATALYR usage endpoint). */
+  public MonthlyQuota quota() {
+    return quota;
   }
 
   public IngestPipeline pipeline() {

@@ -5,6 +5,8 @@ import io.sightline.ingest.enrich.UserAgents;
 import io.sightline.ingest.pipeline.Dropped;
 import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.ingest.pipeline.IngestPipeline;
+import io.sightline.ingest.quota.MonthlyQuota;
+import io.sightline.user.UserProfiles;
 import io.sightline.site.Site;
 import io.sightline.store.Addresses;
 import io.sightline.store.EventRecord;
@@ -24,6 +26,7 @@ import java.util.List;
  * hits, the pipeline and the hand-over run on the caller's event loop.
  */
 public final class IngestService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestService.class);
   private static final UserAgentInfo NO_USER_AGENT = new UserAgentInfo("desktop", null, null, null, null, null);
 
   private final Vertx vertx;
@@ -31,8 +34,21 @@ public final class IngestService {
   private final UserAgents userAgents;
   private final IngestMetrics metrics;
   private final DeliveryOptions delivery;
+  private final MonthlyQuota quota;
+  private final UserProfiles users;
 
   public IngestService(Vertx vertx, IngestPipeline pipeline, UserAgents userAgents, IngestMetrics metrics, Duration ackTimeout) {
+    this(vertx, pipeline, userAgents, metrics, ackTimeout, MonthlyQuota.unlimited(), null);
+  }
+
+  /**
+   * @param quota the monthly counters the pipeline's quota step takes from (given back for events not stored)
+   * @param users identified users' profiles, upserted after each commit (null: none)
+   */
+  public IngestService(Vertx vertx, IngestPipeline pipeline, UserAgents userAgents, IngestMetrics metrics, Duration ackTimeout,
+                       MonthlyQuota quota, UserProfiles users) {
+    this.quota = quota;
+    this.users = users;
     this.vertx = vertx;
     this.pipeline = pipeline;
     this.userAgents = userAgents;
@@ -47,6 +63,11 @@ public final class IngestService {
     }
     UserAgentInfo hit = userAgents.cached(ua);
     return hit != null ? Future.succeededFuture(hit) : vertx.executeBlocking(() -> userAgents.parse(ua), false);
+  }
+
+  /** Seeds the site's monthly event counter, once; completes at once afterwards. Call before {@link #process}. */
+  public Future<Void> prepare(Site site) {
+    return quota.prepare(site, java.time.Instant.now());
   }
 
   /** Runs the pipeline for one event (CPU only, no I/O); counts the drop if it is dropped. */
@@ -74,7 +95,22 @@ public final class IngestService {
     }
     return vertx.eventBus().request(Addresses.WRITE_EVENTS, new WriteRequest(events, sessions), delivery)
         .onSuccess(reply -> drafts.forEach(d -> metrics.accepted(d.site.id(), 1)))
-        .mapEmpty();
+        .onFailure(err -> release(drafts))
+        .compose(reply -> users == null ? Future.<Void>succeededFuture() : users.record(drafts).recover(err -> {
+          // the events are stored: a profile that could not be updated is logged, not reported to the sender
+          LOG.warn("User profiles not updated: {}", err.getMessage());
+          return Future.succeededFuture();
+        }));
+  }
+
+  /** Gives back the quota units of events that were not stored. */
+  public void release(List<EventDraft> drafts) {
+    for (EventDraft d : drafts) {
+      if (d.quotaMonth != null) {
+        quota.release(d.site.id(), d.quotaMonth);
+        d.quotaMonth = null;
+      }
+    }
   }
 
   public IngestMetrics metrics() {

@@ -6,7 +6,7 @@ import java.util.Locale;
  * What a query can group or filter by. {@link Kind#SESSION} dimensions are attributes of a session
  * (its first event's acquisition, location and device, its entry and exit page); {@link Kind#EVENT}
  * dimensions are attributes of single events (page, hostname, event name, click and form target,
- * event type, the page of any event, custom properties, goals); time dimensions bucket in the query's time zone. The SQL expression comes
+ * event type, the page of any event, custom properties, goals, tags); time dimensions bucket in the query's time zone. The SQL expression comes
  * from here (an allow-list), never from request text.
  */
 public enum Dimension {
@@ -42,6 +42,8 @@ public enum Dimension {
   PROPS(Kind.EVENT, "e.props ->> "),
   /** The goals an event completes (one row per goal; an event may complete several). */
   GOAL(Kind.EVENT, null),
+  /** The tags an event carries (one row per tag; an event with two tags counts in both). */
+  TAG(Kind.EVENT, null),
   HOUR(Kind.TIME, "hour"),
   DATE(Kind.TIME, "day"),
   WEEK(Kind.TIME, "week"),

@@ -101,7 +101,19 @@ final class SessionPlan {
           + QuerySql.condition(positive, "g.name", values) + ")";
       return f.operator().negated() ? "not " + exists : exists;
     }
+    if (f.dimension() == Dimension.TAG) {
+      String exists = "exists (select 1 from unnest(e.tags) t(tag) where " + QuerySql.condition(positive(f.operator()), "t.tag", values) + ")";
+      return f.operator().negated() ? "not " + exists : exists;
+    }
     return QuerySql.condition(f.operator(), eventExpression(f.dimension(), f.key(), "e"), values);
+  }
+
+  private static Operator positive(Operator op) {
+    return switch (op) {
+      case IS_NOT -> Operator.IS;
+      case NOT_CONTAINS -> Operator.CONTAINS;
+      default -> op;
+    };
   }
 
   /** The event columns the query reads besides the always-needed ones. */
@@ -129,6 +141,7 @@ final class SessionPlan {
         case FORM_TARGET -> columns.addAll(List.of("target_label", "target_secondary"));
         case PROPS -> columns.add("props");
         case GOAL -> columns.addAll(List.of("name", "target_label", "target_secondary"));
+        case TAG -> columns.add("tags");
         default -> { }
       }
     }
@@ -311,6 +324,8 @@ final class SessionPlan {
     if (first == Dimension.GOAL) {
       sql.append("select fe.*, gx.name as dv, true as member from fe cross join lateral (select g.name from ").append(GOALS)
           .append(" where ").append(goalMatches("g", "fe")).append(") gx");
+    } else if (first == Dimension.TAG) {
+      sql.append("select fe.*, tx.tag as dv, ").append(first.membership("fe")).append(" as member from fe cross join lateral unnest(fe.tags) tx(tag)");
     } else {
       sql.append("select fe.*, ").append(eventExpression(first, q.propertyKey(), "fe")).append(" as dv, ")
           .append(first.membership("fe")).append(" as member from fe");

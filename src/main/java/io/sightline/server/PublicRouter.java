@@ -11,6 +11,16 @@ import io.sightline.api.hubspot.HubSpotRoutes;
 import io.sightline.api.hum.HumMappingService;
 import io.sightline.api.hum.HumSessionsRoutes;
 import io.sightline.api.humblytics.HumblyticsRoutes;
+import io.sightline.api.datalyr.DatalyrAccount;
+import io.sightline.api.datalyr.DatalyrAds;
+import io.sightline.api.datalyr.DatalyrAttribution;
+import io.sightline.api.datalyr.DatalyrEvents;
+import io.sightline.api.datalyr.DatalyrRealtime;
+import io.sightline.api.datalyr.DatalyrReports;
+import io.sightline.api.datalyr.DatalyrRoutes;
+import io.sightline.api.datalyr.DatalyrUsers;
+import io.sightline.ingest.quota.MonthlyQuota;
+import io.sightline.query.QueryEngine;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -53,6 +63,7 @@ public final class PublicRouter {
   private final ClickportRealtimeRoutes realtimeRoutes;
   private final ClickportQueryRoutes queryRoutes;
   private final HumblyticsRoutes humblyticsRoutes;
+  private final DatalyrRoutes datalyrRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final FailureHandler failureHandler = new FailureHandler();
 
@@ -70,6 +81,7 @@ public final class PublicRouter {
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
     this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
+    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)));
   }
 
   public Router publicRouter(Vertx vertx) {
@@ -88,12 +100,24 @@ public final class PublicRouter {
     new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, rateLimit);
     humblyticsRoutes.mount(router, auth, rateLimit);
     new HubSpotRoutes(pool).mount(router, auth, rateLimit);
-    Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool)).router(vertx, auth, rateLimit);
+    datalyrRoutes.mount(router, auth, rateLimit);
+    Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
+        .router(vertx, auth, rateLimit);
     new HubSpotAdminRoutes(pool).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);
     return withErrors(router);
+  }
+
+  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites) {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    QueryEngine engine = new QueryEngine(pool);
+    GoalService goals = new GoalService(pool);
+    return new DatalyrRoutes(sites, new DatalyrReports(engine), new DatalyrEvents(pool, goals, clock), new DatalyrRealtime(realtime),
+        new DatalyrAccount(pool, quota, clock), new DatalyrUsers(pool, goals),
+        new DatalyrAttribution(engine, new io.sightline.query.Attribution(pool), goals),
+        new DatalyrAds(new io.sightline.ads.AdService(pool), engine, goals));
   }
 
   public Router opsRouter(Vertx vertx) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code utm_content}, {@code utm_term}, {@code target_label}, {@code target_secondary},
  * {@code scroll_depth}, {@code engagement_time} (ms), {@code visitor_id}, {@code user_id},
  * {@code timestamp} (backfill), {@code tags}, {@code interactive}, {@code props} (an object, as an
- * alternative to {@code meta_keys}/{@code meta_values}).
+ * alternative to {@code meta_keys}/{@code meta_values}), {@code traits} (an object of an identified
+ * user's attributes, with {@code user_id} only; {@code email}, if given, must look like an address).
  */
 public final class ClickportEventParser {
   private ClickportEventParser() {
@@ -65,10 +66,36 @@ public final class ClickportEventParser {
     }
     Boolean interactive = Fields.bool(o, "interactive");
     Fields.timezone(o, "timezone"); // validated; the visitor's zone is not stored
+    String userId = Fields.string(o, "user_id", Fields.MAX_ID);
+    Map<String, String> traits = traits(o, userId);
     return new IncomingEvent(type, name, url, Fields.string(o, "referrer", Fields.MAX_URL), null, Map.copyOf(utm),
         Fields.integer(o, "screen_width", 0, 100_000), null, amount, currency, props, Fields.tags(o, "tags"),
         Fields.label(o, "target_label"), Fields.label(o, "target_secondary"), Fields.integer(o, "scroll_depth", 0, 100),
         Fields.integer(o, "engagement_time", 0, 86_400_000), Fields.string(o, "visitor_id", Fields.MAX_ID),
-        Fields.string(o, "user_id", Fields.MAX_ID), Fields.timestamp(o, "timestamp"), interactive == null || interactive);
+        userId, Fields.timestamp(o, "timestamp"), interactive == null || interactive, traits);
+  }
+
+  static final int MAX_EMAIL = 320;
+
+  private static Map<String, String> traits(JsonObject o, String userId) {
+    Object raw = o.getValue("traits");
+    if (raw == null) {
+      return Map.of();
+    }
+    if (!(raw instanceof JsonObject t)) {
+      throw ApiException.badRequest("traits must be an object");
+    }
+    if (userId == null) {
+      throw ApiException.badRequest("traits need a user_id");
+    }
+    Map<String, String> traits = Fields.props(t.getMap(), "traits");
+    if (traits.size() > Fields.MAX_PROPS) {
+      throw ApiException.badRequest("at most " + Fields.MAX_PROPS + " traits");
+    }
+    String email = traits.get("email");
+    if (email != null && (email.length() > MAX_EMAIL || !email.matches("[^@\\s]+@[^@\\s]+"))) {
+      throw ApiException.badRequest("traits.email must be an e-mail address of at most " + MAX_EMAIL + " characters");
+    }
+    return Map.copyOf(traits);
   }
 }

@@ -99,7 +99,7 @@ public final class IngestRoutes {
     authenticateIngest(key)
         .compose(principal -> {
           IncomingEvent event = ClickportEventParser.parse(JsonResponses.bodyObject(ctx));
-          return site(principal.siteId()).compose(site -> facts(ctx, principal.apiKeyId())
+          return site(principal.siteId()).compose(site -> ingest.prepare(site).compose(ready -> facts(ctx, principal.apiKeyId()))
               .compose(facts -> {
                 Outcome outcome = ingest.process(site, event, facts);
                 if (!outcome.isAccepted()) {
@@ -121,7 +121,7 @@ public final class IngestRoutes {
     authenticateIngest(key)
         .compose(principal -> {
           JsonArray array = bodyArray(ctx);
-          return site(principal.siteId()).compose(site -> facts(ctx, principal.apiKeyId()).compose(facts -> {
+          return site(principal.siteId()).compose(site -> ingest.prepare(site).compose(ready -> facts(ctx, principal.apiKeyId())).compose(facts -> {
             List<JsonObject> results = new ArrayList<>();
             List<EventDraft> accepted = new ArrayList<>();
             for (int i = 0; i < array.size(); i++) {
@@ -197,7 +197,9 @@ public final class IngestRoutes {
       }
     }
     facts(ctx, null).compose(facts -> {
-      List<Future<Optional<Site>>> lookups = domains.stream().map(sites::byDomain).toList();
+      List<Future<Optional<Site>>> lookups = domains.stream()
+          .map(domain -> sites.byDomain(domain).compose(s -> s.isEmpty() ? Future.succeededFuture(s) : ingest.prepare(s.get()).map(s)))
+          .toList();
       return Future.all(lookups).compose(all -> {
         List<EventDraft> accepted = new ArrayList<>();
         for (Future<Optional<Site>> lookup : lookups) {

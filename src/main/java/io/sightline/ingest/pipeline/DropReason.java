@@ -18,7 +18,9 @@ public enum DropReason {
   EXCLUDED_IP(false),
   RATE_LIMITED(false),
   REFERRER_SPAM(false),
-  UNKNOWN_SITE(false);
+  UNKNOWN_SITE(false),
+  /** The site used up its monthly event quota ({@code ingest.monthlyEventQuota}). */
+  QUOTA(false);
 
   private final boolean rejects;
 

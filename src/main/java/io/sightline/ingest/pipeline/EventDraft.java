@@ -41,6 +41,8 @@ public final class EventDraft {
   public long eventId;
   public long sessionId;
   public Long pageVisitId;
+  /** The month whose quota unit this event took (given back if it is not stored), or null. */
+  public java.time.YearMonth quotaMonth;
   public EventRecord record;
   public SessionRow session;
 

@@ -15,6 +15,7 @@ import java.util.List;
  *   <li>source: UTMs, source, channel</li>
  *   <li>geo: country, region, city</li>
  *   <li>visitor: visitor id (daily salt, or the sender's id)</li>
+ *   <li>quota: the site's monthly event quota</li>
  *   <li>session: event id, session, the stored row</li>
  * </ol>
  */

@@ -142,6 +142,11 @@ public final class QueryOracle {
     return GOALS.stream().anyMatch(g -> g.completedBy(e));
   }
 
+  /** The one tag the test sends with an event (clicks and custom events), or null. */
+  static String tag(Ev e) {
+    return e.type().equals("click") ? "cta" : e.type().equals("custom") ? (e.plan() != null ? "lead" : "media") : null;
+  }
+
   /** An event attribute (null when the event has none). */
   static String value(Ev e, String dimension) {
     return switch (dimension) {
@@ -153,6 +158,7 @@ public final class QueryOracle {
       case "event_type" -> e.type().equals("engagement") ? null : e.type();
       case "event_page" -> e.type().equals("engagement") ? null : e.path();
       case "props:plan" -> e.plan();
+      case "tag" -> tag(e);
       default -> throw new IllegalArgumentException(dimension);
     };
   }

@@ -186,8 +186,24 @@ class IngestPipelineTest {
 
   @Test
   void theStepsRunInTheDocumentedOrder() {
-    assertEquals(List.of("validate", "privacy", "excluded_ip", "rate_limit", "bot", "referrer", "source", "geo", "visitor", "session"),
-        pipeline().names());
+    assertEquals(List.of("validate", "privacy", "excluded_ip", "rate_limit", "bot", "referrer", "source", "geo", "visitor", "quota",
+        "session"), pipeline().names());
+  }
+
+  @Test
+  void dropsEventsBeyondTheSitesMonthlyQuotaAndCountsOnlyEventsThatPassEveryOtherStep() {
+    IngestConfig config = new ConfigLoader().load(null, false, Map.of(), Map.of("ingest.monthlyEventQuota", "2")).ingest();
+    io.sightline.ingest.quota.MonthlyQuota quota = new io.sightline.ingest.quota.MonthlyQuota(null, config.monthlyEventQuota());
+    IngestPipeline p = IngestModule.pipeline(config, address -> berlin, salts::get, sessions, new IdGenerator(NOW::toEpochMilli),
+        new RateLimiter(NOW::toEpochMilli), quota);
+    EventBuilder ok = EventBuilder.pageview("https://shop.example/");
+    assertEquals(DropReason.DNT, dropOf(p, ok, facts("203.0.113.1", CHROME, true, false, null)), "not counted");
+    EventDraft first = run(p, ok, browser("203.0.113.1"));
+    run(p, ok, browser("203.0.113.2"));
+    assertEquals(DropReason.QUOTA, dropOf(p, ok, browser("203.0.113.3")));
+    quota.release(SITE.id(), first.quotaMonth); // an event the writer refused gives its unit back
+    run(p, ok, browser("203.0.113.4"));
+    assertEquals(DropReason.QUOTA, dropOf(p, ok, browser("203.0.113.5")));
   }
 
   static Instant at(String iso) {
