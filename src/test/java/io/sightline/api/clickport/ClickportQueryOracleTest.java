@@ -179,7 +179,7 @@ class ClickportQueryOracleTest {
     for (String tz : List.of("UTC", "Asia/Kolkata", "America/New_York")) {
       ZoneId zone = ZoneId.of(tz);
       LocalDate today = LocalDate.ofInstant(Instant.now(), zone);
-      ranges.add(new Range(new JsonObject().put("period", "7d").put("timezone", tz), today.minusDays(6).atStartOfDay(zone).toInstant(),
+      ranges.add(new Range(lastWeek(today).put("timezone", tz), today.minusDays(6).atStartOfDay(zone).toInstant(),
           today.plusDays(1).atStartOfDay(zone).toInstant(), zone));
     }
     ZoneId berlin = ZoneId.of("Europe/Berlin");
@@ -240,7 +240,7 @@ class ClickportQueryOracleTest {
     record Range(JsonObject spec, Instant start, Instant end, ZoneId zone) {
     }
     List<Range> ranges = List.of(
-        new Range(new JsonObject().put("period", "7d"), today.minusDays(6).atStartOfDay(utc).toInstant(),
+        new Range(lastWeek(today), today.minusDays(6).atStartOfDay(utc).toInstant(),
             today.plusDays(1).atStartOfDay(utc).toInstant(), utc),
         new Range(new JsonObject().put("date_range", new JsonObject().put("start", from.toString()).put("end", from.plusDays(3).toString()))
             .put("timezone", "Europe/Berlin"), from.atStartOfDay(berlin).toInstant(), from.plusDays(3).atStartOfDay(berlin).toInstant(), berlin));
@@ -326,16 +326,59 @@ class ClickportQueryOracleTest {
     }
 
     // 7d: the mean of the 4 preceding 7-day periods, which hold no data here (all events are within the last 6 days)
-    JsonObject week = new JsonObject(server.send("POST", "/api/query", new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("visitors"))
-        .put("include_comparison", true).encode(), "x-api-key", readKey).body());
-    assertEquals(0L, week.getJsonObject("comparison").getLong("visitors"));
-    assertTrue(week.getJsonObject("change").containsKey("visitors") && week.getJsonObject("change").getValue("visitors") == null, week.encode());
-    assertEquals(today.minusDays(34).toString(), week.getJsonObject("comparison_range").getString("start"));
-    assertEquals(today.minusDays(6).toString(), week.getJsonObject("comparison_range").getString("end"));
+    onOneDay(utc, day -> {
+      JsonObject week = new JsonObject(server.send("POST", "/api/query", new JsonObject().put("period", "7d").put("metrics", new JsonArray().add("visitors"))
+          .put("include_comparison", true).encode(), "x-api-key", readKey).body());
+      assertEquals(0L, week.getJsonObject("comparison").getLong("visitors"));
+      assertTrue(week.getJsonObject("change").containsKey("visitors") && week.getJsonObject("change").getValue("visitors") == null, week.encode());
+      assertEquals(day.minusDays(34).toString(), week.getJsonObject("comparison_range").getString("start"));
+      assertEquals(day.minusDays(6).toString(), week.getJsonObject("comparison_range").getString("end"));
+    });
     // all: no baseline
     JsonObject all = new JsonObject(server.send("POST", "/api/query", new JsonObject().put("period", "all").put("include_comparison", true).encode(),
         "x-api-key", readKey).body());
     assertTrue(all.containsKey("comparison_range") && all.getValue("comparison_range") == null && !all.containsKey("comparison"), all.encode());
+  }
+
+  /** The 7 days ending today as a date_range (what {@code period: 7d} means, but fixed while a long matrix runs). */
+  private static JsonObject lastWeek(LocalDate today) {
+    return new JsonObject().put("date_range", new JsonObject().put("start", today.minusDays(6).toString()).put("end", today.plusDays(1).toString()));
+  }
+
+  /**
+   * Runs a check of a named period against the local date it was computed for, once more if that
+   * date changed while it ran (a request made across midnight in the zone resolves to the next day).
+   */
+  private static void onOneDay(ZoneId zone, java.util.function.Consumer<LocalDate> check) {
+    LocalDate day = LocalDate.now(zone);
+    try {
+      check.accept(day);
+    } catch (AssertionError e) {
+      if (LocalDate.now(zone).equals(day)) {
+        throw e;
+      }
+      check.accept(LocalDate.now(zone));
+    }
+  }
+
+  @Test
+  void namedPeriodsResolveInTheRequestedZone() {
+    for (String tz : List.of("UTC", "America/New_York", "Asia/Kolkata")) {
+      ZoneId zone = ZoneId.of(tz);
+      for (String period : List.of("today", "yesterday", "7d", "14d")) {
+        onOneDay(zone, today -> {
+          LocalDate first = switch (period) {
+            case "today" -> today;
+            case "yesterday" -> today.minusDays(1);
+            default -> today.minusDays(Integer.parseInt(period.replace("d", "")) - 1L);
+          };
+          LocalDate end = period.equals("yesterday") ? today : today.plusDays(1);
+          JsonObject request = new JsonObject().put("period", period).put("timezone", tz).put("metrics", new JsonArray(List.of((Object[]) METRICS)));
+          assertEquals(expected(first.atStartOfDay(zone).toInstant(), end.atStartOfDay(zone).toInstant(), zone, null, List.of()),
+              actual(request, null), request.encode());
+        });
+      }
+    }
   }
 
   private static Map<String, Object> only(Map<String, Object> row, String... metrics) {
@@ -366,7 +409,7 @@ class ClickportQueryOracleTest {
       expected(start, end, zone, "utm_source", List.of(new Filter("device", "is", List.of(device))))
           .forEach((source, metrics) -> expected.put(java.util.Arrays.asList(source, device), metrics));
     }
-    JsonObject request = new JsonObject().put("period", "7d").put("metrics", new JsonArray(List.of((Object[]) METRICS)))
+    JsonObject request = lastWeek(today).put("metrics", new JsonArray(List.of((Object[]) METRICS)))
         .put("dimensions", new JsonArray().add("utm_source").add("device"));
     HttpResponse<String> r = server.send("POST", "/api/query", request.encode(), "x-api-key", readKey);
     assertEquals(200, r.statusCode(), r.body());
@@ -469,15 +512,16 @@ class ClickportQueryOracleTest {
   @Test
   void theSpecExamplesAnswerWithTheDocumentedShapes() {
     // §5.3: totals for 30d, exactly these metrics, whole numbers
-    JsonObject totals = new JsonObject(server.send("POST", "/api/query",
-        "{\"metrics\":[\"visitors\",\"pageviews\",\"bounce_rate\"],\"period\":\"30d\"}", "x-api-key", readKey,
-        "Content-Type", "application/json").body());
     ZoneId utc = ZoneId.of("UTC");
-    LocalDate today = LocalDate.ofInstant(Instant.now(), utc);
-    Map<String, Object> want = expected(today.minusDays(29).atStartOfDay(utc).toInstant(), today.plusDays(1).atStartOfDay(utc).toInstant(),
-        utc, null, List.of()).get("total");
-    assertEquals(new JsonObject().put("results", new JsonObject().put("visitors", want.get("visitors")).put("pageviews", want.get("pageviews"))
-        .put("bounce_rate", want.get("bounce_rate"))), totals);
+    onOneDay(utc, today -> {
+      JsonObject totals = new JsonObject(server.send("POST", "/api/query",
+          "{\"metrics\":[\"visitors\",\"pageviews\",\"bounce_rate\"],\"period\":\"30d\"}", "x-api-key", readKey,
+          "Content-Type", "application/json").body());
+      Map<String, Object> want = expected(today.minusDays(29).atStartOfDay(utc).toInstant(), today.plusDays(1).atStartOfDay(utc).toInstant(),
+          utc, null, List.of()).get("total");
+      assertEquals(new JsonObject().put("results", new JsonObject().put("visitors", want.get("visitors")).put("pageviews", want.get("pageviews"))
+          .put("bounce_rate", want.get("bounce_rate"))), totals);
+    });
     // §5.3: a grouped, filtered query in Berlin time (March 2026 holds no data here): an empty array
     HttpResponse<String> grouped = server.send("POST", "/api/query", "{\"metrics\":[\"visitors\",\"pageviews\",\"avg_scroll\"],"
         + "\"dimensions\":[\"page\"],\"date_range\":{\"start\":\"2026-03-01\",\"end\":\"2026-03-31\"},"
@@ -551,7 +595,7 @@ class ClickportQueryOracleTest {
     Instant end = today.plusDays(1).atStartOfDay(zone).toInstant();
     List<String> siteMetrics = QueryOracle.METRICS.stream().filter(m -> !m.startsWith("conversion")).toList();
     for (String dimension : java.util.Arrays.asList(null, "page", "utm_source", "date")) {
-      JsonObject request = new JsonObject().put("period", "7d").put("timezone", "America/New_York").put("limit", 10_000)
+      JsonObject request = lastWeek(today).put("timezone", "America/New_York").put("limit", 10_000)
           .put("metrics", new JsonArray(new ArrayList<Object>(siteMetrics)));
       if (dimension != null) {
         request.put("dimensions", new JsonArray().add(dimension));
