@@ -186,7 +186,8 @@ public final class AdminRoutes {
 
   /** {@code {"rows": [...]}} (or a bare array): ad-platform performance rows, see {@link AdRow#parse}. */
   private void importAds(RoutingContext ctx) {
-    List<AdRow> rows = adRows(ctx.body().length() == 0 ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer()));
+    io.vertx.core.buffer.Buffer body = ctx.body().buffer();
+    List<AdRow> rows = adRows(body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body));
     site(ctx).compose(site -> ads.importRows(site.id(), rows))
         .onSuccess(n -> JsonResponses.send(ctx, 201, new JsonObject().put("imported", n)))
         .onFailure(ctx::fail);

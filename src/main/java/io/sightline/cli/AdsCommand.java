@@ -39,7 +39,7 @@ public final class AdsCommand {
 
     @Override
     public Integer call() {
-      List<JsonObject> imports = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new AdService(pool).summary(s.id())));
+      List<JsonObject> imports = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new AdService(pool).summary(s.id())));
       Table table = new Table("PLATFORM", "LEVEL", "ROWS", "FIRST DAY", "LAST DAY", "SPEND");
       imports.forEach(i -> table.row(i.getString("platform"), i.getString("level"), i.getLong("rows").toString(), i.getString("first_day"),
           i.getString("last_day"), i.getDouble("spend").toString()));
@@ -73,7 +73,7 @@ public final class AdsCommand {
       } catch (DecodeException e) {
         throw ApiException.badRequest(file + " is not valid JSON");
       }
-      int n = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new AdService(pool).importRows(s.id(), rows)));
+      int n = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new AdService(pool).importRows(s.id(), rows)));
       parent.root.out.printf("Imported %d ad performance rows into site %s.%n", n, site);
       return 0;
     }

@@ -35,7 +35,7 @@ public final class AnalyticsViewsCommand {
 
     @Override
     public Integer call() {
-      List<AnalyticsView> views = CliDatabase.run(options.load(parent.root.env),
+      List<AnalyticsView> views = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new AnalyticsViewService(pool).list(s.id())));
       Table table = new Table("ID", "TITLE", "FILTERS", "CREATED");
       views.forEach(v -> table.row(Integer.toString(v.id()), v.title(), v.filters().encode(), v.createdAt().toInstant().toString()));
@@ -70,7 +70,7 @@ public final class AnalyticsViewsCommand {
       } catch (DecodeException | ClassCastException e) {
         throw ApiException.badRequest("--filters must be a JSON array");
       }
-      AnalyticsView view = CliDatabase.run(options.load(parent.root.env),
+      AnalyticsView view = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new AnalyticsViewService(pool).create(s.id(), title, parsed)));
       parent.root.out.printf("Added analytics view %d to site %d: %s %s%n", view.id(), view.siteId(), view.title(), view.filters().encode());
       return 0;
@@ -90,7 +90,7 @@ public final class AnalyticsViewsCommand {
 
     @Override
     public Integer call() {
-      boolean removed = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new AnalyticsViewService(pool).delete(s.id(), id)));
+      boolean removed = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new AnalyticsViewService(pool).delete(s.id(), id)));
       if (!removed) {
         throw ApiException.notFound("no analytics view " + id + " on site " + site);
       }

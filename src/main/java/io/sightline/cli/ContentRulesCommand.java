@@ -33,7 +33,7 @@ public final class ContentRulesCommand {
 
     @Override
     public Integer call() {
-      List<ContentRule> rules = CliDatabase.run(options.load(parent.root.env),
+      List<ContentRule> rules = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new ContentRuleService(pool).list(s.id())));
       Table table = new Table("ID", "TYPE", "PATTERN", "NAME", "CREATED");
       rules.forEach(r -> table.row(Integer.toString(r.id()), r.contentType(), r.pattern(), r.name(), r.createdAt().toInstant().toString()));
@@ -63,7 +63,7 @@ public final class ContentRulesCommand {
 
     @Override
     public Integer call() {
-      ContentRule rule = CliDatabase.run(options.load(parent.root.env),
+      ContentRule rule = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new ContentRuleService(pool).create(s.id(), type, pattern, name)));
       parent.root.out.printf("Added content rule %d to site %d: %s %s%n", rule.id(), rule.siteId(), rule.contentType(), rule.pattern());
       return 0;
@@ -83,7 +83,7 @@ public final class ContentRulesCommand {
 
     @Override
     public Integer call() {
-      boolean removed = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new ContentRuleService(pool).delete(s.id(), id)));
+      boolean removed = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new ContentRuleService(pool).delete(s.id(), id)));
       if (!removed) {
         throw ApiException.notFound("no content rule " + id + " on site " + site);
       }

@@ -29,6 +29,22 @@ public final class GlobalOptions {
       description = "Shortcut for --set database.embedded.dataDir=DIR (embedded PostgreSQL data).")
   String dataDir;
 
+  /**
+   * A subcommand's configuration: its own options, and for those it did not set, the ones given
+   * before the command name ({@code sightline --data-dir X sites list}).
+   */
+  SightlineConfig load(SightlineCommand root) {
+    GlobalOptions merged = new GlobalOptions();
+    GlobalOptions before = root.options;
+    merged.config = config != null ? config : before.config;
+    merged.settings.putAll(before.settings);
+    merged.settings.putAll(settings);
+    merged.port = port != null ? port : before.port;
+    merged.databaseUrl = databaseUrl != null ? databaseUrl : before.databaseUrl;
+    merged.dataDir = dataDir != null ? dataDir : before.dataDir;
+    return merged.load(root.env);
+  }
+
   SightlineConfig load(Map<String, String> env) {
     Map<String, String> flags = new LinkedHashMap<>(settings);
     if (port != null) {

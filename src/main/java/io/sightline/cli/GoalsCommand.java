@@ -34,7 +34,7 @@ public final class GoalsCommand {
 
     @Override
     public Integer call() {
-      List<Goal> goals = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new GoalService(pool).list(s.id())));
+      List<Goal> goals = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new GoalService(pool).list(s.id())));
       Table table = new Table("ID", "NAME", "TYPE", "MATCH", "CREATED");
       goals.forEach(g -> table.row(Integer.toString(g.id()), g.name(), g.type().id(), g.match(), g.createdAt().toInstant().toString()));
       table.print(parent.root.out);
@@ -65,7 +65,7 @@ public final class GoalsCommand {
     @Override
     public Integer call() {
       GoalType goalType = GoalValidation.type(type);
-      Goal goal = CliDatabase.run(options.load(parent.root.env),
+      Goal goal = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new GoalService(pool).create(s.id(), name, goalType, match)));
       parent.root.out.printf("Added goal %d to site %d: %s (%s %s)%n", goal.id(), goal.siteId(), goal.name(), goal.type().id(), goal.match());
       return 0;
@@ -85,7 +85,7 @@ public final class GoalsCommand {
 
     @Override
     public Integer call() {
-      boolean removed = CliDatabase.run(options.load(parent.root.env),
+      boolean removed = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new GoalService(pool).delete(s.id(), goalId)));
       if (!removed) {
         throw ApiException.notFound("no goal " + goalId + " on site " + site);

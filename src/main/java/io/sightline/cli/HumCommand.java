@@ -53,7 +53,7 @@ public final class HumCommand {
 
     @Override
     public Integer call() {
-      print(CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new HumMappingService(pool).get(s.id()))),
+      print(CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new HumMappingService(pool).get(s.id()))),
           parent.root.out);
       return 0;
     }
@@ -100,7 +100,7 @@ public final class HumCommand {
         }
         given.add(new HumMapping.StepInput(Integer.parseInt(parts[0]), parts[2], Integer.parseInt(parts[1]), null));
       }
-      HumMapping saved = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> {
+      HumMapping saved = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> {
         HumMappingService service = new HumMappingService(pool);
         return service.get(s.id()).compose(current -> {
           HumMapping.Address a = current.address();
@@ -143,7 +143,7 @@ public final class HumCommand {
 
     @Override
     public Integer call() {
-      HumMapping m = CliDatabase.run(options.load(parent.root.env), withSite(site, (pool, s) -> new HumMappingService(pool).reset(s.id())));
+      HumMapping m = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new HumMappingService(pool).reset(s.id())));
       parent.root.out.println("Reset the Hum mapping of site " + site + ":");
       print(m, parent.root.out);
       return 0;

@@ -45,7 +45,7 @@ public final class KeysCommand {
     @Override
     public Integer call() {
       var scopeSet = Scope.parseList(scopes);
-      CreatedKey created = CliDatabase.run(options.load(parent.root.env),
+      CreatedKey created = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new ApiKeyService(pool).create(s.id(), name, scopeSet, rateLimit)));
       parent.root.out.printf("Created key %s (%s) for site %d with scopes %s.%n", created.info().prefix(), created.info().name(),
           created.info().siteId(), String.join(",", Scope.ids(created.info().scopes())));
@@ -68,7 +68,7 @@ public final class KeysCommand {
 
     @Override
     public Integer call() {
-      List<ApiKeyInfo> keys = CliDatabase.run(options.load(parent.root.env),
+      List<ApiKeyInfo> keys = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new ApiKeyService(pool).list(s.id(), all)));
       Table table = new Table("ID", "PREFIX", "NAME", "SCOPES", "RATE/MIN", "CREATED", "LAST USED", "REVOKED");
       keys.forEach(k -> table.row(Integer.toString(k.id()), k.prefix(), k.name(), String.join(",", Scope.ids(k.scopes())),
@@ -92,7 +92,7 @@ public final class KeysCommand {
 
     @Override
     public Integer call() {
-      Optional<ApiKeyInfo> revoked = CliDatabase.run(options.load(parent.root.env),
+      Optional<ApiKeyInfo> revoked = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new ApiKeyService(pool).revoke(s.id(), key)));
       if (revoked.isEmpty()) {
         throw ApiException.notFound("no active key " + key + " on site " + site);

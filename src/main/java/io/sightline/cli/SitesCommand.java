@@ -35,7 +35,7 @@ public final class SitesCommand {
 
     @Override
     public Integer call() {
-      Site site = CliDatabase.run(options.load(parent.root.env), pool -> new SiteService(pool).add(domain, name, timezone));
+      Site site = CliDatabase.run(options.load(parent.root), pool -> new SiteService(pool).add(domain, name, timezone));
       parent.root.out.printf("Added site %d: %s (%s, %s)%n", site.id(), site.domain(), site.name(), site.timezone());
       return 0;
     }
@@ -50,7 +50,7 @@ public final class SitesCommand {
 
     @Override
     public Integer call() {
-      List<Site> sites = CliDatabase.run(options.load(parent.root.env), pool -> new SiteService(pool).list());
+      List<Site> sites = CliDatabase.run(options.load(parent.root), pool -> new SiteService(pool).list());
       Table table = new Table("ID", "DOMAIN", "NAME", "TIMEZONE", "CREATED");
       sites.forEach(s -> table.row(Integer.toString(s.id()), s.domain(), s.name(), s.timezone(), s.createdAt().toInstant().toString()));
       table.print(parent.root.out);
@@ -72,7 +72,7 @@ public final class SitesCommand {
 
     @Override
     public Integer call() {
-      Site removed = CliDatabase.run(options.load(parent.root.env), pool -> {
+      Site removed = CliDatabase.run(options.load(parent.root), pool -> {
         SiteService sites = new SiteService(pool);
         return sites.resolve(site).compose(found -> found
             .map(s -> sites.remove(s.id()).map(ok -> s))

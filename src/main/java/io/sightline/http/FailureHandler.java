@@ -3,6 +3,7 @@ package io.sightline.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
+import io.vertx.pgclient.PgException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -38,6 +39,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
       status = http.getStatusCode();
       code = codeFor(status);
       message = messageFor(status, http.getPayload());
+    } else if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      // a data exception (a value out of range, a NUL byte...): the request carried a value PostgreSQL cannot take
+      status = 400;
+      code = "invalid_request";
+      message = "A value in the request is out of range or not valid text";
+    } else if (isPoolTimeout(failure)) {
+      status = 503;
+      code = "unavailable";
+      message = "The database is busy; retry shortly";
+      ctx.response().putHeader("Retry-After", "5");
     } else if (failure == null) {
       status = ctx.statusCode() <= 0 ? 500 : ctx.statusCode();
       code = codeFor(status);
@@ -52,6 +63,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .end(ErrorRenderer.of(ctx).render(status, code, message).encode());
+  }
+
+  /** No database connection came free in time (the pool's wait queue timed out). */
+  private static boolean isPoolTimeout(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("TimeoutException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String codeFor(int status) {

@@ -42,6 +42,9 @@ public final class Periods {
 
   /** A custom range of local dates, end exclusive. */
   public static Range dates(LocalDate start, LocalDate end, ZoneId zone) {
+    if (start.getYear() < 1970 || end.getYear() > 9999) {
+      throw ApiException.badRequest("Dates must be between 1970-01-01 and 9999-12-30");
+    }
     if (!end.isAfter(start)) {
       throw ApiException.badRequest("date_range.end must be after date_range.start (end is exclusive)");
     }

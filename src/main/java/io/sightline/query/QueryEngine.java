@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -119,8 +120,15 @@ public final class QueryEngine {
     return out;
   }
 
+  /** Ranges must lie within these (PostgreSQL's timestamps end long before Java's; no analytics data predates 1970). */
+  public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
   /** The query's rows, unordered and unpaged. */
   private Future<List<Map<String, Object>>> rows(QuerySpec q) {
+    if (q.start().isBefore(EARLIEST) || q.end().isAfter(LATEST)) {
+      return Future.failedFuture(ApiException.badRequest("Dates must be between 1970-01-01 and 9999-12-30"));
+    }
     if (!q.metrics().contains(Metric.CONVERSION_RATE) || !q.groupsBy(Dimension.GOAL) && !q.filtersBy(Dimension.GOAL)) {
       return execute(q, null);
     }
@@ -152,8 +160,8 @@ public final class QueryEngine {
    */
   private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
     QuerySql.Plan plan = QuerySql.plan(q);
-    return pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
-            .compose(v -> conn.preparedQuery(plan.sql()).execute(Tuple.from(plan.params()))))
+    return QueryGate.of(pool).run(() -> pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
+            .compose(v -> conn.preparedQuery(plan.sql()).execute(Tuple.from(plan.params())))))
         .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
             ? new ApiException(503, "query_timeout", "The query took longer than " + timeoutMs / 1000
                 + " s over raw events; narrow the range or the grouping") : err))

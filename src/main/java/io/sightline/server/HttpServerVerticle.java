@@ -39,6 +39,29 @@ public final class HttpServerVerticle extends VerticleBase {
     this.boundPort = boundPort;
   }
 
+  /**
+   * A request the HTTP decoder refused (request line or headers over the limits, malformed
+   * syntax): a JSON error like every other, then the connection closes.
+   */
+  static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    int status = cause instanceof io.netty.handler.codec.TooLongFrameException
+        ? (cause.getClass().getSimpleName().contains("Header") ? 431 : 414) : 400;
+    String message = switch (status) {
+      case 414 -> "The request line (path and query string) is longer than 16 KiB";
+      case 431 -> "The request headers are larger than 16 KiB";
+      default -> "Malformed HTTP request";
+    };
+    String code = switch (status) {
+      case 414 -> "uri_too_long";
+      case 431 -> "headers_too_large";
+      default -> "invalid_request";
+    };
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Connection", "close")
+        .end(new io.vertx.core.json.JsonObject().put("error", code).put("message", message).encode());
+  }
+
   @Override
   public Future<?> start() {
     HttpServerOptions options = new HttpServerOptions()
@@ -50,11 +73,11 @@ public final class HttpServerVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(true)
         .setDecompressionSupported(true)
-        .setMaxInitialLineLength(8192)
+        .setMaxInitialLineLength(16384)
         .setMaxHeaderSize(16384)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    server = vertx.createHttpServer(options).requestHandler(routes.apply(vertx));
+    server = vertx.createHttpServer(options).requestHandler(routes.apply(vertx)).invalidRequestHandler(HttpServerVerticle::invalidRequest);
     return server.listen().recover(err -> Future.failedFuture(new StartupException("Cannot listen on " + host + ":" + port
         + " for the " + name.toLowerCase(java.util.Locale.ROOT) + " HTTP server: " + err.getMessage()
         + (name.equals("Operations") ? " (set ops.port)" : " (set http.port or --port)"), err))).onSuccess(s -> {

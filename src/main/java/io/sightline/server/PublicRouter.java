@@ -21,6 +21,7 @@ import io.sightline.api.datalyr.DatalyrRoutes;
 import io.sightline.api.datalyr.DatalyrUsers;
 import io.sightline.ingest.quota.MonthlyQuota;
 import io.sightline.query.QueryEngine;
+import io.sightline.query.QueryGate;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -29,6 +30,7 @@ import io.sightline.auth.RateLimiter;
 import io.sightline.config.SightlineConfig;
 import io.sightline.goal.GoalService;
 import io.sightline.http.FailureHandler;
+import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.ingest.IngestModule;
 import io.sightline.ingest.http.IngestRoutes;
 import io.sightline.site.SiteCache;
@@ -77,6 +79,7 @@ public final class PublicRouter {
     this.keys = new ApiKeyService(pool);
     this.authenticator = new ApiKeyAuthenticator(keys, config.auth().cacheTtl(), System::currentTimeMillis);
     this.rateLimiter = rateLimiter;
+    QueryGate.limit(pool, config.database().poolSize() / 2); // the other half for ingestion, auth and health
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
@@ -84,8 +87,30 @@ public final class PublicRouter {
     this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)));
   }
 
+  /**
+   * Refuses paths with "." or ".." segments, encoded or not. Vert.x routes the normalised path, so
+   * {@code DELETE /admin/v1/sites/x/goals/%2e%2e} would otherwise reach {@code DELETE /admin/v1/sites/x}.
+   */
+  static void refuseDotSegments(io.vertx.ext.web.RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path != null) {
+      for (String segment : path.split("/", -1)) {
+        String s = segment.replace("%2e", ".").replace("%2E", ".");
+        if (s.equals(".") || s.equals("..")) {
+          ctx.fail(io.sightline.http.ApiException.badRequest("The path must not contain . or .. segments"));
+          return;
+        }
+      }
+    }
+    ctx.next();
+  }
+
   public Router publicRouter(Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(PublicRouter::refuseDotSegments);
+    // Clickport owns /api/: its error shape for everything under it (DATALYR's /api/v1 and Humblytics'
+    // /api/external install their own after it), including 404s and 413s of unknown or oversized requests
+    router.route("/api/*").handler(new ReasonPhraseErrorRenderer().install());
     if (!config.ops().separatePort()) {
       OpsRoutes.mount(router, registry, pool, readiness);
     }

@@ -230,4 +230,17 @@ class CliTest {
       assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
   }
+
+  @Test
+  void optionsGivenBeforeTheCommandNameApplyToIt() throws Exception {
+    TestDatabase db = TestPostgres.newDatabase();
+    String wrongPassword = db.url().replace(":" + db.options().getPassword() + "@", ":wrong-password@");
+    // before the command name: the wrong password is used (and refused), so the option was not ignored
+    Run before = cli(Map.of(), "--database-url", wrongPassword, "sites", "list");
+    assertEquals(SightlineCommand.EXIT_FAILURE, before.code(), before.out() + before.err());
+    assertTrue(before.err().contains("rejected the credentials"), before.err());
+    // after it, the command's own option wins over the one before
+    Run after = cli(Map.of(), "--database-url", wrongPassword, "sites", "list", "--database-url", db.url());
+    assertEquals(0, after.code(), after.err());
+  }
 }

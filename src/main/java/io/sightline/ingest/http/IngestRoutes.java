@@ -76,6 +76,7 @@ public final class IngestRoutes {
     var renderer = new ReasonPhraseErrorRenderer().install();
     router.options(PATH).handler(IngestRoutes::preflight);
     router.options(PATH + "/batch").handler(IngestRoutes::preflight);
+    // (an oversized body fails in the body handler: the public router's /api/* route has already chosen Clickport's shape)
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(renderer).handler(this::single);
     router.post(PATH + "/batch").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(renderer).handler(this::batch);
   }
