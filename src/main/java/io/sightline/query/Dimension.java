@@ -34,6 +34,8 @@ public enum Dimension {
   EVENT_NAME(Kind.EVENT, "case when e.type <> 'engagement' then e.name end"),
   CLICK_TARGET(Kind.EVENT, "case when e.type = 'click' then e.target_label end"),
   FORM_TARGET(Kind.EVENT, "case when e.type = 'form' then coalesce(e.target_label, e.target_secondary) end"),
+  /** A click's href or element id, a form's action or id (the secondary label beside the target). */
+  TARGET_SECONDARY(Kind.EVENT, "case when e.type in ('click', 'form') then e.target_secondary end"),
   /** The event's type ({@code pageview}, {@code custom}, {@code click}, {@code form}); engagement beacons have none. */
   EVENT_TYPE(Kind.EVENT, "case when e.type <> 'engagement' then e.type end"),
   /** The page an event was sent from, for any event but engagement beacons ({@code page} rows are pageviews). */

@@ -142,6 +142,7 @@ final class SessionPlan {
         case PROPS -> columns.add("props");
         case GOAL -> columns.addAll(List.of("name", "target_label", "target_secondary"));
         case TAG -> columns.add("tags");
+        case TARGET_SECONDARY -> columns.add("target_secondary");
         default -> { }
       }
     }

@@ -114,13 +114,24 @@ final class HumblyticsInteractions {
       }
       return Future.all(each).map(v -> each.stream().map(Future::result).toList());
     }) : Future.succeededFuture(null);
-    return Future.all(trend, total, targets, utm).map(v -> {
+    // each target's secondary label (href, element id, form action): its most frequent one on the page
+    Future<List<Object>> secondaries = targets.compose(rows -> {
+      List<Future<Object>> each = new ArrayList<>();
+      for (Map<String, Object> row : rows) {
+        List<Filter> filters = new ArrayList<>(onPage);
+        filters.add(is(k.target(), (String) row.get(k.target().id())));
+        each.add(queries.rows(c.site(), r, List.of(Metric.EVENTS), List.of(Dimension.TARGET_SECONDARY), filters, 1)
+            .map(top -> top.isEmpty() ? null : top.get(0).get(Dimension.TARGET_SECONDARY.id())));
+      }
+      return Future.all(each).map(v -> each.stream().map(Future::result).toList());
+    });
+    return Future.all(List.of(trend, total, targets, utm, secondaries)).map(v -> {
       long all = count(total.result(), Metric.EVENTS);
       JsonArray list = new JsonArray();
       List<Map<String, Object>> rows = targets.result();
       for (int i = 0; i < rows.size(); i++) {
         Map<String, Object> row = rows.get(i);
-        JsonObject item = new JsonObject().put("target", orUnknown(row.get(k.target().id()))).put("secondary", HumblyticsQueries.UNKNOWN)
+        JsonObject item = new JsonObject().put("target", orUnknown(row.get(k.target().id()))).put("secondary", orUnknown(secondaries.result().get(i)))
             .mergeIn(counts(k, row));
         if (k == CLICKS) {
           item.put("unique_sessions", count(row, Metric.SESSIONS));

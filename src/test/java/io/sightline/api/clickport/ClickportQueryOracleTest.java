@@ -90,6 +90,9 @@ class ClickportQueryOracleTest {
       if (e.label() != null) {
         body.put("target_label", e.label());
       }
+      if (QueryOracle.secondary(e) != null) {
+        body.put("target_secondary", QueryOracle.secondary(e));
+      }
       if (e.plan() != null) {
         body.put("props", new JsonObject().put("plan", e.plan()));
       }
@@ -254,12 +257,13 @@ class ClickportQueryOracleTest {
         List.of(new Filter("hostname", "is", List.of("docs.localhost"))),
         List.of(new Filter("page", "is", List.of("/pricing")), new Filter("event_name", "is_not", List.of("click"))),
         List.of(new Filter("form_target", "is", List.of("contact"))),
+        List.of(new Filter("target_secondary", "starts_with", List.of("/go/"))),
         List.of(new Filter("event_type", "is", List.of("click"))),
         List.of(new Filter("page", "is", List.of("/pricing")), new Filter("event_type", "is", List.of("form", "click"))),
         List.of(new Filter("tag", "is_not", List.of("media"))),
         List.of(new Filter("utm_source", "is", List.of("newsletter")), new Filter("goal", "contains", List.of("o"))));
     List<String> dimensions = java.util.Arrays.asList(null, "utm_source", "page", "hostname", "event_name", "click_target",
-        "form_target", "event_type", "event_page", "props:plan", "goal", "tag", "date");
+        "form_target", "target_secondary", "event_type", "event_page", "props:plan", "goal", "tag", "date");
     int compared = 0;
     for (Range range : ranges) {
       for (List<Filter> filters : filterSets) {

@@ -155,11 +155,24 @@ public final class QueryOracle {
       case "event_name" -> e.type().equals("engagement") ? null : e.name();
       case "click_target" -> e.type().equals("click") ? e.label() : null;
       case "form_target" -> e.type().equals("form") ? e.label() : null;
+      case "target_secondary" -> secondary(e);
       case "event_type" -> e.type().equals("engagement") ? null : e.type();
       case "event_page" -> e.type().equals("engagement") ? null : e.path();
       case "props:plan" -> e.plan();
       case "tag" -> tag(e);
       default -> throw new IllegalArgumentException(dimension);
+    };
+  }
+
+  /** The secondary label the generator gives clicks and forms: an href for a click, an action for a form. */
+  static String secondary(Ev e) {
+    if (e.label() == null) {
+      return null;
+    }
+    return switch (e.type()) {
+      case "click" -> "/go/" + e.label().toLowerCase(Locale.ROOT).replace(' ', '-');
+      case "form" -> "#" + e.label();
+      default -> null;
     };
   }
 

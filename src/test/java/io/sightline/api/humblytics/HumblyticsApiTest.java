@@ -59,6 +59,11 @@ class HumblyticsApiTest {
   static final DateTimeFormatter META = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneId.of("UTC"));
 
   /** One event sent; session attributes (device, country, UTMs, referrer) are those of its session. */
+  /** The secondary label sent with a target: an href for a click, an action for a form. */
+  static String secondary(String type, String label) {
+    return type.equals("click") ? "/go/" + label.toLowerCase(java.util.Locale.ROOT) : "#" + label;
+  }
+
   record Ev(String visitor, int session, Instant ts, String type, String path, String label, String name, int scroll, String device,
             String country, String[] utm, String referrer) {
     String key() {
@@ -100,7 +105,7 @@ class HumblyticsApiTest {
         body.put("scroll_depth", e.scroll());
       }
       if (e.label() != null) {
-        body.put("target_label", e.label());
+        body.put("target_label", e.label()).put("target_secondary", secondary(e.type(), e.label()));
       }
       batches.computeIfAbsent(e.visitor(), k -> new JsonArray()).add(body);
       firstOfVisitor.putIfAbsent(e.visitor(), e);
@@ -544,7 +549,7 @@ class HumblyticsApiTest {
           Map<String, JsonObject> expected = new LinkedHashMap<>();
           Map<String, JsonObject> utm = new HashMap<>();
           group(on.stream().filter(e -> e.label() != null).toList(), Ev::label).forEach((label, evs) -> {
-            JsonObject row = new JsonObject().put("target", label).put("secondary", "unknown").put(count, (long) evs.size())
+            JsonObject row = new JsonObject().put("target", label).put("secondary", secondary(kind, label)).put(count, (long) evs.size())
                 .put(unique, distinctSessions(evs));
             if (kind.equals("click")) {
               row.put("unique_sessions", distinctSessions(evs));
