@@ -68,7 +68,7 @@ public final class Attribution {
     Tuple params = Tuple.of(siteId, OffsetDateTime.ofInstant(start, ZoneOffset.UTC), OffsetDateTime.ofInstant(end, ZoneOffset.UTC),
         goals.stream().map(GoalMatch::name).toArray(String[]::new), goals.stream().map(GoalMatch::type).toArray(String[]::new),
         goals.stream().map(GoalMatch::pattern).toArray(String[]::new), windowDays);
-    return pool.preparedQuery(SQL).execute(params).map(rows -> {
+    return BoundedSql.execute(pool, SQL, params).map(rows -> {
       List<Credit> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new Credit(r.getString("utm_source"), r.getString("utm_medium"), r.getString("utm_campaign"), r.getLong("conversions"),

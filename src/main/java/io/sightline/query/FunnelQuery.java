@@ -2,7 +2,6 @@ package io.sightline.query;
 
 import io.sightline.http.ApiException;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -57,10 +56,7 @@ public final class FunnelQuery {
     List<Object> params = new ArrayList<>(List.of(siteId, OffsetDateTime.ofInstant(start, ZoneOffset.UTC),
         OffsetDateTime.ofInstant(end, ZoneOffset.UTC)));
     String sql = sql(steps, mode, params);
-    return pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
-            .compose(v -> conn.preparedQuery(sql).execute(Tuple.from(params))))
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
-            ? new ApiException(503, "query_timeout", "The funnel took longer than " + timeoutMs / 1000 + " s; narrow the range") : err))
+    return BoundedSql.execute(pool, sql, Tuple.from(params), timeoutMs)
         .map(rows -> {
           Row r = rows.iterator().next();
           List<Long> out = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.sightline.query;
 
 import io.sightline.http.ApiException;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -46,7 +45,7 @@ import java.util.Map;
 public final class QueryEngine {
   public static final int MAX_BUCKETS = 1000;
   /** Raw-event queries are bounded so that one expensive query cannot hold the database indefinitely. */
-  public static final int DEFAULT_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_TIMEOUT_MS = BoundedSql.DEFAULT_TIMEOUT_MS;
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:00");
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
@@ -160,11 +159,7 @@ public final class QueryEngine {
    */
   private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
     QuerySql.Plan plan = QuerySql.plan(q);
-    return QueryGate.of(pool).run(() -> pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
-            .compose(v -> conn.preparedQuery(plan.sql()).execute(Tuple.from(plan.params())))))
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
-            ? new ApiException(503, "query_timeout", "The query took longer than " + timeoutMs / 1000
-                + " s over raw events; narrow the range or the grouping") : err))
+    return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs)
         .map(rows -> {
           List<Map<String, Object>> out = new ArrayList<>();
           for (Row r : rows) {

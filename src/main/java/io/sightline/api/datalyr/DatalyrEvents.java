@@ -3,6 +3,7 @@ package io.sightline.api.datalyr;
 import io.sightline.goal.Goal;
 import io.sightline.goal.GoalService;
 import io.sightline.goal.GoalType;
+import io.sightline.query.BoundedSql;
 import io.sightline.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -82,8 +83,8 @@ public final class DatalyrEvents {
       pageParams.add(offset);
       String page = "select " + DatalyrSql.EVENT_COLUMNS + where + " order by e.ts desc, e.event_id desc limit $" + (params.size() + 1)
           + " offset $" + (params.size() + 2);
-      Future<Long> total = pool.preparedQuery(count).execute(Tuple.from(params)).map(rows -> rows.iterator().next().getLong("n"));
-      Future<JsonArray> events = pool.preparedQuery(page).execute(Tuple.from(pageParams)).map(rows -> {
+      Future<Long> total = BoundedSql.execute(pool, count, Tuple.from(params)).map(rows -> rows.iterator().next().getLong("n"));
+      Future<JsonArray> events = BoundedSql.execute(pool, page, Tuple.from(pageParams)).map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(row -> out.add(event(row)));
         return out;
@@ -131,8 +132,8 @@ public final class DatalyrEvents {
     Tuple range = Tuple.of(site.id(), OffsetDateTime.ofInstant(now.minus(Duration.ofDays(30)), ZoneOffset.UTC),
         OffsetDateTime.ofInstant(now.plusMillis(1), ZoneOffset.UTC));
     Future<List<Goal>> defined = goals.list(site.id());
-    Future<io.vertx.sqlclient.RowSet<Row>> names = pool.preparedQuery(DatalyrSql.EVENT_NAMES).execute(range);
-    Future<io.vertx.sqlclient.RowSet<Row>> platforms = pool.preparedQuery(DatalyrSql.PLATFORMS).execute(Tuple.of(site.id()));
+    Future<io.vertx.sqlclient.RowSet<Row>> names = BoundedSql.execute(pool, DatalyrSql.EVENT_NAMES, range);
+    Future<io.vertx.sqlclient.RowSet<Row>> platforms = BoundedSql.execute(pool, DatalyrSql.PLATFORMS, Tuple.of(site.id()));
     return Future.all(defined, names, platforms).map(all -> {
       Set<String> customGoals = defined.result().stream().filter(g -> g.type() == GoalType.CUSTOM).map(Goal::match).collect(Collectors.toSet());
       JsonArray out = new JsonArray();

@@ -5,6 +5,7 @@ import io.sightline.goal.GoalService;
 import io.sightline.http.ApiException;
 import io.sightline.ingest.session.VisitorIds;
 import io.sightline.query.Attribution;
+import io.sightline.query.BoundedSql;
 import io.sightline.query.GoalMatch;
 import io.sightline.site.Site;
 import io.vertx.core.Future;
@@ -72,7 +73,7 @@ public final class DatalyrUsers {
       int offset = DatalyrParams.integer(p, "offset", 0, 0, 10_000_000);
       Tuple params = Tuple.of(site.id(), OffsetDateTime.ofInstant(r.start(), ZoneOffset.UTC), OffsetDateTime.ofInstant(r.end(), ZoneOffset.UTC),
           search, search == null ? new Long[0] : candidates(site.id(), search), limit, offset);
-      return pool.preparedQuery(DatalyrSql.USERS).execute(params).map(rows -> {
+      return BoundedSql.execute(pool, DatalyrSql.USERS, params).map(rows -> {
         JsonArray users = new JsonArray();
         long total = 0;
         for (Row row : rows) {
@@ -88,7 +89,7 @@ public final class DatalyrUsers {
         }
         return new JsonObject().put("users", users).put("total_count", total).put("has_more", (long) offset + users.size() < total);
       }).compose(body -> body.getLong("total_count") >= 0 ? Future.succeededFuture(body)
-          : pool.preparedQuery(DatalyrSql.USERS).execute(Tuple.of(site.id(), params.getValue(1), params.getValue(2), search,
+          : BoundedSql.execute(pool, DatalyrSql.USERS, Tuple.of(site.id(), params.getValue(1), params.getValue(2), search,
               params.getValue(4), 1, 0)).map(rows -> body.put("total_count", rows.size() == 0 ? 0 : rows.iterator().next().getLong("total"))
               .put("has_more", false)));
     });
@@ -101,14 +102,13 @@ public final class DatalyrUsers {
     }
     Long[] candidates = candidates(site.id(), id);
     Future<List<Goal>> defined = goals.list(site.id());
-    return pool.preparedQuery(DatalyrSql.FIND_USER).execute(Tuple.of(site.id(), candidates, id)).compose(found -> {
+    return BoundedSql.execute(pool, DatalyrSql.FIND_USER, Tuple.of(site.id(), candidates, id)).compose(found -> {
       Row user = found.size() == 0 ? null : found.iterator().next();
       Long[] ids = user == null ? candidates : user.getArrayOfLongs("visitor_ids");
       String userId = user == null ? null : user.getString("user_id");
       return defined.compose(list -> {
         List<GoalMatch> g = list.stream().map(Goal::toMatch).toList();
-        return pool.preparedQuery(DatalyrSql.PROFILE_EVENTS.formatted(Attribution.completesGoal("g", "e")))
-            .execute(Tuple.of(site.id(), ids, userId, g.stream().map(GoalMatch::name).toArray(String[]::new),
+        return BoundedSql.execute(pool, DatalyrSql.PROFILE_EVENTS.formatted(Attribution.completesGoal("g", "e")), Tuple.of(site.id(), ids, userId, g.stream().map(GoalMatch::name).toArray(String[]::new),
                 g.stream().map(GoalMatch::type).toArray(String[]::new), g.stream().map(GoalMatch::pattern).toArray(String[]::new)));
       }).map(rows -> {
         if (rows.size() == 0 && user == null) {

@@ -2,6 +2,7 @@ package io.sightline.api.hum;
 
 import io.sightline.goal.GoalPatterns;
 import io.sightline.goal.GoalType;
+import io.sightline.query.BoundedSql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -58,18 +59,18 @@ public final class HumSessionsQuery {
   public Future<Page> list(int siteId, HumMapping mapping, HumListParams params, Integer[] keyIds) {
     OffsetDateTime start = utc(params.startInclusive());
     OffsetDateTime end = utc(params.endExclusive());
-    Future<Long> count = pool.preparedQuery(HumSessionsSql.COUNT).execute(Tuple.of(siteId, start, end, keyIds, params.withClicks()))
+    Future<Long> count = BoundedSql.execute(pool, HumSessionsSql.COUNT, Tuple.of(siteId, start, end, keyIds, params.withClicks()))
         .map(rows -> rows.iterator().next().getLong("n"));
     Tuple args = mappingArgs(siteId, mapping).addValue(start).addValue(end).addValue(keyIds).addValue(params.withClicks())
         .addValue(HumListParams.PAGE_SIZE).addValue(params.offset());
-    Future<List<Session>> page = pool.preparedQuery(HumSessionsSql.LIST).execute(args).map(rows -> sessions(siteId, rows))
+    Future<List<Session>> page = BoundedSql.execute(pool, HumSessionsSql.LIST, args).map(rows -> sessions(siteId, rows))
         .compose(list -> withInstalls(siteId, mapping, list));
     return Future.all(count, page).map(done -> new Page(count.result(), page.result()));
   }
 
   /** One session of the site, or empty. */
   public Future<Optional<Session>> detail(int siteId, long sessionId, HumMapping mapping) {
-    return pool.preparedQuery(HumSessionsSql.DETAIL).execute(mappingArgs(siteId, mapping).addValue(sessionId))
+    return BoundedSql.execute(pool, HumSessionsSql.DETAIL, mappingArgs(siteId, mapping).addValue(sessionId))
         .map(rows -> sessions(siteId, rows))
         .compose(list -> withInstalls(siteId, mapping, list))
         .map(list -> list.stream().findFirst());
@@ -144,7 +145,7 @@ public final class HumSessionsQuery {
     String[] numbers = ordered.stream().map(Session::orderNumber).distinct().toArray(String[]::new);
     Tuple args = Tuple.of(siteId, mapping.orderNumberProp(), mapping.commissionProp(), mapping.installedEvent(), utc(from), utc(to))
         .addValue(numbers);
-    return pool.preparedQuery(HumSessionsSql.INSTALLS).execute(args).map(rows -> {
+    return BoundedSql.execute(pool, HumSessionsSql.INSTALLS, args).map(rows -> {
       Map<String, Row> byNumber = new HashMap<>();
       rows.forEach(r -> byNumber.put(r.getString("order_number"), r));
       List<Session> out = new ArrayList<>();
