@@ -6,40 +6,25 @@ import io.sightline.http.ApiException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.List;
-import java.util.concurrent.Callable;
-
-import static io.sightline.cli.KeysCommand.withSite;
 
 /** {@code sightline analytics-views list|add|remove}: saved filters, used as {@code filterId} by the HubSpot dialect. */
 @Command(name = "analytics-views", mixinStandardHelpOptions = true,
     description = "Manage analytics views (saved filters, HubSpot's filterId) of a site.",
     subcommands = {AnalyticsViewsCommand.ListViews.class, AnalyticsViewsCommand.Add.class, AnalyticsViewsCommand.Remove.class})
-public final class AnalyticsViewsCommand {
-  @ParentCommand
-  SightlineCommand root;
+public final class AnalyticsViewsCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List a site's analytics views.")
-  static final class ListViews implements Callable<Integer> {
-    @ParentCommand
-    AnalyticsViewsCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Parameters(index = "0", paramLabel = "SITE", description = "Site id or domain.")
-    String site;
-
+  static final class ListViews extends SiteSubcommand {
     @Override
     public Integer call() {
-      List<AnalyticsView> views = CliDatabase.run(options.load(parent.root),
-          withSite(site, (pool, s) -> new AnalyticsViewService(pool).list(s.id())));
+      List<AnalyticsView> views = onSite((pool, s) -> new AnalyticsViewService(pool).list(s.id()));
       Table table = new Table("ID", "TITLE", "FILTERS", "CREATED");
       views.forEach(v -> table.row(Integer.toString(v.id()), v.title(), v.filters().encode(), v.createdAt().toInstant().toString()));
-      table.print(parent.root.out);
+      table.print(out());
       return 0;
     }
   }
@@ -50,13 +35,7 @@ public final class AnalyticsViewsCommand {
           "prop: a dimension (source, channel, referrer_url, utm_*, entry_page, exit_page, country, region, city,",
           "      device, browser, os, screen, page, hostname, event_name)",
           "op:   EQ, NEQ, CONTAINS, NOT_CONTAINS, STARTS_WITH, ENDS_WITH"})
-  static final class Add implements Callable<Integer> {
-    @ParentCommand
-    AnalyticsViewsCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Parameters(index = "0", paramLabel = "SITE", description = "Site id or domain.")
-    String site;
+  static final class Add extends SiteSubcommand {
     @Option(names = "--title", required = true, description = "The view's title, unique within the site.")
     String title;
     @Option(names = "--filters", defaultValue = "[]", description = "The filters, as JSON (see below).")
@@ -70,31 +49,24 @@ public final class AnalyticsViewsCommand {
       } catch (DecodeException | ClassCastException e) {
         throw ApiException.badRequest("--filters must be a JSON array");
       }
-      AnalyticsView view = CliDatabase.run(options.load(parent.root),
-          withSite(site, (pool, s) -> new AnalyticsViewService(pool).create(s.id(), title, parsed)));
-      parent.root.out.printf("Added analytics view %d to site %d: %s %s%n", view.id(), view.siteId(), view.title(), view.filters().encode());
+      AnalyticsView view = onSite((pool, s) -> new AnalyticsViewService(pool).create(s.id(), title, parsed));
+      out().printf("Added analytics view %d to site %d: %s %s%n", view.id(), view.siteId(), view.title(), view.filters().encode());
       return 0;
     }
   }
 
   @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an analytics view.")
-  static final class Remove implements Callable<Integer> {
-    @ParentCommand
-    AnalyticsViewsCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Parameters(index = "0", paramLabel = "SITE", description = "Site id or domain.")
-    String site;
+  static final class Remove extends SiteSubcommand {
     @Parameters(index = "1", paramLabel = "VIEW_ID", description = "The view's id (see analytics-views list).")
     int id;
 
     @Override
     public Integer call() {
-      boolean removed = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new AnalyticsViewService(pool).delete(s.id(), id)));
+      boolean removed = onSite((pool, s) -> new AnalyticsViewService(pool).delete(s.id(), id));
       if (!removed) {
         throw ApiException.notFound("no analytics view " + id + " on site " + site);
       }
-      parent.root.out.printf("Removed analytics view %d from site %s.%n", id, site);
+      out().printf("Removed analytics view %d from site %s.%n", id, site);
       return 0;
     }
   }

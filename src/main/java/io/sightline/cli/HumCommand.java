@@ -4,26 +4,18 @@ import io.sightline.api.hum.HumMapping;
 import io.sightline.api.hum.HumMappingService;
 import io.sightline.http.ApiException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-
-import static io.sightline.cli.KeysCommand.withSite;
 
 /** {@code sightline hum show|set|reset}: a site's rules for Hum's Analytics Sessions API. */
 @Command(name = "hum", mixinStandardHelpOptions = true,
     description = "Show or change how a site's sessions map to Hum's Analytics Sessions API (/analytics/sessions).",
     subcommands = {HumCommand.Show.class, HumCommand.Set.class, HumCommand.Reset.class})
-public final class HumCommand {
-  @ParentCommand
-  SightlineCommand root;
+public final class HumCommand extends CommandGroup {
 
   static void print(HumMapping m, PrintStream out) {
     out.printf("order event:        %s (order number from property %s)%n", m.orderEvent(), m.orderNumberProp());
@@ -43,18 +35,11 @@ public final class HumCommand {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a site's Hum mapping.")
-  static final class Show implements Callable<Integer> {
-    @ParentCommand
-    HumCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Parameters(index = "0", paramLabel = "SITE", description = "Site id or domain.")
-    String site;
-
+  static final class Show extends SiteSubcommand {
     @Override
     public Integer call() {
-      print(CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new HumMappingService(pool).get(s.id()))),
-          parent.root.out);
+      print(onSite((pool, s) -> new HumMappingService(pool).get(s.id())),
+          out());
       return 0;
     }
   }
@@ -64,13 +49,7 @@ public final class HumCommand {
           "  sightline hum set example.com --order-event Purchase --address-prop street1=address_line1 \\",
           "      --step 1:4:plan_selection --step 2:5:internet_addons --step 6:7:customer_info",
           "Each --step is NUMBER:GOAL_ID:NAME (goal ids as `goals list` shows them); giving --step replaces the whole funnel."})
-  static final class Set implements Callable<Integer> {
-    @ParentCommand
-    HumCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Parameters(index = "0", paramLabel = "SITE", description = "Site id or domain.")
-    String site;
+  static final class Set extends SiteSubcommand {
     @Option(names = "--order-event", description = "Custom event that places an order.")
     String orderEvent;
     @Option(names = "--order-number-prop", description = "Property of the order (and installed) event holding the order number.")
@@ -100,7 +79,7 @@ public final class HumCommand {
         }
         given.add(new HumMapping.StepInput(Integer.parseInt(parts[0]), parts[2], Integer.parseInt(parts[1]), null));
       }
-      HumMapping saved = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> {
+      HumMapping saved = onSite((pool, s) -> {
         HumMappingService service = new HumMappingService(pool);
         return service.get(s.id()).compose(current -> {
           HumMapping.Address a = current.address();
@@ -115,9 +94,9 @@ public final class HumCommand {
               .map(st -> new HumMapping.StepInput(st.step(), st.name(), st.goal().id(), null)).toList();
           return service.save(s.id(), merged, funnel);
         });
-      }));
-      parent.root.out.println("Saved the Hum mapping of site " + site + ":");
-      print(saved, parent.root.out);
+      });
+      out().println("Saved the Hum mapping of site " + site + ":");
+      print(saved, out());
       return 0;
     }
 
@@ -133,19 +112,12 @@ public final class HumCommand {
   }
 
   @Command(name = "reset", mixinStandardHelpOptions = true, description = "Back to the default Hum mapping, without a funnel.")
-  static final class Reset implements Callable<Integer> {
-    @ParentCommand
-    HumCommand parent;
-    @Mixin
-    GlobalOptions options = new GlobalOptions();
-    @Parameters(index = "0", paramLabel = "SITE", description = "Site id or domain.")
-    String site;
-
+  static final class Reset extends SiteSubcommand {
     @Override
     public Integer call() {
-      HumMapping m = CliDatabase.run(options.load(parent.root), withSite(site, (pool, s) -> new HumMappingService(pool).reset(s.id())));
-      parent.root.out.println("Reset the Hum mapping of site " + site + ":");
-      print(m, parent.root.out);
+      HumMapping m = onSite((pool, s) -> new HumMappingService(pool).reset(s.id()));
+      out().println("Reset the Hum mapping of site " + site + ":");
+      print(m, out());
       return 0;
     }
   }

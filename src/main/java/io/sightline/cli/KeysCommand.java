@@ -23,9 +23,7 @@ import java.util.function.Function;
 /** {@code sightline keys create|list|revoke}. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage API keys of a site.",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-public final class KeysCommand {
-  @ParentCommand
-  SightlineCommand root;
+public final class KeysCommand extends CommandGroup {
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; it is printed once.")
   static final class Create implements Callable<Integer> {
