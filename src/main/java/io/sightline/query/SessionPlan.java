@@ -35,7 +35,9 @@ final class SessionPlan {
   private static final Set<Metric> NEED_COUNTED_EVENTS = EnumSet.of(Metric.CONVERSIONS, Metric.TOTAL_REVENUE,
       Metric.AVERAGE_REVENUE, Metric.ENTRANCES, Metric.EXITS, Metric.TIME_ON_PAGE, Metric.AVG_SCROLL, Metric.ENGAGEMENT,
       Metric.TOTAL_TIME_ON_PAGE, Metric.FORM_SUBMISSIONS);
-  private static final String GOALS = "unnest($5::text[], $6::text[], $7::text[]) g(name, type, pattern)";
+  /** The goals, read once into a CTE (an unnest per event would cost a function scan per row). */
+  private static final String GOALS = "gl g";
+  private static final String GOALS_CTE = "gl as materialized (select * from unnest($5::text[], $6::text[], $7::text[]) u(name, type, pattern)), ";
 
   private final QuerySpec q;
   private final List<Object> params = new ArrayList<>();
@@ -180,7 +182,8 @@ final class SessionPlan {
     boolean sessionsOnly = eventConditions.isEmpty() && (first == null || first.kind() == Dimension.Kind.SESSION)
         && q.metrics().stream().noneMatch(NEED_COUNTED_EVENTS::contains);
 
-    StringBuilder sql = new StringBuilder("with ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive");
+    StringBuilder sql = new StringBuilder("with ").append(goals ? GOALS_CTE : "")
+        .append("ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive");
     for (String c : eventColumns(used, eventDimensions)) {
       sql.append(", e.").append(c);
     }
