@@ -337,12 +337,21 @@ final class SessionPlan {
     sql.append("), g as (select fd.dv as d0, count(distinct fd.visitor_id) filter (where fd.member) as visitors, ")
         .append("count(distinct fd.session_id) filter (where fd.member) as sessions, ").append(eventAggregates("fd"))
         .append(" from fd").append(WITH_SCROLL).append("fd.event_id where fd.dv is not null group by 1 ")
-        .append("having count(*) filter (where fd.member) > 0), ")
-        .append("m as (select p.dv, ").append(sessionAggregates("fs", false))
+        .append("having count(*) filter (where fd.member) > 0)");
+    if (q.metrics().stream().noneMatch(SESSION_SIDE::contains)) {
+      // only event metrics: the per-session aggregates are never read (nor computed: an unreferenced CTE is skipped)
+      sql.append(" select g.*, 0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, 0 as converters, 0 as new_sessions from g");
+      return;
+    }
+    sql.append(", m as (select p.dv, ").append(sessionAggregates("fs", false))
         .append(" from (select distinct fd.dv, fd.session_id from fd where fd.member and fd.dv is not null) p ")
         .append("join fs on fs.session_id = p.session_id group by 1) ")
         .append("select g.*, m.pv_sum, m.bounces, m.duration_sum, m.clickers, m.converters, m.new_sessions from g join m on m.dv = g.d0");
   }
+
+  /** Metrics read from the per-session aggregates of an event attribute's rows (the {@code m} part). */
+  private static final Set<Metric> SESSION_SIDE = EnumSet.of(Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE, Metric.AVG_DURATION,
+      Metric.CLICKERS, Metric.ENGAGEMENT, Metric.CONVERSION_RATE, Metric.NEW_VISITOR_SESSIONS, Metric.BOUNCES, Metric.TOTAL_DURATION);
 
   /** Zero-filled buckets: visitors and event metrics by event time, session metrics by session start. */
   private void byTime(StringBuilder sql) {
