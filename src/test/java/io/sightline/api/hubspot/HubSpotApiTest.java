@@ -558,7 +558,8 @@ class HubSpotApiTest {
     JsonObject v = views.getJsonObject(0);
     assertEquals(mobileView, v.getInteger("id"));
     assertEquals("Mobile only", v.getString("title"));
-    assertEquals(LocalDate.now(ZoneOffset.UTC).toString(), v.getString("updatedDate"));
+    // never updated: its update day is its creation day (compared with that, not with today, which moves at midnight)
+    assertEquals(LocalDate.ofInstant(Instant.ofEpochMilli(v.getLong("createdAt")), ZoneOffset.UTC).toString(), v.getString("updatedDate"));
     assertTrue(v.getLong("createdAt") > 1_700_000_000_000L);
     assertEquals(0, v.getInteger("deletedAt"));
     assertEquals(false, v.getBoolean("containsLegacyReportProperties"));
