@@ -2,6 +2,7 @@ package io.sightline.api.hubspot;
 
 import io.sightline.goal.GoalPatterns;
 import io.sightline.http.ApiException;
+import io.sightline.http.TextInput;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
@@ -63,17 +64,7 @@ public record ContentRule(int id, int siteId, String contentType, String pattern
 
   /** A required text of 1-max characters without control characters, stripped. */
   static String text(String field, String raw, int max) {
-    if (raw == null || raw.isBlank()) {
-      throw ApiException.badRequest(field + " is required");
-    }
-    String s = raw.strip();
-    if (s.codePointCount(0, s.length()) > max) {
-      throw ApiException.badRequest(field + " must be at most " + max + " characters");
-    }
-    if (s.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiException.badRequest(field + " must not contain control characters");
-    }
-    return s;
+    return TextInput.required(field, raw, max, "is required");
   }
 
   static final Set<String> TYPES = Set.copyOf(CONTENT_TYPES);

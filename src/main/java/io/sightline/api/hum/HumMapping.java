@@ -2,6 +2,7 @@ package io.sightline.api.hum;
 
 import io.sightline.goal.Goal;
 import io.sightline.http.ApiException;
+import io.sightline.http.TextInput;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -169,17 +170,7 @@ public record HumMapping(String orderEvent, String orderNumberProp, String insta
   }
 
   private static String text(String raw, int max, String field) {
-    if (raw == null || raw.isBlank()) {
-      throw ApiException.badRequest(field + " must not be empty");
-    }
-    String s = raw.strip();
-    if (s.codePointCount(0, s.length()) > max) {
-      throw ApiException.badRequest(field + " must be at most " + max + " characters");
-    }
-    if (s.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiException.badRequest(field + " must not contain control characters");
-    }
-    return s;
+    return TextInput.required(field, raw, max, "must not be empty");
   }
 
   private static String string(JsonObject o, String field, String fallback) {
