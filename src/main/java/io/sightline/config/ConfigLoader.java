@@ -189,7 +189,7 @@ public final class ConfigLoader {
         Duration.ofMillis(range(writer, "flushMillis", "writer.flushMillis", 1, 60_000)),
         range(writer, "queueEvents", "writer.queueEvents", 1, 10_000_000),
         Duration.ofSeconds(range(writer, "ackTimeoutSeconds", "writer.ackTimeoutSeconds", 1, 600)),
-        range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64));
+        range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64), writer.getBoolean("rollups", true));
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
         range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660));
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));

@@ -108,7 +108,9 @@ public final class SightlineServer {
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
     deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime), new DeploymentOptions());
     // deployed before the HTTP servers, so undeployed after them: in-flight requests can still commit
-    deploy(new EventWriterVerticle(database.pool(), config.writer(), config.shutdownGrace().toMillis(), registry), new DeploymentOptions());
+    // restoring the rollup state reads the open salt days' events: allow it longer than other deployments
+    deployments.push(Await.result(vertx.deployVerticle(new EventWriterVerticle(database.pool(), config.writer(),
+        config.shutdownGrace().toMillis(), registry, config.ingest().backfillDays() + 2), new DeploymentOptions()), Duration.ofMinutes(15)));
     if (config.ops().separatePort()) {
       deploy(new HttpServerVerticle("Operations", config.ops().host(), config.ops().port(), routers::opsRouter,
           config.shutdownGrace(), opsPort), new DeploymentOptions());

@@ -50,16 +50,41 @@ public final class QueryEngine {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryEngine.class);
+
+  /** Which path answered a query: the rollup tables or raw events (README, "Rollups"). */
+  public enum Plan { ROLLUP, RAW }
+
+  private static final java.util.Map<Plan, java.util.concurrent.atomic.LongAdder> PLANS = new java.util.EnumMap<>(Plan.class);
+
+  static {
+    for (Plan p : Plan.values()) {
+      PLANS.put(p, new java.util.concurrent.atomic.LongAdder());
+    }
+  }
+
+  /** Queries answered so far by each plan in this process (exported as {@code sightline_query_plans_total}). */
+  public static long answered(Plan plan) {
+    return PLANS.get(plan).sum();
+  }
+
   private final Pool pool;
   private final int timeoutMs;
+  private final boolean rollups;
 
   public QueryEngine(Pool pool) {
     this(pool, DEFAULT_TIMEOUT_MS);
   }
 
   public QueryEngine(Pool pool, int timeoutMs) {
+    this(pool, timeoutMs, true);
+  }
+
+  /** @param rollups whether covered queries may read the rollup tables (false: always raw events, for comparisons) */
+  public QueryEngine(Pool pool, int timeoutMs, boolean rollups) {
     this.pool = pool;
     this.timeoutMs = timeoutMs;
+    this.rollups = rollups;
   }
 
   /** One result row: the dimension's value (absent for totals) and every requested metric. */
@@ -158,59 +183,94 @@ public final class QueryEngine {
    * @param rateBase for conversion_rate, the visitors a row's converters are a share of (null: the row's own visitors)
    */
   private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
+    if (rollups && rateBase == null && RollupPath.covers(q)) {
+      return RollupPath.run(pool, q, timeoutMs).compose(rows -> {
+        if (rows == null) {
+          return raw(q, rateBase);
+        }
+        answeredBy(Plan.ROLLUP, q);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+          out.add(row(r::get, q, null));
+        }
+        return Future.succeededFuture(out);
+      });
+    }
+    return raw(q, rateBase);
+  }
+
+  private static void answeredBy(Plan plan, QuerySpec q) {
+    PLANS.get(plan).increment();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("plan={} site={} dimensions={} metrics={} filters={}", plan, q.siteId(), q.dimensions(), q.metrics(), q.filters().size());
+    }
+  }
+
+  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
     QuerySql.Plan plan = QuerySql.plan(q);
     return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs)
         .map(rows -> {
+          answeredBy(Plan.RAW, q);
           List<Map<String, Object>> out = new ArrayList<>();
           for (Row r : rows) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (int i = 0; i < q.dimensions().size(); i++) {
-              row.put(q.label(q.dimensions().get(i)), label(q.dimensions().get(i), r.getValue("d" + i)));
-            }
-            Map<String, Object> values = metrics(r, q.metrics());
-            if (rateBase != null && values.containsKey(Metric.CONVERSION_RATE.id())) {
-              values.put(Metric.CONVERSION_RATE.id(), percent(r.getLong("converters"), rateBase.apply(row)));
-            }
-            row.putAll(values);
-            out.add(row);
+            out.add(row(r::getValue, q, rateBase));
           }
           return out;
         });
   }
 
-  /** The definitions: every metric from the plan's columns (see the class comment and README). */
-  private static Map<String, Object> metrics(Row r, List<Metric> metrics) {
+  /** One result row from a plan's columns ({@code d0, d1...} for the dimensions). */
+  private static Map<String, Object> row(Function<String, Object> column, QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
     Map<String, Object> row = new LinkedHashMap<>();
-    long sessions = r.getLong("sessions");
-    Object scroll = r.getValue("scroll_avg");
+    for (int i = 0; i < q.dimensions().size(); i++) {
+      row.put(q.label(q.dimensions().get(i)), label(q.dimensions().get(i), column.apply("d" + i)));
+    }
+    Map<String, Object> values = metrics(column, q.metrics());
+    if (rateBase != null && values.containsKey(Metric.CONVERSION_RATE.id())) {
+      values.put(Metric.CONVERSION_RATE.id(), percent(count(column, "converters"), rateBase.apply(row)));
+    }
+    row.putAll(values);
+    return row;
+  }
+
+  private static long count(Function<String, Object> column, String name) {
+    Object v = column.apply(name);
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+
+  /** The definitions: every metric from the plan's columns (see the class comment and README). */
+  private static Map<String, Object> metrics(Function<String, Object> r, List<Metric> metrics) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    long sessions = count(r, "sessions");
+    Object scroll = r.apply("scroll_avg");
     Long avgScroll = scroll == null ? null : Math.round(number(scroll));
-    long avgDuration = sessions == 0 ? 0 : Math.round(number(r.getValue("duration_sum")) / sessions);
+    long avgDuration = sessions == 0 ? 0 : Math.round(number(r.apply("duration_sum")) / sessions);
     for (Metric m : metrics) {
       row.put(m.id(), switch (m) {
-        case VISITORS -> r.getLong("visitors");
+        case VISITORS -> count(r, "visitors");
         case SESSIONS -> sessions;
-        case PAGEVIEWS -> r.getLong("pageviews");
-        case EVENTS -> r.getLong("events");
-        case CLICKERS -> r.getLong("clickers");
-        case VIEWS_PER_VISIT -> sessions == 0 ? 0 : BigDecimal.valueOf(r.getLong("pv_sum"))
+        case PAGEVIEWS -> count(r, "pageviews");
+        case EVENTS -> count(r, "events");
+        case CLICKERS -> count(r, "clickers");
+        case VIEWS_PER_VISIT -> sessions == 0 ? 0 : BigDecimal.valueOf(count(r, "pv_sum"))
             .divide(BigDecimal.valueOf(sessions), 2, RoundingMode.HALF_UP).doubleValue();
-        case BOUNCE_RATE -> sessions == 0 ? 0 : Math.round(100.0 * r.getLong("bounces") / sessions);
+        case BOUNCE_RATE -> sessions == 0 ? 0 : Math.round(100.0 * count(r, "bounces") / sessions);
         case AVG_DURATION -> avgDuration;
         case AVG_SCROLL -> avgScroll;
         case ENGAGEMENT -> sessions == 0 ? 0 : engagement(avgScroll, avgDuration);
-        case CONVERSIONS -> r.getLong("conversions");
-        case CONVERSION_RATE -> percent(r.getLong("converters"), r.getLong("visitors"));
-        case TOTAL_REVENUE -> money(r.getValue("revenue_sum"));
-        case AVERAGE_REVENUE -> r.getLong("revenue_n") == 0 ? null : BigDecimal.valueOf(number(r.getValue("revenue_sum")))
-            .divide(BigDecimal.valueOf(r.getLong("revenue_n")), 2, RoundingMode.HALF_UP).doubleValue();
-        case ENTRANCES -> r.getLong("entrances");
-        case EXITS -> r.getLong("exits");
-        case TIME_ON_PAGE -> r.getLong("top_n") == 0 ? null : Math.round(number(r.getValue("top_sum")) / r.getLong("top_n"));
-        case NEW_VISITOR_SESSIONS -> r.getLong("new_sessions");
-        case BOUNCES -> r.getLong("bounces");
-        case TOTAL_DURATION -> Math.round(number(r.getValue("duration_sum")));
-        case TOTAL_TIME_ON_PAGE -> Math.round(number(r.getValue("top_sum")));
-        case FORM_SUBMISSIONS -> r.getLong("forms");
+        case CONVERSIONS -> count(r, "conversions");
+        case CONVERSION_RATE -> percent(count(r, "converters"), count(r, "visitors"));
+        case TOTAL_REVENUE -> money(r.apply("revenue_sum"));
+        case AVERAGE_REVENUE -> count(r, "revenue_n") == 0 ? null : BigDecimal.valueOf(number(r.apply("revenue_sum")))
+            .divide(BigDecimal.valueOf(count(r, "revenue_n")), 2, RoundingMode.HALF_UP).doubleValue();
+        case ENTRANCES -> count(r, "entrances");
+        case EXITS -> count(r, "exits");
+        case TIME_ON_PAGE -> count(r, "top_n") == 0 ? null : Math.round(number(r.apply("top_sum")) / count(r, "top_n"));
+        case NEW_VISITOR_SESSIONS -> count(r, "new_sessions");
+        case BOUNCES -> count(r, "bounces");
+        case TOTAL_DURATION -> Math.round(number(r.apply("duration_sum")));
+        case TOTAL_TIME_ON_PAGE -> Math.round(number(r.apply("top_sum")));
+        case FORM_SUBMISSIONS -> count(r, "forms");
       });
     }
     return row;

@@ -73,6 +73,11 @@ public final class PublicRouter {
                       RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime) {
     this.config = config;
     this.registry = registry;
+    for (QueryEngine.Plan plan : QueryEngine.Plan.values()) {
+      io.micrometer.core.instrument.FunctionCounter.builder("sightline_query_plans", plan, QueryEngine::answered)
+          .description("Analytics queries answered from the rollup tables or from raw events").tag("plan", plan.name().toLowerCase())
+          .register(registry);
+    }
     this.pool = pool;
     this.readiness = readiness;
     this.sites = new SiteService(pool);

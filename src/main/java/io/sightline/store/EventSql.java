@@ -56,7 +56,8 @@ final class EventSql {
       Column.cast("scroll_depth", "?::smallint", e -> e.scrollDepth() == null ? null : e.scrollDepth().toString()),
       Column.of("engagement_ms", "int4[]", Integer.class, EventRecord::engagementMs),
       Column.of("interactive", "bool[]", Boolean.class, EventRecord::interactive),
-      Column.of("key_id", "int4[]", Integer.class, EventRecord::keyId));
+      Column.of("key_id", "int4[]", Integer.class, EventRecord::keyId),
+      Column.of("stable_visitor", "bool[]", Boolean.class, EventRecord::stableVisitor));
 
   static final List<Column<SessionRow>> SESSION_COLUMNS = List.of(
       Column.of("site_id", "int4[]", Integer.class, SessionRow::siteId),
@@ -106,14 +107,30 @@ final class EventSql {
    * engagement, last seen) orders the snapshots even when two event loops hand theirs over in the
    * other order.
    */
-  static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") "
-      + Column.insertSql("sessions", SESSION_COLUMNS, EVENT_COLUMNS.size() + 1)
+  private static final String SESSION_UPSERT = Column.insertSql("sessions", SESSION_COLUMNS, EVENT_COLUMNS.size() + 1)
       + " on conflict (site_id, session_id, started_at) do update set "
       + SESSION_COLUMNS.stream().map(Column::name)
           .filter(n -> !List.of("site_id", "session_id", "started_at").contains(n))
           .map(n -> n + " = excluded." + n).collect(Collectors.joining(", "))
       + " where (excluded.events, excluded.pageviews, excluded.engagement_ms, excluded.last_seen_at)"
       + " >= (sessions.events, sessions.pageviews, sessions.engagement_ms, sessions.last_seen_at)";
+
+  static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") " + SESSION_UPSERT;
+
+  /**
+   * The same batch with its rollup deltas (and the coverage of sites new to the rollups), still one
+   * statement and so one transaction: rollups hold exactly the committed events, whatever crashes.
+   */
+  static final String WRITE_BATCH_WITH_ROLLUPS = writeWithRollups();
+
+  private static String writeWithRollups() {
+    int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
+    return "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + "), upserted_sessions as (" + SESSION_UPSERT + "), "
+        + "totals as (" + io.sightline.rollup.RollupSql.upsertTotals(p) + "), "
+        + "covered as (insert into rollup_coverage (site_id, since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
+        + "::int4[]), '-infinity' on conflict (site_id) do nothing) "
+        + io.sightline.rollup.RollupSql.upsertDims(p + io.sightline.rollup.RollupSql.TOTAL_PARAMS + 1);
+  }
 
   static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "
       + "and e.session_id = s.session_id and e.type = 'pageview' and e.ts >= s.started_at) as page_visit_id "

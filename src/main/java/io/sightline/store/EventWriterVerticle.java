@@ -6,6 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sightline.config.WriterConfig;
+import io.sightline.rollup.RollupAccumulator;
+import io.sightline.rollup.RollupDelta;
+import io.sightline.rollup.RollupRestore;
+import io.sightline.rollup.RollupSql;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -17,10 +21,15 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +43,11 @@ import java.util.concurrent.TimeUnit;
  * and every request in it is answered only once it is committed. If PostgreSQL fails, the batch is retried with backoff and nothing is answered;
  * once {@code writer.queueEvents} events wait, new requests are refused (503 to the sender).
  * On undeploy it drains the queue (bounded by the shutdown grace) before the pool closes.
+ *
+ * <p>With rollups on ({@code writer.rollups}), each batch also carries its rollup deltas
+ * ({@link RollupAccumulator}) in the same statement, so the rollups hold exactly the committed
+ * events whatever fails or crashes; the in-memory state is committed or rolled back with the
+ * transaction, and one batch commits at a time. At start the state is rebuilt from the stored rows.
  * Confined to its own event loop: plain collections, no locks.
  */
 public final class EventWriterVerticle extends VerticleBase {
@@ -54,6 +68,9 @@ public final class EventWriterVerticle extends VerticleBase {
   private long timerId = -1;
   private MessageConsumer<WriteRequest> consumer;
   private Promise<Void> drained;
+  private final RollupAccumulator rollups;
+  private final int rollupStateDays;
+  private final Set<Integer> coveredSites = new HashSet<>();
 
   private final Timer commitLatency;
   private final DistributionSummary batchSizes;
@@ -62,7 +79,17 @@ public final class EventWriterVerticle extends VerticleBase {
   private final Counter unstorable;
 
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
+    this(pool, config, drainMillis, registry, 0);
+  }
+
+  /**
+   * @param rollupStateDays salt days the rollup dedupe state keeps (the backfill window plus the
+   *                        current and previous day); used when {@code config.rollups()}
+   */
+  public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry, int rollupStateDays) {
     this.pool = pool;
+    this.rollups = config.rollups() ? new RollupAccumulator() : null;
+    this.rollupStateDays = Math.max(2, rollupStateDays);
     this.config = config;
     this.drainMillis = drainMillis;
     this.commitLatency = Timer.builder("sightline_writer_commit_seconds").description("Time to commit one batch of events")
@@ -76,12 +103,39 @@ public final class EventWriterVerticle extends VerticleBase {
         .register(registry);
     Gauge.builder("sightline_writer_queue_events", this, w -> w.queuedEvents).description("Events waiting to be written")
         .register(registry);
+    if (rollups != null) {
+      Gauge.builder("sightline_rollup_state_entries", rollups, RollupAccumulator::entries)
+          .description("Visitor ids, (visitor, value) pairs and sessions the rollup writer keeps in memory (about 16-20 bytes each)")
+          .register(registry);
+    }
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.WRITE_EVENTS, this::enqueue);
-    return consumer.completion();
+    Future<?> ready;
+    if (rollups == null) {
+      ready = RollupRestore.forgetCoverage(pool);
+    } else {
+      Instant now = Instant.now();
+      long started = System.nanoTime();
+      ready = RollupRestore.ensureCoverage(pool)
+          .compose(v -> pool.query("select site_id from rollup_coverage").execute())
+          .compose(rows -> {
+            rows.forEach(r -> coveredSites.add(r.getInteger(0)));
+            return RollupRestore.restore(pool, rollups, oldestSaltDay(now), now);
+          })
+          .onSuccess(rows -> LOG.info("Rollup state restored from {} stored rows in {} ms ({} entries)", rows,
+              (System.nanoTime() - started) / 1_000_000, rollups.entries()));
+      vertx.setPeriodic(60_000, id -> rollups.evict(Instant.now(), oldestSaltDay(Instant.now()).toEpochDay()));
+    }
+    return ready.compose(v -> {
+      consumer = vertx.eventBus().consumer(Addresses.WRITE_EVENTS, this::enqueue);
+      return consumer.completion();
+    });
+  }
+
+  private LocalDate oldestSaltDay(Instant now) {
+    return LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(rollupStateDays - 1);
   }
 
   private void enqueue(Message<WriteRequest> message) {
@@ -110,7 +164,8 @@ public final class EventWriterVerticle extends VerticleBase {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
-    while (!backingOff && !queue.isEmpty() && inFlight < config.concurrentCommits()) {
+    int slots = rollups == null ? config.concurrentCommits() : 1; // the rollup state follows one transaction at a time
+    while (!backingOff && !queue.isEmpty() && inFlight < slots) {
       startBatch();
     }
   }
@@ -209,7 +264,28 @@ public final class EventWriterVerticle extends VerticleBase {
   private Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
     List<Object> args = new ArrayList<>(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
     args.addAll(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
-    return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(args)).mapEmpty();
+    if (rollups == null) {
+      return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(args)).mapEmpty();
+    }
+    RollupDelta delta = rollups.apply(events, sessions, Instant.now());
+    args.addAll(List.of(RollupSql.totalArrays(delta.totalRows())));
+    Set<Integer> newSites = new HashSet<>();
+    events.forEach(e -> {
+      if (!coveredSites.contains(e.siteId())) {
+        newSites.add(e.siteId());
+      }
+    });
+    args.add(newSites.toArray(Integer[]::new));
+    args.addAll(List.of(RollupSql.dimArrays(delta.dimRows())));
+    return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS).execute(Tuple.wrap(args)).<Void>mapEmpty()
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            rollups.commit();
+            coveredSites.addAll(newSites);
+          } else {
+            rollups.rollback();
+          }
+        });
   }
 
   private static SessionRow furthest(SessionRow a, SessionRow b) {

@@ -53,7 +53,7 @@ class RealtimeWindowTest {
     return new EventRecord(site, ts, ts.toEpochMilli(), visitor * 10, visitor, null, LocalDate.ofInstant(ts, ZoneOffset.UTC), null, type,
         type, "a.example", path, null, null, null, source, null, null, null, null, null, null, null, country, null, null, "desktop",
         "Chrome", "131", "Windows", "10", null, null, null, null, null, revenue == null ? null : new BigDecimal(revenue),
-        revenue == null ? null : "EUR", null, null, true, null);
+        revenue == null ? null : "EUR", null, null, true, null, false);
   }
 
   private static SessionRow session(int site, long visitor, Instant start, Instant last, String entry, String exit, int pageviews) {

@@ -36,7 +36,7 @@ class EventWriterVerticleTest extends PgTestBase {
     Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     EventRecord e = new EventRecord(1, ts, id, id, id, null, LocalDate.now(ZoneOffset.UTC), id, "pageview", "pageview", "a.example",
         path, null, null, null, null, "Direct", null, null, null, null, null, null, null, null, null, "desktop", null, null, null, null,
-        null, null, null, null, null, null, null, null, null, true, null);
+        null, null, null, null, null, null, null, null, null, true, null, false);
     SessionRow s = new SessionRow(1, id, ts, ts, id, null, LocalDate.now(ZoneOffset.UTC), path, path, "a.example", null, null, null,
         "Direct", null, null, null, null, null, null, null, null, null, "desktop", null, null, null, null, null, 1, 1, false, 0, 0, null,
         0, null, null, new Integer[0]);

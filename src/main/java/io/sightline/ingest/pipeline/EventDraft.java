@@ -33,6 +33,8 @@ public final class EventDraft {
   public String channel;
   public GeoLocation geo = GeoLocation.UNKNOWN;
   public long visitorId;
+  /** Whether visitorId is the sender's own id (stable across days) rather than the daily hash. */
+  public boolean stableVisitor;
   public LocalDate saltDay;
   /** The visitor id under the previous day's salt, so a session can cross midnight; 0 if none. */
   public long previousDayVisitorId;

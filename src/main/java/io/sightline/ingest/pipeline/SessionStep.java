@@ -24,6 +24,7 @@ public final class SessionStep implements PipelineStep {
   @Override
   public void apply(EventDraft d) {
     d.eventId = ids.next();
+    d.ts = d.ts.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL's precision: memory (sessions, rollups) equals the rows
     d.session = sessions.track(d, d.eventId);
     var in = d.in;
     var s = d.session;
@@ -34,6 +35,6 @@ public final class SessionStep implements PipelineStep {
         s.utmMedium(), s.utmCampaign(), s.utmContent(), s.utmTerm(), s.country(), s.region(), s.city(), s.device(),
         s.browser(), s.browserVersion(), s.os(), s.osVersion(), s.screenWidth(), in.targetLabel(), in.targetSecondary(), props,
         in.tags() == null || in.tags().isEmpty() ? null : in.tags().toArray(String[]::new), in.revenueAmount(), in.revenueCurrency(),
-        in.scrollDepth(), in.engagementMs(), in.interactive(), d.facts.keyId());
+        in.scrollDepth(), in.engagementMs(), in.interactive(), d.facts.keyId(), d.stableVisitor);
   }
 }

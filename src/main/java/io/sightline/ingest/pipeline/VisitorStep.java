@@ -25,6 +25,7 @@ public final class VisitorStep implements PipelineStep {
     d.saltDay = day;
     if (senderId != null) {
       d.visitorId = VisitorIds.stable(d.site.id(), senderId);
+      d.stableVisitor = true;
       return;
     }
     byte[] salt = salts.salt(day);

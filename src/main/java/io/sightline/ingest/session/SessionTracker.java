@@ -11,13 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Assigns sessions in memory: events of one visitor on one site with no gap over 30 minutes
  * share a session. Thread-safe per visitor (an atomic update per key), so every event loop can
  * call it. A visitor whose session began before midnight UTC keeps it: its id under the previous
- * day's salt is checked too. An event older than the session's start (an out-of-order backfill)
+ * day's salt is checked too, until {@link #SPILL} after midnight. An event older than the session's start (an out-of-order backfill)
  * opens a session of its own. Idle sessions are evicted by {@link #evictIdle}; at start the
  * sessions active in the last 30 minutes are restored from PostgreSQL ({@link #restore}).
  */
 public final class SessionTracker {
   public static final Duration IDLE = Duration.ofMinutes(30);
   static final Duration REORDER_TOLERANCE = Duration.ofSeconds(10);
+  /**
+   * How long after its salt day's midnight a session keeps its pre-midnight visitor id: a visit that
+   * goes on later starts a new session under the new day's id. So a daily id lives at most 26 hours
+   * and two UTC days, which keeps the rollups' visitor counts exact (README, "Rollups").
+   */
+  public static final Duration SPILL = io.sightline.rollup.Rollups.SPILL;
 
   private final ConcurrentHashMap<Key, SessionState> sessions = new ConcurrentHashMap<>();
   private final IdGenerator ids;
@@ -73,7 +79,8 @@ public final class SessionTracker {
    */
   private static boolean continues(SessionState s, EventDraft d) {
     Instant earliest = d.in.timestamp() == null ? s.startedAt.minus(REORDER_TOLERANCE) : s.startedAt;
-    return !d.ts.isBefore(earliest) && !d.ts.isAfter(s.lastSeenAt.plus(IDLE));
+    return !d.ts.isBefore(earliest) && !d.ts.isAfter(s.lastSeenAt.plus(IDLE))
+        && d.ts.isBefore(s.saltDay.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plus(SPILL));
   }
 
   /** Forgets sessions idle for more than 30 minutes (plus a margin for late events). */

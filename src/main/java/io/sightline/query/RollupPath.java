@@ -1,0 +1,296 @@
+package io.sightline.query;
+
+import io.sightline.rollup.RollupDim;
+import io.sightline.rollup.Rollups;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.time.DayOfWeek;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Answers a query from the rollup tables when they cover it exactly (README, "Rollups"), with the
+ * same columns the raw plans return, so {@link QueryEngine} derives the metrics the same way:
+ * <ul>
+ *   <li>totals and date/week/month series in any time zone, from {@code rollup_total}'s 15-minute
+ *   buckets; visitors from the three counters: for [s, e) with D0 the UTC midnight at or before s and
+ *   D1 the next, Σvl[s, D1) + Σvls[D0, s) + Σvf[D1, e) (+ Σvls[D0 - 1 day, D0) when s = D0), exact
+ *   when e ≥ D1 and s is D0 or at least {@link Rollups#SPILL} after it (then also e ≥ D1 + SPILL);</li>
+ *   <li>one dimension of {@link RollupDim} over whole UTC days [a, b] from {@code rollup_dim}:
+ *   visitors Σvisitors + carry(a);</li>
+ *   <li>no filters; metrics among {@link #TOTAL_METRICS} (fewer for some dimensions); rollups that
+ *   cover the range (one day before it, for visitors carried over midnight); and, when visitors are
+ *   asked for, no stable (sender-supplied) visitor ids in the range.</li>
+ * </ul>
+ * Anything else is answered from raw events; {@link #covers} is the static part of that choice,
+ * {@link #run} returns null when the stored part (coverage, stable ids) says raw.
+ */
+final class RollupPath {
+  static final Set<Metric> TOTAL_METRICS = EnumSet.of(Metric.VISITORS, Metric.SESSIONS, Metric.PAGEVIEWS, Metric.EVENTS,
+      Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE, Metric.AVG_DURATION, Metric.BOUNCES, Metric.TOTAL_DURATION, Metric.CLICKERS);
+  private static final Set<Metric> SESSION_PAGE_METRICS = EnumSet.of(Metric.SESSIONS, Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE,
+      Metric.AVG_DURATION, Metric.BOUNCES, Metric.TOTAL_DURATION, Metric.CLICKERS);
+  private static final Set<Metric> EVENT_METRICS = EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS);
+  private static final long MICROS_PER_SECOND = 1_000_000L;
+
+  private RollupPath() {
+  }
+
+  /** Whether the query's shape is one the rollups can answer (the stored part is checked by {@link #run}). */
+  static boolean covers(QuerySpec q) {
+    if (!q.filters().isEmpty() || q.dimensions().size() > 1 || !aligned(q.start()) || !aligned(q.end())) {
+      return false;
+    }
+    if (q.dimensions().isEmpty()) {
+      return TOTAL_METRICS.containsAll(q.metrics()) && visitorsExact(q, q.start(), q.end());
+    }
+    Dimension d = q.dimensions().get(0);
+    if (d == Dimension.DATE || d == Dimension.WEEK || d == Dimension.MONTH) {
+      if (!TOTAL_METRICS.containsAll(q.metrics())) {
+        return false;
+      }
+      for (Instant[] b : buckets(q)) {
+        if (!visitorsExact(q, b[0], b[1])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    RollupDim rd = RollupDim.of(d);
+    if (rd == null || !utcDays(q)) {
+      return false;
+    }
+    Set<Metric> allowed = switch (rd.kind()) {
+      case SESSION_ATTRIBUTE -> TOTAL_METRICS;
+      case SESSION_PAGE -> SESSION_PAGE_METRICS;
+      case EVENT -> EVENT_METRICS;
+    };
+    return allowed.containsAll(q.metrics());
+  }
+
+  private static boolean aligned(Instant t) {
+    return t.getEpochSecond() % 900 == 0 && t.getNano() == 0;
+  }
+
+  /** Dimension rows are UTC days: the range must be whole UTC days in a zone that is UTC throughout. */
+  private static boolean utcDays(QuerySpec q) {
+    ZoneId z = q.zone();
+    boolean utc = z.getRules().isFixedOffset() && z.getRules().getOffset(q.start()).getTotalSeconds() == 0;
+    return utc && q.start().getEpochSecond() % 86_400 == 0 && q.end().getEpochSecond() % 86_400 == 0 && q.end().isAfter(q.start());
+  }
+
+  private static boolean visitorsExact(QuerySpec q, Instant s, Instant e) {
+    if (!q.metrics().contains(Metric.VISITORS)) {
+      return true;
+    }
+    Instant d0 = s.truncatedTo(ChronoUnit.DAYS);
+    Instant d1 = d0.plus(Duration.ofDays(1));
+    if (e.isBefore(d1)) {
+      return false;
+    }
+    return s.equals(d0) || !s.isBefore(d0.plus(Rollups.SPILL)) && !e.isBefore(d1.plus(Rollups.SPILL));
+  }
+
+  /** The time buckets of a series as the raw plan makes them: [local start, local end) clipped to the range. */
+  static List<Instant[]> buckets(QuerySpec q) {
+    List<Instant[]> out = new ArrayList<>();
+    ZoneId z = q.zone();
+    LocalDateTime label = truncate(LocalDateTime.ofInstant(q.start(), z), q.dimensions().get(0));
+    LocalDateTime last = LocalDateTime.ofInstant(q.end().minusNanos(1000), z);
+    while (!label.isAfter(last)) {
+      LocalDateTime next = step(label, q.dimensions().get(0));
+      Instant from = label.atZone(z).toInstant();
+      Instant to = next.atZone(z).toInstant();
+      out.add(new Instant[] {from.isBefore(q.start()) ? q.start() : from, to.isAfter(q.end()) ? q.end() : to});
+      label = next;
+    }
+    return out;
+  }
+
+  private static List<LocalDateTime> labels(QuerySpec q) {
+    List<LocalDateTime> out = new ArrayList<>();
+    LocalDateTime label = truncate(LocalDateTime.ofInstant(q.start(), q.zone()), q.dimensions().get(0));
+    LocalDateTime last = LocalDateTime.ofInstant(q.end().minusNanos(1000), q.zone());
+    while (!label.isAfter(last)) {
+      out.add(label);
+      label = step(label, q.dimensions().get(0));
+    }
+    return out;
+  }
+
+  private static LocalDateTime truncate(LocalDateTime t, Dimension d) {
+    LocalDateTime day = t.truncatedTo(ChronoUnit.DAYS);
+    return switch (d) {
+      case WEEK -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+      case MONTH -> day.withDayOfMonth(1);
+      default -> day;
+    };
+  }
+
+  private static LocalDateTime step(LocalDateTime t, Dimension d) {
+    return switch (d) {
+      case WEEK -> t.plusWeeks(1);
+      case MONTH -> t.plusMonths(1);
+      default -> t.plusDays(1);
+    };
+  }
+
+  /** The rows, or null when the stored coverage or stable visitor ids send the query to raw events. */
+  static Future<List<Map<String, Object>>> run(Pool pool, QuerySpec q, int timeoutMs) {
+    Instant from = q.start().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
+    String check = "select coalesce((select since from rollup_coverage where site_id = $1) <= $2, false) as covered, "
+        + "coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) as stable";
+    return BoundedSql.execute(pool, check, Tuple.of(q.siteId(), from.atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC)), timeoutMs)
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          if (!r.getBoolean("covered") || q.metrics().contains(Metric.VISITORS) && r.getLong("stable") > 0) {
+            return Future.succeededFuture(null);
+          }
+          if (q.dimensions().isEmpty() || q.dimensions().get(0).kind() == Dimension.Kind.TIME) {
+            return totals(pool, q, from, timeoutMs);
+          }
+          return byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), timeoutMs);
+        });
+  }
+
+  private record Quarter(long q, long[] c) {
+  }
+
+  private static final String TOTALS = "select extract(epoch from bucket)::bigint / 900 as q, vf, vl, vls, pageviews, events, sessions, "
+      + "bounces, duration_us, session_pageviews, clickers from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3 order by bucket";
+
+  private static Future<List<Map<String, Object>>> totals(Pool pool, QuerySpec q, Instant from, int timeoutMs) {
+    return BoundedSql.execute(pool, TOTALS, Tuple.of(q.siteId(), from.atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC)), timeoutMs)
+        .map(rows -> {
+          List<Quarter> quarters = new ArrayList<>();
+          for (Row r : rows) {
+            long[] c = new long[10];
+            for (int i = 0; i < c.length; i++) {
+              c[i] = r.getLong(i + 1);
+            }
+            quarters.add(new Quarter(r.getLong(0), c));
+          }
+          List<Map<String, Object>> out = new ArrayList<>();
+          if (q.dimensions().isEmpty()) {
+            out.add(columns(quarters, q.start(), q.end()));
+            return out;
+          }
+          List<Instant[]> buckets = buckets(q);
+          List<LocalDateTime> labels = labels(q);
+          for (int i = 0; i < buckets.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("d0", labels.get(i));
+            row.putAll(columns(quarters, buckets.get(i)[0], buckets.get(i)[1]));
+            out.add(row);
+          }
+          return out;
+        });
+  }
+
+  private static final int VF = 0, VL = 1, VLS = 2, PAGEVIEWS = 3, EVENTS = 4, SESSIONS = 5, BOUNCES = 6, DURATION = 7, SESSION_PV = 8,
+      CLICKERS = 9;
+
+  /** The raw plans' columns for [s, e) from the 15-minute rows (see the class comment for visitors). */
+  private static Map<String, Object> columns(List<Quarter> quarters, Instant s, Instant e) {
+    long sq = s.getEpochSecond() / 900;
+    long eq = e.getEpochSecond() / 900;
+    long d0 = Math.floorDiv(s.getEpochSecond(), 86_400) * 96;
+    long d1 = d0 + 96;
+    long visitors = 0;
+    long[] sum = new long[10];
+    for (Quarter x : quarters) {
+      long b = x.q();
+      if (b >= sq && b < eq) {
+        for (int i = PAGEVIEWS; i < sum.length; i++) {
+          sum[i] += x.c()[i];
+        }
+      }
+      if (b >= sq && b < d1) {
+        visitors += x.c()[VL];
+      }
+      if (b >= d0 && b < sq) {
+        visitors += x.c()[VLS];
+      }
+      if (b >= d1 && b < eq) {
+        visitors += x.c()[VF];
+      }
+      if (sq == d0 && b >= d0 - 96 && b < d0) {
+        visitors += x.c()[VLS];
+      }
+    }
+    return columns(visitors, sum[SESSIONS], sum[PAGEVIEWS], sum[EVENTS], sum[SESSION_PV], sum[BOUNCES], sum[DURATION], sum[CLICKERS]);
+  }
+
+  static Map<String, Object> columns(long visitors, long sessions, long pageviews, long events, long sessionPageviews, long bounces,
+                                     long durationMicros, long clickers) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("visitors", visitors);
+    m.put("sessions", sessions);
+    m.put("pageviews", pageviews);
+    m.put("events", events);
+    m.put("pv_sum", sessionPageviews);
+    m.put("bounces", bounces);
+    m.put("duration_sum", (double) durationMicros / MICROS_PER_SECOND);
+    m.put("clickers", clickers);
+    m.put("converters", 0L);
+    m.put("new_sessions", 0L);
+    m.put("scroll_avg", null);
+    m.put("conversions", 0L);
+    m.put("revenue_sum", null);
+    m.put("revenue_n", 0L);
+    m.put("entrances", 0L);
+    m.put("exits", 0L);
+    m.put("top_sum", 0L);
+    m.put("top_n", 0L);
+    m.put("forms", 0L);
+    return m;
+  }
+
+  private static final String DIM = "select value, sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0) as visitors, "
+      + "sum(pageviews) as pageviews, sum(events) as events, sum(sessions) as sessions, sum(bounces) as bounces, "
+      + "sum(duration_us) as duration_us, sum(session_pageviews) as session_pageviews, sum(clickers) as clickers "
+      + "from rollup_dim where site_id = $1 and dim = $2 and day >= $3 and day < $4 group by value";
+
+  private static Future<List<Map<String, Object>>> byDimension(Pool pool, QuerySpec q, RollupDim d, int timeoutMs) {
+    LocalDate a = LocalDate.ofInstant(q.start(), ZoneOffset.UTC);
+    LocalDate b = LocalDate.ofInstant(q.end(), ZoneOffset.UTC);
+    return BoundedSql.execute(pool, DIM, Tuple.of(q.siteId(), d.id(), a, b), timeoutMs).map(rows -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (Row r : rows) {
+        long visitors = r.getLong("visitors");
+        long pageviews = r.getLong("pageviews");
+        long events = r.getLong("events");
+        long sessions = r.getLong("sessions");
+        boolean exists = switch (d.kind()) {
+          case SESSION_PAGE -> sessions > 0;
+          case EVENT -> d == RollupDim.EVENT_NAME ? events > 0 : pageviews > 0;
+          case SESSION_ATTRIBUTE -> visitors > 0 || sessions > 0 || events > 0;
+        };
+        if (!exists) {
+          continue;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("d0", r.getString("value"));
+        row.putAll(columns(visitors, sessions, pageviews, events, r.getLong("session_pageviews"), r.getLong("bounces"),
+            r.getLong("duration_us"), r.getLong("clickers")));
+        out.add(row);
+      }
+      return out;
+    });
+  }
+}

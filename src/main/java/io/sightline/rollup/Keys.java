@@ -1,0 +1,33 @@
+package io.sightline.rollup;
+
+/** 64-bit keys of the dedupe state: splitmix64 finalizers over the site, the visitor id and a 64-bit FNV-1a hash of the value. */
+final class Keys {
+  private Keys() {
+  }
+
+  static long visitor(int site, long visitorId) {
+    return mix(visitorId ^ mix(site));
+  }
+
+  static long pair(int site, long visitorId, short dim, String value) {
+    return mix(visitor(site, visitorId) + mix(dim * 0x9E3779B97F4A7C15L ^ fnv(value)));
+  }
+
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  static long fnv(String s) {
+    if (s == null) {
+      return 0x5bd1e9955bd1e995L;
+    }
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      h ^= s.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+}

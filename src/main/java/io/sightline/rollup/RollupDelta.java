@@ -1,0 +1,123 @@
+package io.sightline.rollup;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Additions to rollup rows, summed in memory so that one upsert per row covers a whole batch.
+ * Counters can be negative (a session that stops being a bounce moves its counts). Rows whose
+ * every counter sums to 0 are not written.
+ */
+public final class RollupDelta {
+  /** Column order of a {@code rollup_total} delta. */
+  public static final List<String> TOTAL_COLUMNS = List.of("vf", "vl", "vls", "pageviews", "events", "stable_events", "sessions",
+      "bounces", "duration_us", "session_pageviews", "clickers");
+  /** Column order of a {@code rollup_dim} delta. */
+  public static final List<String> DIM_COLUMNS = List.of("visitors", "carry", "pageviews", "events", "sessions", "bounces",
+      "duration_us", "session_pageviews", "clickers");
+
+  static final int T_VF = 0, T_VL = 1, T_VLS = 2, T_PAGEVIEWS = 3, T_EVENTS = 4, T_STABLE = 5, T_SESSIONS = 6;
+  static final int D_VISITORS = 0, D_CARRY = 1, D_PAGEVIEWS = 2, D_EVENTS = 3, D_SESSIONS = 4;
+  /** Offset of the session counters (sessions, bounces, duration_us, session_pageviews, clickers) in each row kind. */
+  static final int T_SESSION_BASE = T_SESSIONS;
+  static final int D_SESSION_BASE = D_SESSIONS;
+
+  public record TotalKey(int siteId, long quarter) implements Comparable<TotalKey> {
+    public Instant bucket() {
+      return Instant.ofEpochSecond(quarter * 900);
+    }
+
+    @Override
+    public int compareTo(TotalKey o) {
+      return siteId != o.siteId ? Integer.compare(siteId, o.siteId) : Long.compare(quarter, o.quarter);
+    }
+  }
+
+  public record DimKey(int siteId, short dim, long epochDay, String value) implements Comparable<DimKey> {
+    public LocalDate day() {
+      return LocalDate.ofEpochDay(epochDay);
+    }
+
+    private static final Comparator<DimKey> ORDER = Comparator.comparingInt(DimKey::siteId).thenComparingInt(DimKey::dim)
+        .thenComparingLong(DimKey::epochDay).thenComparing(DimKey::value, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    @Override
+    public int compareTo(DimKey o) {
+      return ORDER.compare(this, o);
+    }
+  }
+
+  final Map<TotalKey, long[]> totals = new HashMap<>();
+  final Map<DimKey, long[]> dims = new HashMap<>();
+
+  void total(int site, long quarter, int column, long n) {
+    if (n != 0) {
+      totals.computeIfAbsent(new TotalKey(site, quarter), k -> new long[TOTAL_COLUMNS.size()])[column] += n;
+    }
+  }
+
+  void dim(int site, RollupDim dim, long epochDay, String value, int column, long n) {
+    if (n != 0) {
+      dims.computeIfAbsent(new DimKey(site, dim.id, epochDay, value), k -> new long[DIM_COLUMNS.size()])[column] += n;
+    }
+  }
+
+  /** Adds another delta into this one. */
+  public void addAll(RollupDelta other) {
+    other.totals.forEach((k, v) -> add(totals.computeIfAbsent(k, x -> new long[v.length]), v));
+    other.dims.forEach((k, v) -> add(dims.computeIfAbsent(k, x -> new long[v.length]), v));
+  }
+
+  private static void add(long[] into, long[] v) {
+    for (int i = 0; i < v.length; i++) {
+      into[i] += v[i];
+    }
+  }
+
+  /** The total rows with a non-zero counter, sorted by key (concurrent writers then lock rows in the same order). */
+  public List<Map.Entry<TotalKey, long[]>> totalRows() {
+    return nonZero(totals);
+  }
+
+  public List<Map.Entry<DimKey, long[]>> dimRows() {
+    return nonZero(dims);
+  }
+
+  private static <K extends Comparable<K>> List<Map.Entry<K, long[]>> nonZero(Map<K, long[]> rows) {
+    List<Map.Entry<K, long[]>> out = new ArrayList<>();
+    for (Map.Entry<K, long[]> e : rows.entrySet()) {
+      for (long c : e.getValue()) {
+        if (c != 0) {
+          out.add(e);
+          break;
+        }
+      }
+    }
+    out.sort(Map.Entry.comparingByKey());
+    return out;
+  }
+
+  public boolean isEmpty() {
+    return totalRows().isEmpty() && dimRows().isEmpty();
+  }
+
+  /** The summed counters of one dimension row, or null (for tests). */
+  long[] dimRow(int site, RollupDim dim, LocalDate day, String value) {
+    return dims.get(new DimKey(site, dim.id, day.toEpochDay(), value));
+  }
+
+  @Override
+  public String toString() {
+    return "RollupDelta[" + totals.size() + " total rows, " + dims.size() + " dimension rows]";
+  }
+
+  static boolean same(String a, String b) {
+    return Objects.equals(a, b);
+  }
+}

@@ -1,0 +1,100 @@
+package io.sightline.rollup;
+
+import io.sightline.store.EventRecord;
+import io.sightline.store.SessionRow;
+import io.sightline.store.StoredRows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.Cursor;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.function.Consumer;
+
+/**
+ * Rebuilds the writer's rollup state at start from what is stored (the rollup tables already hold
+ * every committed event, because deltas commit with their events): the dedupe state from the raw
+ * events of the salt days still open to late events, the sessions' last states from {@code sessions}.
+ * Reads through a cursor, so memory holds one page of rows at a time.
+ */
+public final class RollupRestore {
+  static final String EVENT_COLUMNS = "site_id, ts, visitor_id, salt_day, type, name, hostname, pathname, source, channel, utm_source, "
+      + "utm_medium, utm_campaign, utm_content, utm_term, country, region, city, device, browser, os";
+  private static final int PAGE = 10_000;
+
+  private RollupRestore() {
+  }
+
+  /** Marks the sites the rollups cover: all of a new site's history, an existing site's from the next UTC midnight. */
+  public static Future<Void> ensureCoverage(Pool pool) {
+    return pool.query("insert into rollup_coverage (site_id, since) select s.id, case when exists "
+        + "(select 1 from events e where e.site_id = s.id) then date_trunc('day', now(), 'UTC') + interval '1 day' "
+        + "else '-infinity' end from sites s on conflict (site_id) do nothing").execute().mapEmpty();
+  }
+
+  /** With rollups off, nothing keeps them current: the planner must not read them. */
+  public static Future<Void> forgetCoverage(Pool pool) {
+    return pool.query("delete from rollup_coverage").execute().mapEmpty();
+  }
+
+  /** Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions into the accumulator. */
+  public static Future<Long> restore(Pool pool, RollupAccumulator acc, LocalDate oldestSaltDay, Instant now) {
+    Instant sessionsSince = now.minus(RollupAccumulator.SESSION_MEMORY);
+    return pool.withTransaction(conn -> stream(conn, "select " + EVENT_COLUMNS + " from events where ts >= $1 and salt_day >= $2 "
+            + "and not stable_visitor", Tuple.of(oldestSaltDay.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(), oldestSaltDay),
+        new Consumer<Row>() {
+          RollupDelta scratch = new RollupDelta();
+          long n;
+
+          @Override
+          public void accept(Row r) {
+            acc.event(event(r), scratch);
+            if (++n % PAGE == 0) {
+              scratch = new RollupDelta(); // the counts are already in the tables; only the state matters
+            }
+          }
+        })
+        .compose(events -> stream(conn, "select * from sessions where last_seen_at > $1 and started_at > $2",
+            Tuple.of(sessionsSince.atOffset(ZoneOffset.UTC), sessionsSince.minus(java.time.Duration.ofDays(2)).atOffset(ZoneOffset.UTC)),
+            r -> acc.remember(StoredRows.session(r), now)).map(sessions -> events + sessions)))
+        .onSuccess(v -> acc.commit());
+  }
+
+  /** Runs a query through a cursor, handing every row to {@code sink}; returns the row count. */
+  static Future<Long> stream(SqlConnection conn, String sql, Tuple args, Consumer<Row> sink) {
+    return conn.prepare(sql).compose(ps -> {
+      Cursor cursor = ps.cursor(args);
+      return readAll(cursor, sink, 0).eventually(cursor::close);
+    });
+  }
+
+  private static Future<Long> readAll(Cursor cursor, Consumer<Row> sink, long count) {
+    return cursor.read(PAGE).compose((RowSet<Row> rows) -> {
+      long n = count;
+      for (Row r : rows) {
+        sink.accept(r);
+        n++;
+      }
+      return cursor.hasMore() ? readAll(cursor, sink, n) : Future.succeededFuture(n);
+    });
+  }
+
+  /** An event row as far as the rollups read it. */
+  static EventRecord event(Row r) {
+    return new EventRecord(r.getInteger("site_id"), r.getOffsetDateTime("ts").toInstant(), 0, 0, r.getLong("visitor_id"), null,
+        r.getLocalDate("salt_day"), null, r.getString("type"), r.getString("name"), r.getString("hostname"), r.getString("pathname"),
+        null, null, null, r.getString("source"), r.getString("channel"), null, r.getString("utm_source"), r.getString("utm_medium"),
+        r.getString("utm_campaign"), r.getString("utm_content"), r.getString("utm_term"), r.getString("country"), r.getString("region"),
+        r.getString("city"), r.getString("device"), r.getString("browser"), null, r.getString("os"), null, null, null, null, null, null,
+        null, null, null, null, true, null, false);
+  }
+
+  static SessionRow session(Row r) {
+    return StoredRows.session(r);
+  }
+}

@@ -1,0 +1,91 @@
+package io.sightline.rollup;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The upserts that add a {@link RollupDelta} to {@code rollup_total} and {@code rollup_dim} (unnest arrays, one row per key). */
+public final class RollupSql {
+  private RollupSql() {
+  }
+
+  /** Number of parameters of {@link #upsertTotals}. */
+  public static final int TOTAL_PARAMS = 2 + RollupDelta.TOTAL_COLUMNS.size();
+  public static final int DIM_PARAMS = 4 + RollupDelta.DIM_COLUMNS.size();
+
+  public static String upsertTotals(int firstParam) {
+    return upsert("rollup_total", List.of("site_id", "bucket"), List.of("int4[]", "timestamptz[]"), RollupDelta.TOTAL_COLUMNS,
+        "(site_id, bucket)", firstParam);
+  }
+
+  public static String upsertDims(int firstParam) {
+    return upsert("rollup_dim", List.of("site_id", "dim", "day", "value"), List.of("int4[]", "int2[]", "date[]", "text[]"),
+        RollupDelta.DIM_COLUMNS, "on constraint rollup_dim_key", firstParam);
+  }
+
+  private static String upsert(String table, List<String> keys, List<String> keyTypes, List<String> counters, String target, int first) {
+    StringBuilder params = new StringBuilder();
+    int p = first;
+    for (String type : keyTypes) {
+      params.append(params.isEmpty() ? "" : ", ").append('$').append(p++).append("::").append(type);
+    }
+    for (int i = 0; i < counters.size(); i++) {
+      params.append(", $").append(p++).append("::int8[]");
+    }
+    String names = String.join(", ", keys) + ", " + String.join(", ", counters);
+    return "insert into " + table + " (" + names + ") select * from unnest(" + params + ") "
+        + "on conflict " + target + " do update set "
+        + counters.stream().map(c -> c + " = " + table + "." + c + " + excluded." + c).collect(Collectors.joining(", "));
+  }
+
+  /** The parameters of {@link #upsertTotals}: the keys' arrays, then one array per counter. */
+  public static Object[] totalArrays(List<Map.Entry<RollupDelta.TotalKey, long[]>> rows) {
+    int n = rows.size();
+    Integer[] sites = new Integer[n];
+    OffsetDateTime[] buckets = new OffsetDateTime[n];
+    Long[][] counters = new Long[RollupDelta.TOTAL_COLUMNS.size()][n];
+    for (int r = 0; r < n; r++) {
+      sites[r] = rows.get(r).getKey().siteId();
+      buckets[r] = rows.get(r).getKey().bucket().atOffset(ZoneOffset.UTC);
+      long[] c = rows.get(r).getValue();
+      for (int i = 0; i < c.length; i++) {
+        counters[i][r] = c[i];
+      }
+    }
+    Object[] out = new Object[TOTAL_PARAMS];
+    out[0] = sites;
+    out[1] = buckets;
+    System.arraycopy(counters, 0, out, 2, counters.length);
+    return out;
+  }
+
+  public static Object[] dimArrays(List<Map.Entry<RollupDelta.DimKey, long[]>> rows) {
+    int n = rows.size();
+    Integer[] sites = new Integer[n];
+    Short[] dims = new Short[n];
+    LocalDate[] days = new LocalDate[n];
+    String[] values = new String[n];
+    Long[][] counters = new Long[RollupDelta.DIM_COLUMNS.size()][n];
+    for (int r = 0; r < n; r++) {
+      RollupDelta.DimKey k = rows.get(r).getKey();
+      sites[r] = k.siteId();
+      dims[r] = k.dim();
+      days[r] = k.day();
+      values[r] = k.value();
+      long[] c = rows.get(r).getValue();
+      for (int i = 0; i < c.length; i++) {
+        counters[i][r] = c[i];
+      }
+    }
+    Object[] out = new Object[DIM_PARAMS];
+    out[0] = sites;
+    out[1] = dims;
+    out[2] = days;
+    out[3] = values;
+    System.arraycopy(counters, 0, out, 4, counters.length);
+    return out;
+  }
+}
