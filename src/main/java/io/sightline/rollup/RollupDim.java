@@ -69,6 +69,10 @@ public enum RollupDim {
     return kind;
   }
 
+  public Dimension dimension() {
+    return dimension;
+  }
+
   /** The rollup dimension of a query dimension, or null when rollups do not keep it. */
   public static RollupDim of(Dimension d) {
     return BY_DIMENSION[d.ordinal()];

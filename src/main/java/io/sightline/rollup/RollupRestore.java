@@ -1,7 +1,6 @@
 package io.sightline.rollup;
 
 import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
 import io.sightline.store.StoredRows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -86,15 +85,16 @@ public final class RollupRestore {
 
   /** An event row as far as the rollups read it. */
   static EventRecord event(Row r) {
+    return event(r, false);
+  }
+
+  static EventRecord event(Row r, boolean stable) {
     return new EventRecord(r.getInteger("site_id"), r.getOffsetDateTime("ts").toInstant(), 0, 0, r.getLong("visitor_id"), null,
         r.getLocalDate("salt_day"), null, r.getString("type"), r.getString("name"), r.getString("hostname"), r.getString("pathname"),
         null, null, null, r.getString("source"), r.getString("channel"), null, r.getString("utm_source"), r.getString("utm_medium"),
         r.getString("utm_campaign"), r.getString("utm_content"), r.getString("utm_term"), r.getString("country"), r.getString("region"),
         r.getString("city"), r.getString("device"), r.getString("browser"), null, r.getString("os"), null, null, null, null, null, null,
-        null, null, null, null, true, null, false);
+        null, null, null, null, true, null, stable);
   }
 
-  static SessionRow session(Row r) {
-    return StoredRows.session(r);
-  }
 }

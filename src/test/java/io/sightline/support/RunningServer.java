@@ -40,6 +40,13 @@ public final class RunningServer implements AutoCloseable {
     return new RunningServer(db, server, out.toString(StandardCharsets.UTF_8));
   }
 
+  /** Another server on the same database (a restart); keeps the first server's banner for its keys. */
+  public static RunningServer restart(TestDatabase db, String banner, String... settings) {
+    SightlineServer server = SightlineServer.start(TestConfig.forDatabase(db, settings), new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8));
+    return new RunningServer(db, server, banner);
+  }
+
   public String adminKey() {
     return group(ADMIN_KEY);
   }

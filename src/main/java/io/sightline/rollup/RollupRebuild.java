@@ -1,0 +1,84 @@
+package io.sightline.rollup;
+
+import io.sightline.store.StoredRows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recomputes a site's rollups from its raw events and sessions, through the same
+ * {@link RollupAccumulator} the writer uses: for data stored before rollups existed (an upgrade),
+ * or after rows were changed by hand. One transaction that first locks the rollup tables, so a
+ * running writer's batches wait and then add to the rebuilt rows; events are read one UTC day at a
+ * time, dropping each salt day's dedupe state once no event can reach it any more.
+ */
+public final class RollupRebuild {
+  private static final int CHUNK = 5_000;
+
+  public record Result(long events, long sessions, long totalRows, long dimRows) {
+  }
+
+  private RollupRebuild() {
+  }
+
+  public static Future<Result> site(Pool pool, int siteId) {
+    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim in exclusive mode").execute()
+        .compose(v -> conn.preparedQuery("select min(ts) as first, max(ts) as last from events where site_id = $1").execute(Tuple.of(siteId)))
+        .compose(rows -> {
+          var r = rows.iterator().next();
+          RollupAccumulator acc = new RollupAccumulator();
+          RollupDelta delta = new RollupDelta();
+          Future<Long> events = Future.succeededFuture(0L);
+          if (r.getOffsetDateTime("first") != null) {
+            LocalDate first = r.getOffsetDateTime("first").toLocalDate();
+            LocalDate last = r.getOffsetDateTime("last").atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+            events = days(conn, siteId, acc, delta, first.minusDays(1), last, 0);
+          }
+          return events.compose(n -> RollupRestore.stream(conn, "select * from sessions where site_id = $1", Tuple.of(siteId),
+                  row -> RollupAccumulator.contribute(StoredRows.session(row), 1, delta))
+              .compose(sessions -> write(conn, siteId, delta).map(v -> new Result(n, sessions, delta.totalRows().size(),
+                  delta.dimRows().size()))));
+        }));
+  }
+
+  private static Future<Long> days(SqlConnection conn, int siteId, RollupAccumulator acc, RollupDelta delta, LocalDate day,
+                                   LocalDate last, long count) {
+    if (day.isAfter(last)) {
+      return Future.succeededFuture(count);
+    }
+    Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    return RollupRestore.stream(conn, "select " + RollupRestore.EVENT_COLUMNS + ", stable_visitor from events where site_id = $1 "
+            + "and ts >= $2 and ts < $3", Tuple.of(siteId, from.atOffset(ZoneOffset.UTC), from.plusSeconds(86_400).atOffset(ZoneOffset.UTC)),
+        row -> acc.event(RollupRestore.event(row, row.getBoolean("stable_visitor")), delta))
+        .compose(n -> {
+          acc.commit();
+          acc.evict(Instant.MAX, day.toEpochDay() - 1); // salt days before yesterday: their ids have no events left
+          return days(conn, siteId, acc, delta, day.plusDays(1), last, count + n);
+        });
+  }
+
+  private static Future<Void> write(SqlConnection conn, int siteId, RollupDelta delta) {
+    Future<Void> f = conn.preparedQuery("delete from rollup_total where site_id = $1").execute(Tuple.of(siteId))
+        .compose(v -> conn.preparedQuery("delete from rollup_dim where site_id = $1").execute(Tuple.of(siteId))).mapEmpty();
+    List<Map.Entry<RollupDelta.TotalKey, long[]>> totals = delta.totalRows();
+    for (int i = 0; i < totals.size(); i += CHUNK) {
+      List<Map.Entry<RollupDelta.TotalKey, long[]>> chunk = new ArrayList<>(totals.subList(i, Math.min(totals.size(), i + CHUNK)));
+      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertTotals(1)).execute(Tuple.wrap(List.of(RollupSql.totalArrays(chunk)))).mapEmpty());
+    }
+    List<Map.Entry<RollupDelta.DimKey, long[]>> dims = delta.dimRows();
+    for (int i = 0; i < dims.size(); i += CHUNK) {
+      List<Map.Entry<RollupDelta.DimKey, long[]>> chunk = new ArrayList<>(dims.subList(i, Math.min(dims.size(), i + CHUNK)));
+      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDims(1)).execute(Tuple.wrap(List.of(RollupSql.dimArrays(chunk)))).mapEmpty());
+    }
+    return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since) values ($1, '-infinity') "
+        + "on conflict (site_id) do update set since = excluded.since").execute(Tuple.of(siteId))).mapEmpty();
+  }
+}
