@@ -18,7 +18,7 @@ final class CliDatabase {
   static <T> T run(SightlineConfig config, Function<Pool, Future<T>> operation) {
     Vertx vertx = Vertx.vertx();
     try (DatabaseSession db = DatabaseSession.open(config, vertx)) {
-      return Await.result(operation.apply(db.pool()), Duration.ofMinutes(5));
+      return Await.result(operation.apply(db.pool()), Duration.ofHours(6)); // a rollup rebuild of a big site takes minutes
     } finally {
       Await.result(vertx.close(), Duration.ofSeconds(10));
     }
