@@ -30,7 +30,9 @@ import java.util.Set;
  *   <li>totals and date/week/month series in any time zone, from {@code rollup_total}'s 15-minute
  *   buckets; visitors from the three counters: for [s, e) with D0 the UTC midnight at or before s and
  *   D1 the next, Σvl[s, D1) + Σvls[D0, s) + Σvf[D1, e) (+ Σvls[D0 - 1 day, D0) when s = D0), exact
- *   when e ≥ D1 and s is D0 or at least {@link Rollups#SPILL} after it (then also e ≥ D1 + SPILL);</li>
+ *   when e > D1 and s is D0 or at least {@link Rollups#SPILL} after it (then also e ≥ D1 + SPILL); within one
+ *   UTC day, Σvf[D0, e) + Σvls[D0 - 1 day, D0) when s = D0 and e ≥ D0 + SPILL, Σvl[s, D1) when e = D1 and
+ *   s ≥ D0 + SPILL ({@link #visitorForm}); other ranges inside a day go raw (they hold at most a day of events);</li>
  *   <li>one dimension of {@link RollupDim} over whole UTC days [a, b] from {@code rollup_dim}:
  *   visitors Σvisitors + carry(a);</li>
  *   <li>no filters; metrics among {@link #TOTAL_METRICS} (fewer for some dimensions); rollups that
@@ -95,15 +97,27 @@ final class RollupPath {
   }
 
   private static boolean visitorsExact(QuerySpec q, Instant s, Instant e) {
-    if (!q.metrics().contains(Metric.VISITORS)) {
-      return true;
-    }
+    return !q.metrics().contains(Metric.VISITORS) || visitorForm(s, e) != VisitorForm.NONE;
+  }
+
+  /** Which sums of the three counters give a range's visitors exactly (see the class comment); NONE: raw events. */
+  enum VisitorForm { SPAN, FIRST_PART, LAST_PART, NONE }
+
+  static VisitorForm visitorForm(Instant s, Instant e) {
     Instant d0 = s.truncatedTo(ChronoUnit.DAYS);
     Instant d1 = d0.plus(Duration.ofDays(1));
-    if (e.isBefore(d1)) {
-      return false;
+    boolean atMidnight = s.equals(d0);
+    boolean afterSpill = !s.isBefore(d0.plus(Rollups.SPILL));
+    if (e.isAfter(d1)) {
+      return atMidnight || afterSpill && !e.isBefore(d1.plus(Rollups.SPILL)) ? VisitorForm.SPAN : VisitorForm.NONE;
     }
-    return s.equals(d0) || !s.isBefore(d0.plus(Rollups.SPILL)) && !e.isBefore(d1.plus(Rollups.SPILL));
+    if (atMidnight && (e.equals(d1) || !e.isBefore(d0.plus(Rollups.SPILL)))) {
+      return VisitorForm.FIRST_PART; // the day's ids first seen before e, and the previous day's ids still on after midnight
+    }
+    if (afterSpill && e.equals(d1)) {
+      return VisitorForm.LAST_PART; // the day's ids last seen (within their day) at or after s
+    }
+    return VisitorForm.NONE;
   }
 
   /** The time buckets of a series as the raw plan makes them: [local start, local end) clipped to the range. */
@@ -213,6 +227,7 @@ final class RollupPath {
     long d1 = d0 + 96;
     long visitors = 0;
     long[] sum = new long[10];
+    VisitorForm form = visitorForm(s, e);
     for (Quarter x : quarters) {
       long b = x.q();
       if (b >= sq && b < eq) {
@@ -220,17 +235,35 @@ final class RollupPath {
           sum[i] += x.c()[i];
         }
       }
-      if (b >= sq && b < d1) {
-        visitors += x.c()[VL];
-      }
-      if (b >= d0 && b < sq) {
-        visitors += x.c()[VLS];
-      }
-      if (b >= d1 && b < eq) {
-        visitors += x.c()[VF];
-      }
-      if (sq == d0 && b >= d0 - 96 && b < d0) {
-        visitors += x.c()[VLS];
+      switch (form) {
+        case SPAN -> {
+          if (b >= sq && b < d1) {
+            visitors += x.c()[VL];
+          }
+          if (b >= d0 && b < sq) {
+            visitors += x.c()[VLS];
+          }
+          if (b >= d1 && b < eq) {
+            visitors += x.c()[VF];
+          }
+          if (sq == d0 && b >= d0 - 96 && b < d0) {
+            visitors += x.c()[VLS];
+          }
+        }
+        case FIRST_PART -> {
+          if (b >= d0 && b < eq) {
+            visitors += x.c()[VF];
+          }
+          if (b >= d0 - 96 && b < d0) {
+            visitors += x.c()[VLS];
+          }
+        }
+        case LAST_PART -> {
+          if (b >= sq && b < d1) {
+            visitors += x.c()[VL];
+          }
+        }
+        case NONE -> { }
       }
     }
     return columns(visitors, sum[SESSIONS], sum[PAGEVIEWS], sum[EVENTS], sum[SESSION_PV], sum[BOUNCES], sum[DURATION], sum[CLICKERS]);

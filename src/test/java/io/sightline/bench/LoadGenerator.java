@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * Options: {@code --rate N} requests/s (0 = as fast as the connections allow), {@code --seconds S},
  * {@code --connections C}, {@code --mode keyless|keyed|batch} (batch: {@code --batch N} events a
  * request), {@code --target http://host:port} and {@code --key sl_...} for a running server; without
- * a target it starts Sightline in this JVM on an embedded PostgreSQL in a temp directory.
+ * a target it starts Sightline in this JVM on an embedded PostgreSQL in a temp directory
+ * ({@code --rollups false} starts it with the rollup writer off, to measure what rollups cost).
  */
 public final class LoadGenerator {
   private static final List<String> USER_AGENTS = List.of(
@@ -103,7 +104,7 @@ public final class LoadGenerator {
       ByteArrayOutputStream banner = new ByteArrayOutputStream();
       server = SightlineServer.start(new ConfigLoader().load(null, false, Map.of(), Map.of("http.port", "0",
           "database.embedded.dataDir", dir.resolve("data").toString(), "bootstrap.domain", "bench.example",
-          "ingest.keylessRateLimitPerMinute", "1000000")), new PrintStream(banner, true, StandardCharsets.UTF_8));
+          "ingest.keylessRateLimitPerMinute", "1000000", "writer.rollups", options.getOrDefault("--rollups", "true"))), new PrintStream(banner, true, StandardCharsets.UTF_8));
       target = "http://127.0.0.1:" + server.httpPort();
       Matcher m = Pattern.compile("site key\\s+\\([^)]*\\):\\s+(sl_\\S+)").matcher(banner.toString(StandardCharsets.UTF_8));
       key = m.find() ? m.group(1) : null;
