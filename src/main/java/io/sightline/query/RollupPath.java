@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.rollup.GoalRule;
 import io.sightline.rollup.RollupDim;
 import io.sightline.rollup.Rollups;
 import io.vertx.core.Future;
@@ -35,6 +36,9 @@ import java.util.Set;
  *   s ≥ D0 + SPILL ({@link #visitorForm}); other ranges inside a day go raw (they hold at most a day of events);</li>
  *   <li>one dimension of {@link RollupDim} over whole UTC days [a, b] from {@code rollup_dim}:
  *   visitors Σvisitors + carry(a);</li>
+ *   <li>the goals breakdown the same way, from the rows the writer keeps per goal key
+ *   ({@link GoalRule#key}): visitors, conversions (= the completing events), events and pageviews,
+ *   when every goal asked for is covered ({@code rollup_goal_coverage}) and no two share a name;</li>
  *   <li>no filters; metrics among {@link #TOTAL_METRICS} (fewer for some dimensions); rollups that
  *   cover the range (one day before it, for visitors carried over midnight); and, when visitors are
  *   asked for, no stable (sender-supplied) visitor ids in the range.</li>
@@ -48,6 +52,12 @@ final class RollupPath {
   private static final Set<Metric> SESSION_PAGE_METRICS = EnumSet.of(Metric.SESSIONS, Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE,
       Metric.AVG_DURATION, Metric.BOUNCES, Metric.TOTAL_DURATION, Metric.CLICKERS);
   private static final Set<Metric> EVENT_METRICS = EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS);
+  /**
+   * A goal row's metrics as the raw path defines them (SessionPlan.byEventAttribute over the events
+   * completing the goal): visitors with such an event, conversions and events = those events,
+   * pageviews = those that are pageviews. Session metrics and conversion_rate need more than the rows hold.
+   */
+  private static final Set<Metric> GOAL_METRICS = EnumSet.of(Metric.VISITORS, Metric.CONVERSIONS, Metric.EVENTS, Metric.PAGEVIEWS);
   private static final long MICROS_PER_SECOND = 1_000_000L;
 
   private RollupPath() {
@@ -81,8 +91,11 @@ final class RollupPath {
       case SESSION_ATTRIBUTE -> TOTAL_METRICS;
       case SESSION_PAGE -> SESSION_PAGE_METRICS;
       case EVENT -> EVENT_METRICS;
+      case GOAL -> GOAL_METRICS;
     };
-    return allowed.containsAll(q.metrics());
+    // raw groups goal rows by name: two goals of one name would merge into one row the rollups cannot make
+    boolean namesDistinct = rd != RollupDim.GOAL || q.goals().stream().map(GoalMatch::name).distinct().count() == q.goals().size();
+    return allowed.containsAll(q.metrics()) && namesDistinct;
   }
 
   private static boolean aligned(Instant t) {
@@ -167,9 +180,14 @@ final class RollupPath {
   /** The rows, or null when the stored coverage or stable visitor ids send the query to raw events. */
   static Future<List<Map<String, Object>>> run(Pool pool, QuerySpec q, int timeoutMs) {
     Instant from = q.start().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
-    String check = "select coalesce((select since from rollup_coverage where site_id = $1) <= $2, false) as covered, "
+    String check = "select coalesce((select since from rollup_coverage where site_id = $1) <= $2, false) "
+        + "and (select count(*) from rollup_goal_coverage where site_id = $1 and goal_key = any($4::text[]) and since <= $2) "
+        + "= cardinality($4::text[]) "
+        + "as covered, "
         + "coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) as stable";
-    return BoundedSql.execute(pool, check, Tuple.of(q.siteId(), from.atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC)), timeoutMs)
+    String[] goalKeys = q.groupsBy(Dimension.GOAL) ? q.goals().stream().map(GoalRule::key).distinct().toArray(String[]::new) : new String[0];
+    return BoundedSql.execute(pool, check, Tuple.of(q.siteId(), from.atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC), goalKeys),
+            timeoutMs)
         .compose(rows -> {
           Row r = rows.iterator().next();
           if (!r.getBoolean("covered") || q.metrics().contains(Metric.VISITORS) && r.getLong("stable") > 0) {
@@ -303,6 +321,9 @@ final class RollupPath {
     LocalDate a = LocalDate.ofInstant(q.start(), ZoneOffset.UTC);
     LocalDate b = LocalDate.ofInstant(q.end(), ZoneOffset.UTC);
     return BoundedSql.execute(pool, DIM, Tuple.of(q.siteId(), d.id(), a, b), timeoutMs).map(rows -> {
+      if (d == RollupDim.GOAL) {
+        return goalRows(rows, q);
+      }
       List<Map<String, Object>> out = new ArrayList<>();
       for (Row r : rows) {
         long visitors = r.getLong("visitors");
@@ -313,6 +334,7 @@ final class RollupPath {
           case SESSION_PAGE -> sessions > 0;
           case EVENT -> d == RollupDim.EVENT_NAME ? events > 0 : pageviews > 0;
           case SESSION_ATTRIBUTE -> visitors > 0 || sessions > 0 || events > 0;
+          case GOAL -> events > 0;
         };
         if (!exists) {
           continue;
@@ -325,5 +347,30 @@ final class RollupPath {
       }
       return out;
     });
+  }
+
+  /**
+   * One row per goal of the query, named as the query names it, from the rows of its key; a goal
+   * without a conversion in range has no row (raw: {@code having count(*) filter (where member) > 0}).
+   */
+  private static List<Map<String, Object>> goalRows(Iterable<Row> rows, QuerySpec q) {
+    Map<String, Row> byKey = new java.util.HashMap<>();
+    for (Row r : rows) {
+      byKey.put(r.getString("value"), r);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (GoalMatch g : q.goals()) {
+      Row r = byKey.get(GoalRule.key(g));
+      if (r == null || r.getLong("events") == 0) {
+        continue;
+      }
+      long conversions = r.getLong("events");
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("d0", g.name());
+      row.putAll(columns(r.getLong("visitors"), 0, r.getLong("pageviews"), conversions, 0, 0, 0, 0));
+      row.put("conversions", conversions);
+      out.add(row);
+    }
+    return out;
   }
 }

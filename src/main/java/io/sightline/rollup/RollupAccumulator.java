@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +27,18 @@ import java.util.Map;
  *   <li>Sessions count at their start with whole-session values: a new state of a session moves its
  *   contribution (the previous state's counts are subtracted, the new one's added), so a session
  *   that stops being a bounce, or whose exit page changes, corrects its rows.</li>
+ *   <li>Goals: each event is matched against its site's goals ({@link #setGoals}) here, at ingest,
+ *   because rows per page cannot give a wildcard goal's visitors (a visitor may match several pages).</li>
  * </ul>
  */
 public final class RollupAccumulator {
   /** How long a session's last state is remembered after the writer last saw it (the tracker forgets idle sessions after 35 minutes). */
   static final Duration SESSION_MEMORY = Duration.ofHours(1);
 
+  private static final GoalRule[] NO_GOALS = {};
+
   private final DedupeState dedupe = new DedupeState();
+  private Map<Integer, GoalRule[]> goals = Map.of();
   private final Map<SessionKey, Remembered> sessions = new HashMap<>();
   private final List<Map.Entry<SessionKey, Remembered>> sessionLog = new ArrayList<>();
   private long rowsIgnored;
@@ -74,7 +80,7 @@ public final class RollupAccumulator {
       dedupe.visit(site, e.visitorId(), saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
     }
     for (RollupDim d : RollupDim.values()) {
-      if (d.kind == RollupDim.Kind.SESSION_PAGE) {
+      if (d.kind == RollupDim.Kind.SESSION_PAGE || d.kind == RollupDim.Kind.GOAL) {
         continue;
       }
       String value = d == RollupDim.EVENT_NAME && engagement ? null : d.valueOf(e);
@@ -89,6 +95,36 @@ public final class RollupAccumulator {
         dedupe.pair(site, e.visitorId(), saltDay, d, value, day, delta);
       }
     }
+    if (!engagement) {
+      conversions(e, day, saltDay, pageview, delta);
+    }
+  }
+
+  /** One {@link RollupDim#GOAL} row per goal of the site the event completes: events (= conversions), pageviews, visitor pairs. */
+  private void conversions(EventRecord e, long day, long saltDay, boolean pageview, RollupDelta delta) {
+    for (GoalRule g : goals.getOrDefault(e.siteId(), NO_GOALS)) {
+      if (g.completedBy(e)) {
+        delta.dim(e.siteId(), RollupDim.GOAL, day, g.key(), RollupDelta.D_EVENTS, 1);
+        delta.dim(e.siteId(), RollupDim.GOAL, day, g.key(), RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
+        if (!e.stableVisitor()) {
+          dedupe.pair(e.siteId(), e.visitorId(), saltDay, RollupDim.GOAL, g.key(), day, delta);
+        }
+      }
+    }
+  }
+
+  /**
+   * The goals counted from now on, per site (distinct by key). Events already applied keep what they
+   * counted: whoever changes the goals also records from when each one is counted ({@link GoalCoverage}).
+   */
+  public void setGoals(Map<Integer, List<GoalRule>> bySite) {
+    Map<Integer, GoalRule[]> next = new HashMap<>();
+    bySite.forEach((site, rules) -> {
+      if (!rules.isEmpty()) {
+        next.put(site, new LinkedHashSet<>(rules).toArray(GoalRule[]::new));
+      }
+    });
+    goals = next;
   }
 
   private void session(SessionRow s, Instant now, RollupDelta delta) {
@@ -137,7 +173,7 @@ public final class RollupAccumulator {
       delta.total(site, quarter, RollupDelta.T_SESSION_BASE + i, sign * counters[i]);
     }
     for (RollupDim d : RollupDim.values()) {
-      if (d.kind == RollupDim.Kind.EVENT) {
+      if (d.kind != RollupDim.Kind.SESSION_ATTRIBUTE && d.kind != RollupDim.Kind.SESSION_PAGE) {
         continue;
       }
       String value = d.valueOf(s);

@@ -8,13 +8,16 @@ import java.util.function.Function;
 
 /**
  * The dimensions kept per UTC day in {@code rollup_dim}, with their stored ids (never reorder: the
- * ids are in the table). Three kinds:
+ * ids are in the table). Four kinds:
  * <ul>
  *   <li>{@link Kind#SESSION_ATTRIBUTE}: an attribute every event of a session carries (source,
  *   country, device...): visitors and event counts by event time, session counters by the session's start;</li>
  *   <li>{@link Kind#SESSION_PAGE}: entry and exit page, facts of the whole session: session counters only;</li>
  *   <li>{@link Kind#EVENT}: page and hostname (of pageviews), event name (of any event but engagement
  *   beacons): visitors of the member events, pageviews and events.</li>
+ *   <li>{@link Kind#GOAL}: like EVENT, but an event has one value per goal of its site it completes
+ *   (none to several), so the writer evaluates the site's goals ({@link GoalRule}) instead of reading a
+ *   column; value = {@link GoalRule#key}; events = conversions.</li>
  * </ul>
  */
 public enum RollupDim {
@@ -35,9 +38,10 @@ public enum RollupDim {
   BROWSER(15, Kind.SESSION_ATTRIBUTE, Dimension.BROWSER, EventRecord::browser, SessionRow::browser),
   OS(16, Kind.SESSION_ATTRIBUTE, Dimension.OS, EventRecord::os, SessionRow::os),
   EVENT_NAME(17, Kind.EVENT, Dimension.EVENT_NAME, EventRecord::name, null),
-  HOSTNAME(18, Kind.EVENT, Dimension.HOSTNAME, EventRecord::hostname, null);
+  HOSTNAME(18, Kind.EVENT, Dimension.HOSTNAME, EventRecord::hostname, null),
+  GOAL(19, Kind.GOAL, Dimension.GOAL, null, null);
 
-  public enum Kind { SESSION_ATTRIBUTE, SESSION_PAGE, EVENT }
+  public enum Kind { SESSION_ATTRIBUTE, SESSION_PAGE, EVENT, GOAL }
 
   private static final RollupDim[] BY_DIMENSION = new RollupDim[Dimension.values().length];
 

@@ -18,7 +18,8 @@ import java.util.Map;
  * {@link RollupAccumulator} the writer uses: for data stored before rollups existed (an upgrade),
  * or after rows were changed by hand. One transaction that first locks the rollup tables, so a
  * running writer's batches wait and then add to the rebuilt rows; events are read one UTC day at a
- * time, dropping each salt day's dedupe state once no event can reach it any more.
+ * time, dropping each salt day's dedupe state once no event can reach it any more. Goal rows are
+ * computed with the site's current goals, which are then covered from {@code -infinity}.
  */
 public final class RollupRebuild {
   private static final int CHUNK = 5_000;
@@ -31,10 +32,13 @@ public final class RollupRebuild {
 
   public static Future<Result> site(Pool pool, int siteId) {
     return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim in exclusive mode").execute()
-        .compose(v -> conn.preparedQuery("select min(ts) as first, max(ts) as last from events where site_id = $1").execute(Tuple.of(siteId)))
+        .compose(v -> GoalCoverage.load(conn, siteId))
+        .compose(goals -> conn.preparedQuery("select min(ts) as first, max(ts) as last from events where site_id = $1").execute(Tuple.of(siteId))
         .compose(rows -> {
           var r = rows.iterator().next();
           RollupAccumulator acc = new RollupAccumulator();
+          acc.setGoals(goals); // the site's current goals, counted over all its events: covered from -infinity
+          List<String> goalKeys = goals.getOrDefault(siteId, List.of()).stream().map(GoalRule::key).distinct().toList();
           RollupDelta delta = new RollupDelta();
           Future<Long> events = Future.succeededFuture(0L);
           if (r.getOffsetDateTime("first") != null) {
@@ -44,9 +48,9 @@ public final class RollupRebuild {
           }
           return events.compose(n -> RollupRestore.stream(conn, "select * from sessions where site_id = $1", Tuple.of(siteId),
                   row -> RollupAccumulator.contribute(StoredRows.session(row), 1, delta))
-              .compose(sessions -> write(conn, siteId, delta).map(v -> new Result(n, sessions, delta.totalRows().size(),
+              .compose(sessions -> write(conn, siteId, delta, goalKeys).map(v -> new Result(n, sessions, delta.totalRows().size(),
                   delta.dimRows().size()))));
-        }));
+        })));
   }
 
   private static Future<Long> days(SqlConnection conn, int siteId, RollupAccumulator acc, RollupDelta delta, LocalDate day,
@@ -65,7 +69,7 @@ public final class RollupRebuild {
         });
   }
 
-  private static Future<Void> write(SqlConnection conn, int siteId, RollupDelta delta) {
+  private static Future<Void> write(SqlConnection conn, int siteId, RollupDelta delta, List<String> goalKeys) {
     Future<Void> f = conn.preparedQuery("delete from rollup_total where site_id = $1").execute(Tuple.of(siteId))
         .compose(v -> conn.preparedQuery("delete from rollup_dim where site_id = $1").execute(Tuple.of(siteId))).mapEmpty();
     List<Map.Entry<RollupDelta.TotalKey, long[]>> totals = delta.totalRows();
@@ -79,6 +83,13 @@ public final class RollupRebuild {
       f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDims(1)).execute(Tuple.wrap(List.of(RollupSql.dimArrays(chunk)))).mapEmpty());
     }
     return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since) values ($1, '-infinity') "
-        + "on conflict (site_id) do update set since = excluded.since").execute(Tuple.of(siteId))).mapEmpty();
+        + "on conflict (site_id) do update set since = excluded.since").execute(Tuple.of(siteId)))
+        // goals rebuilt now replace every goal row: deleted goals' rows are gone with the site's other rows. A goal
+        // defined in the last moments, which the running writer has not loaded yet, is moved to the next midnight
+        // by that writer when it does (GoalCoverage): until then, at most one reload period, its row can miss events.
+        .compose(v -> conn.preparedQuery("delete from rollup_goal_coverage where site_id = $1").execute(Tuple.of(siteId)))
+        .compose(v -> conn.preparedQuery("insert into rollup_goal_coverage (site_id, goal_key, since) "
+            + "select $1, k, '-infinity' from unnest($2::text[]) k").execute(Tuple.of(siteId, (Object) goalKeys.toArray(String[]::new))))
+        .mapEmpty();
   }
 }

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 public final class RollupRestore {
   static final String EVENT_COLUMNS = "site_id, ts, visitor_id, salt_day, type, name, hostname, pathname, source, channel, utm_source, "
-      + "utm_medium, utm_campaign, utm_content, utm_term, country, region, city, device, browser, os";
+      + "utm_medium, utm_campaign, utm_content, utm_term, country, region, city, device, browser, os, target_label, target_secondary";
   private static final int PAGE = 10_000;
 
   private RollupRestore() {
@@ -36,12 +36,16 @@ public final class RollupRestore {
         + "else '-infinity' end from sites s on conflict (site_id) do nothing").execute().mapEmpty();
   }
 
-  /** With rollups off, nothing keeps them current: the planner must not read them. */
+  /** With rollups off, nothing keeps them current: the planner must not read them (sites' nor goals' coverage). */
   public static Future<Void> forgetCoverage(Pool pool) {
-    return pool.query("delete from rollup_coverage").execute().mapEmpty();
+    return pool.query("delete from rollup_coverage").execute()
+        .compose(v -> pool.query("delete from rollup_goal_coverage").execute()).mapEmpty();
   }
 
-  /** Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions into the accumulator. */
+  /**
+   * Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions into the
+   * accumulator; its goals must be installed first, so that the goals' visitor pairs are restored too.
+   */
   public static Future<Long> restore(Pool pool, RollupAccumulator acc, LocalDate oldestSaltDay, Instant now) {
     Instant sessionsSince = now.minus(RollupAccumulator.SESSION_MEMORY);
     return pool.withTransaction(conn -> stream(conn, "select " + EVENT_COLUMNS + " from events where ts >= $1 and salt_day >= $2 "
@@ -93,8 +97,8 @@ public final class RollupRestore {
         r.getLocalDate("salt_day"), null, r.getString("type"), r.getString("name"), r.getString("hostname"), r.getString("pathname"),
         null, null, null, r.getString("source"), r.getString("channel"), null, r.getString("utm_source"), r.getString("utm_medium"),
         r.getString("utm_campaign"), r.getString("utm_content"), r.getString("utm_term"), r.getString("country"), r.getString("region"),
-        r.getString("city"), r.getString("device"), r.getString("browser"), null, r.getString("os"), null, null, null, null, null, null,
-        null, null, null, null, true, null, stable);
+        r.getString("city"), r.getString("device"), r.getString("browser"), null, r.getString("os"), null, null,
+        r.getString("target_label"), r.getString("target_secondary"), null, null, null, null, null, null, true, null, stable);
   }
 
 }

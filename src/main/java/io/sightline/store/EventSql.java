@@ -1,5 +1,7 @@
 package io.sightline.store;
 
+import io.sightline.rollup.GoalCoverage;
+import io.sightline.rollup.RollupSql;
 import io.vertx.core.json.JsonArray;
 
 import java.math.BigDecimal;
@@ -118,7 +120,8 @@ final class EventSql {
   static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") " + SESSION_UPSERT;
 
   /**
-   * The same batch with its rollup deltas (and the coverage of sites new to the rollups), still one
+   * The same batch with its rollup deltas (and the coverage of sites new to the rollups, and of goals
+   * the writer started or stopped counting, {@link GoalCoverage}), still one
    * statement and so one transaction: rollups hold exactly the committed events, whatever crashes.
    */
   static final String WRITE_BATCH_WITH_ROLLUPS = writeWithRollups();
@@ -128,7 +131,8 @@ final class EventSql {
     return "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + "), upserted_sessions as (" + SESSION_UPSERT + "), "
         + "totals as (" + io.sightline.rollup.RollupSql.upsertTotals(p) + "), "
         + "covered as (insert into rollup_coverage (site_id, since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
-        + "::int4[]), '-infinity' on conflict (site_id) do nothing) "
+        + "::int4[]), '-infinity' on conflict (site_id) do nothing), "
+        + GoalCoverage.sql(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS) + " "
         + io.sightline.rollup.RollupSql.upsertDims(p + io.sightline.rollup.RollupSql.TOTAL_PARAMS + 1);
   }
 

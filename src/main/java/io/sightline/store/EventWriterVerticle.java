@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sightline.config.WriterConfig;
+import io.sightline.rollup.GoalCoverage;
 import io.sightline.rollup.RollupAccumulator;
 import io.sightline.rollup.RollupDelta;
 import io.sightline.rollup.RollupRestore;
@@ -69,6 +70,7 @@ public final class EventWriterVerticle extends VerticleBase {
   private MessageConsumer<WriteRequest> consumer;
   private Promise<Void> drained;
   private final RollupAccumulator rollups;
+  private final GoalCoverage goals;
   private final int rollupStateDays;
   private final Set<Integer> coveredSites = new HashSet<>();
 
@@ -89,6 +91,7 @@ public final class EventWriterVerticle extends VerticleBase {
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry, int rollupStateDays) {
     this.pool = pool;
     this.rollups = config.rollups() ? new RollupAccumulator() : null;
+    this.goals = rollups == null ? null : new GoalCoverage(rollups);
     this.rollupStateDays = Math.max(2, rollupStateDays);
     this.config = config;
     this.drainMillis = drainMillis;
@@ -107,6 +110,9 @@ public final class EventWriterVerticle extends VerticleBase {
       Gauge.builder("sightline_rollup_state_entries", rollups, RollupAccumulator::entries)
           .description("Visitor ids, (visitor, value) pairs and sessions the rollup writer keeps in memory (about 16-20 bytes each)")
           .register(registry);
+      Gauge.builder("sightline_rollup_goals", goals, GoalCoverage::size)
+          .description("Goals (site, type and pattern) the rollup writer counts conversions of")
+          .register(registry);
     }
   }
 
@@ -122,10 +128,16 @@ public final class EventWriterVerticle extends VerticleBase {
           .compose(v -> pool.query("select site_id from rollup_coverage").execute())
           .compose(rows -> {
             rows.forEach(r -> coveredSites.add(r.getInteger(0)));
-            return RollupRestore.restore(pool, rollups, oldestSaltDay(now), now);
+            return goals.start(pool); // before the restore: it replays events through the goals too
           })
-          .onSuccess(rows -> LOG.info("Rollup state restored from {} stored rows in {} ms ({} entries)", rows,
-              (System.nanoTime() - started) / 1_000_000, rollups.entries()));
+          .compose(v -> RollupRestore.restore(pool, rollups, oldestSaltDay(now), now))
+          .onSuccess(rows -> {
+            LOG.info("Rollup state restored from {} stored rows in {} ms ({} entries)", rows, (System.nanoTime() - started) / 1_000_000,
+                rollups.entries());
+            // goals defined or deleted through the API reach the writer within one period (queries read raw until
+            // covered); only after the start's own load, which keeps the coverage of goals already counted
+            vertx.setPeriodic(GoalCoverage.REFRESH_MILLIS, id -> goals.refresh(pool));
+          });
       vertx.setPeriodic(60_000, id -> rollups.evict(Instant.now(), oldestSaltDay(Instant.now()).toEpochDay()));
     }
     return ready.compose(v -> {
@@ -277,10 +289,13 @@ public final class EventWriterVerticle extends VerticleBase {
     });
     args.add(newSites.toArray(Integer[]::new));
     args.addAll(List.of(RollupSql.dimArrays(delta.dimRows())));
+    GoalCoverage.Pending goalChanges = goals.pending(); // taken with the delta: both follow the goals installed now
+    args.addAll(List.of(goalChanges.arrays()));
     return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS).execute(Tuple.wrap(args)).<Void>mapEmpty()
         .onComplete(ar -> {
           if (ar.succeeded()) {
             rollups.commit();
+            goals.committed(goalChanges);
             coveredSites.addAll(newSites);
           } else {
             rollups.rollback();

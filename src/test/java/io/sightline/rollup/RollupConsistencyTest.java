@@ -1,11 +1,15 @@
 package io.sightline.rollup;
 
+import io.sightline.goal.Goal;
+import io.sightline.goal.GoalType;
 import io.sightline.lifecycle.Await;
+import io.sightline.query.GoalMatch;
 import io.sightline.query.Dimension;
 import io.sightline.query.Metric;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QuerySpec;
 import io.sightline.support.RunningServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -30,17 +34,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The rollup path and the raw path answer the same on the same traffic: every metric the rollups
  * keep, totals, date/week/month series and every rolled-up dimension, in UTC, America/New_York and
  * Asia/Kolkata, for ranges on UTC days and ranges that start and end inside them (those the
- * rollups cannot answer exactly must fall back to raw, and still agree). Then the rollup tables
- * equal a rebuild from the raw events.
+ * rollups cannot answer exactly must fall back to raw, and still agree). The goals breakdown the
+ * same way, for goals defined through the admin API before the traffic (wildcard and exact pages,
+ * custom, click by label or secondary target, any and one form, two names for one pattern, a goal
+ * never completed). Then the rollup tables equal a rebuild from the raw events.
  */
 class RollupConsistencyTest {
   static RunningServer server;
   static Instant now;
   static int sent;
 
+  /** name, type, match: as defined through the admin API. */
+  static final List<String[]> GOALS = List.of(new String[] {"Blog", "pageview", "/blog*"}, new String[] {"Blog again", "pageview", "/blog*"},
+      new String[] {"Blog posts", "pageview", "/blog/*"}, new String[] {"Pricing", "pageview", "/pricing"},
+      new String[] {"Signup", "custom", "Signup"}, new String[] {"Buy", "click", "Buy"}, new String[] {"Buy link", "click", "#buy"},
+      new String[] {"Any form", "form", "*"}, new String[] {"Contact form", "form", "contact"}, new String[] {"Never", "custom", "Never"});
+  static List<GoalMatch> goalMatches;
+
   @BeforeAll
-  static void ingest() {
+  static void ingest() throws InterruptedException {
     server = RunningServer.start("ingest.cdnCountryHeader", "CF-IPCountry");
+    List<GoalMatch> matches = new ArrayList<>();
+    for (String[] g : GOALS) {
+      var r = server.send("POST", "/admin/v1/sites/1/goals", new JsonObject().put("name", g[0]).put("type", g[1]).put("match", g[2]).encode(),
+          "Authorization", "Bearer " + server.adminKey(), "Content-Type", "application/json");
+      assertEquals(201, r.statusCode(), r.body());
+      matches.add(new Goal(0, 1, g[0], GoalType.parse(g[1]), g[2]).toMatch());
+    }
+    goalMatches = matches;
+    // the writer reloads goals every 10 s: wait until it counts them (9 distinct type:pattern keys) before any traffic
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (server.metric("sightline_rollup_goals") < GOALS.size() - 1 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(GOALS.size() - 1, server.metric("sightline_rollup_goals"), 0.0);
     now = Instant.now();
     sent = RollupTraffic.send(server, server.siteKey(), RollupTraffic.generate(now, 20261123, 300));
   }
@@ -86,7 +113,9 @@ class RollupConsistencyTest {
         shapes.add(List.of(Dimension.WEEK));
         shapes.add(List.of(Dimension.MONTH));
         for (RollupDim d : RollupDim.values()) {
-          shapes.add(List.of(d.dimension()));
+          if (d != RollupDim.GOAL) { // compared with goal metrics in goalBreakdownsAgree
+            shapes.add(List.of(d.dimension()));
+          }
         }
         for (List<Dimension> dims : shapes) {
           for (List<Metric> metrics : List.of(METRICS, List.of(Metric.VISITORS, Metric.PAGEVIEWS), List.of(Metric.VISITORS),
@@ -108,6 +137,69 @@ class RollupConsistencyTest {
         null, true, 10, 0);
     long engagement = count("select count(*) from events where site_id = 1 and type = 'engagement'");
     assertEquals(sent - engagement, run(true, all).get(0).get("events"));
+  }
+
+  /**
+   * The goals breakdown: rollup and raw agree on every range and zone (the rollups answer whole UTC
+   * days in UTC, raw the rest), for the metrics goal rows keep; goals with no conversion have no row
+   * on either path; a goal the writer does not count sends the query to raw.
+   */
+  @Test
+  void goalBreakdownsAgree() {
+    Instant yesterday = now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
+    Instant today = yesterday.plus(Duration.ofDays(1));
+    Instant tomorrow = today.plus(Duration.ofDays(1));
+    List<Instant[]> ranges = List.of(new Instant[] {yesterday, today}, new Instant[] {yesterday, tomorrow}, new Instant[] {today, tomorrow},
+        new Instant[] {yesterday.minus(Duration.ofDays(3)), tomorrow}, new Instant[] {yesterday.plus(Duration.ofHours(3)), today.plus(Duration.ofHours(5))},
+        new Instant[] {yesterday.plus(Duration.ofHours(6)), yesterday.plus(Duration.ofHours(18))});
+    List<List<Metric>> metricSets = List.of(List.of(Metric.VISITORS, Metric.CONVERSIONS), List.of(Metric.VISITORS), List.of(Metric.CONVERSIONS),
+        List.of(Metric.EVENTS, Metric.PAGEVIEWS), List.of(Metric.VISITORS, Metric.CONVERSIONS, Metric.EVENTS, Metric.PAGEVIEWS),
+        List.of(Metric.VISITORS, Metric.CONVERSIONS, Metric.CONVERSION_RATE));
+    int byRollups = 0;
+    for (ZoneId zone : List.of(ZoneOffset.UTC, ZoneId.of("America/New_York"))) {
+      for (Instant[] r : ranges) {
+        for (List<Metric> metrics : metricSets) {
+          QuerySpec q = new QuerySpec(1, r[0], r[1], zone, metrics, List.of(Dimension.GOAL), List.of(), null, true, 10_000, 0)
+              .withGoals(goalMatches);
+          String what = zone + " " + r[0] + ".." + r[1] + " " + metrics;
+          List<Map<String, Object>> raw = sorted(run(false, q), q.dimensions());
+          long rawBefore = QueryEngine.answered(QueryEngine.Plan.RAW);
+          assertEquals(raw, sorted(run(true, q), q.dimensions()), what);
+          // conversion_rate needs every visitor in scope (its scope query may come from the rollups, its goal rows not)
+          boolean rollable = zone == ZoneOffset.UTC && r[0].getEpochSecond() % 86_400 == 0 && r[1].getEpochSecond() % 86_400 == 0
+              && !metrics.contains(Metric.CONVERSION_RATE);
+          assertEquals(rollable, QueryEngine.answered(QueryEngine.Plan.RAW) == rawBefore, "answered from the rollups: " + what);
+          byRollups += rollable ? 1 : 0;
+        }
+      }
+    }
+    assertEquals(4 * 5, byRollups); // the whole UTC days in UTC, every metric set but the one with conversion_rate
+
+    QuerySpec twoDays = new QuerySpec(1, yesterday, tomorrow, ZoneOffset.UTC, List.of(Metric.VISITORS, Metric.CONVERSIONS),
+        List.of(Dimension.GOAL), List.of(), null, true, 100, 0).withGoals(goalMatches);
+    Map<String, Map<String, Object>> rows = new TreeMap<>();
+    run(true, twoDays).forEach(row -> rows.put((String) row.get("goal"), row));
+    assertEquals(GOALS.stream().map(g -> g[0]).filter(n -> !n.equals("Never")).sorted().toList(), new ArrayList<>(rows.keySet()),
+        "every goal with a conversion has a row, the goal never completed has none");
+    assertEquals(rows.get("Blog"), withGoal(rows.get("Blog again"), "Blog"), "two names, one pattern: the same counts");
+    assertTrue((Long) rows.get("Blog").get("conversions") > (Long) rows.get("Blog").get("visitors"), "visitors are distinct over pages");
+    assertEquals(count("select count(*) from events where site_id = 1 and type = 'custom' and name = 'Signup'"),
+        rows.get("Signup").get("conversions"));
+
+    // a goal the writer does not count (not defined on the site): raw, and still the same answer
+    List<GoalMatch> withUndefined = new ArrayList<>(goalMatches);
+    withUndefined.add(new GoalMatch("Autoplay", "custom", "Autoplay"));
+    QuerySpec undefined = twoDays.withGoals(withUndefined);
+    long rawBefore = QueryEngine.answered(QueryEngine.Plan.RAW);
+    List<Map<String, Object>> rolled = sorted(run(true, undefined), undefined.dimensions());
+    assertEquals(1, QueryEngine.answered(QueryEngine.Plan.RAW) - rawBefore);
+    assertEquals(sorted(run(false, undefined), undefined.dimensions()), rolled);
+  }
+
+  private static Map<String, Object> withGoal(Map<String, Object> row, String name) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(row);
+    copy.put("goal", name);
+    return copy;
   }
 
   /** Rows in a fixed order (ties of the first metric otherwise come in any order). */
@@ -137,6 +229,8 @@ class RollupConsistencyTest {
     assertEquals(sent, r.events());
     assertEquals(liveTotals, rows(totals));
     assertEquals(liveDims, rows(dims));
+    assertTrue(liveDims.stream().anyMatch(d -> d.startsWith("{\"dim\":" + RollupDim.GOAL.id() + ",")), "goal rows compared too");
+    assertEquals(GOALS.size() - 1, count("select count(*) from rollup_goal_coverage where site_id = 1 and since = '-infinity'"));
   }
 
   private static long count(String sql) {

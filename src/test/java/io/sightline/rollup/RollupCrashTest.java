@@ -83,7 +83,7 @@ class RollupCrashTest {
     }
   }
 
-  private static void assertRollupsEqualARebuild(RunningServer server) {
+  static void assertRollupsEqualARebuild(RunningServer server) {
     List<String> totals = rows(server, TOTALS);
     List<String> dims = rows(server, DIMS);
     Await.result(RollupRebuild.site(server.server.database().pool(), 1), Duration.ofSeconds(60));

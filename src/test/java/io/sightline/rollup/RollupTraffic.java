@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Generated anonymous traffic (daily-rotating visitor ids from IP and User-Agent) from yesterday's
  * UTC midnight until a minute ago: sessions of 1-6 events of every type, sources, countries (a CDN
- * header), two devices, sessions crossing UTC midnight, one going on past the 2-hour spill limit.
+ * header), two devices, sessions crossing UTC midnight, one going on past the 2-hour spill limit;
+ * clicks with a label and a secondary target, some forms named, for the goals.
  */
 final class RollupTraffic {
   static final String[] PAGES = {"/", "/pricing", "/blog", "/blog/post-1", "/docs", "/about"};
@@ -63,7 +64,10 @@ final class RollupTraffic {
             body.put("scroll_depth", random.nextInt(101));
           }
           if (type.equals("click")) {
-            body.put("target_label", "Buy");
+            body.put("target_label", "Buy").put("target_secondary", e % 2 == 0 ? "#buy" : "/checkout"); // goals match either
+          }
+          if (type.equals("form") && e % 2 == 0) {
+            body.put("target_label", "contact");
           }
           events.add(body);
           // visitor 25k: 12 events 20 minutes apart; the rest 1-9 minutes apart
