@@ -167,6 +167,12 @@ public final class QueryBenchmark {
           List.of(Dimension.PAGE), List.of(new Filter(Dimension.SOURCE, Operator.IS, List.of("Google"))), null, true, 10, 0));
       queries.put("drill-down: top pages where country = DE", new QuerySpec(1, start, end, utc, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
           List.of(Dimension.PAGE), List.of(new Filter(Dimension.COUNTRY, Operator.IS, List.of("DE"))), null, true, 10, 0));
+      if (o.containsKey("--explain")) {
+        for (var row : Await.result(pool.preparedQuery("explain (analyze, buffers) " + o.get("--explain")).execute(Tuple.of(1, (short) 1,
+            LocalDate.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(end, ZoneOffset.UTC))), long_)) {
+          System.out.println(row.getString(0));
+        }
+      }
       System.out.printf("%-56s %12s %12s  %-7s %s%n", "query (site 1, 30 days)", "raw p50 ms", "served p50", "plan", "same rows");
       for (Map.Entry<String, QuerySpec> q : queries.entrySet()) {
         List<Map<String, Object>> rawRows = null;
