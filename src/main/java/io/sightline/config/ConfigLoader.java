@@ -191,7 +191,12 @@ public final class ConfigLoader {
         Duration.ofSeconds(range(writer, "ackTimeoutSeconds", "writer.ackTimeoutSeconds", 1, 600)),
         range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64), writer.getBoolean("rollups", true));
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
-        range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660));
+        range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660),
+        range(storage, "retentionDays", "storage.retentionDays", 0, 36_600), range(storage, "rollupRetentionDays", "storage.rollupRetentionDays", 0, 36_600));
+    if (storageConfig.retentionDays() > 0 && storageConfig.retentionDays() < ingestConfig.backfillDays() + 2) {
+      throw new ConfigException("storage.retentionDays (" + storageConfig.retentionDays() + ") must be 0 (keep) or at least ingest.backfillDays + 2 ("
+          + (ingestConfig.backfillDays() + 2) + "): the writer rebuilds its rollup state from those days");
+    }
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));
     if (ingestConfig.backfillDays() > storageConfig.partitionDaysBehind()) {
       throw new ConfigException("ingest.backfillDays (" + ingestConfig.backfillDays() + ") must not exceed storage.partitionDaysBehind ("

@@ -1,5 +1,11 @@
 package io.sightline.config;
 
-/** Daily event and session partitions kept ready before and after today (UTC). */
-public record StorageConfig(int partitionDaysAhead, int partitionDaysBehind) {
+/**
+ * Daily event and session partitions kept ready before and after today (UTC), and how long data is
+ * kept: raw events and sessions {@code retentionDays}, rollups {@code rollupRetentionDays} (0 = forever).
+ */
+public record StorageConfig(int partitionDaysAhead, int partitionDaysBehind, int retentionDays, int rollupRetentionDays) {
+  public StorageConfig(int partitionDaysAhead, int partitionDaysBehind) {
+    this(partitionDaysAhead, partitionDaysBehind, 0, 0);
+  }
 }

@@ -42,4 +42,20 @@ class PartitionMaintenanceTest extends PgTestBase {
   private long count(String pattern) {
     return sql("select count(*) as n from pg_class where relkind = 'r' and relname like '" + pattern + "'").iterator().next().getLong("n");
   }
+
+  @Test
+  void retentionDropsOldRawPartitionsAndKeepsTheRollups() {
+    await(new PartitionMaintenance(pool, new StorageConfig(1, 30), clock).ensure());
+    sql("""
+        insert into events (site_id, ts, event_id, session_id, visitor_id, salt_day, type, name, hostname, pathname)
+        values (1, '2026-02-20 12:00+00', 1, 1, 1, '2026-02-20', 'pageview', 'pageview', 'a.example', '/'),
+               (1, '2026-03-09 12:00+00', 2, 2, 2, '2026-03-09', 'pageview', 'pageview', 'a.example', '/')""");
+    sql("insert into rollup_total (site_id, bucket, pageviews) values (1, '2026-02-20 12:00+00', 1), (1, '2026-01-01 00:00+00', 5)");
+    await(new PartitionMaintenance(pool, new StorageConfig(1, 30, 10, 60), clock).ensure());
+    assertEquals(0L, count("events_p20260220"), "raw events of 02-20 (older than 10 days) dropped with their partition");
+    assertEquals(1L, count("events_p20260309"));
+    assertEquals(1L, sql("select count(*) as n from events").iterator().next().getLong("n"));
+    assertEquals(1L, sql("select count(*) as n from rollup_total").iterator().next().getLong("n"),
+        "the rollup of 02-20 stays (rollups keep 60 days); the one of 01-01 is older and deleted");
+  }
 }
