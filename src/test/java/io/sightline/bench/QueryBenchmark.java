@@ -31,7 +31,7 @@ import java.util.Map;
 
 /**
  * Loads N synthetic events for one site (30 days, ~3 events a session, 5,000 skewed pages, 7
- * sources, 50 countries, 3 devices) straight into the tables with one SQL statement, then times
+ * sources, 50 countries, 3 devices) and their sessions straight into the tables with SQL, then times
  * the dashboard queries through the query engine and prints the medians.
  *
  * <pre>
@@ -55,6 +55,17 @@ public final class QueryBenchmark {
              (array['desktop', 'mobile', 'tablet'])[1 + sid % 3], 'Chrome', 'Windows', 1280, true
       from (select i, i / 3 as sid, $1::timestamptz + ((i / 3)::double precision / ($2::bigint / 3)) * interval '30 days' + (i % 3) * interval '1 minute' as ts
             from generate_series(0::bigint, $2::bigint - 1) as i) g""";
+  /** The sessions the writer would have kept for those events (session metrics read them). */
+  private static final String LOAD_SESSIONS = """
+      insert into sessions (site_id, session_id, started_at, last_seen_at, visitor_id, salt_day, entry_page, exit_page, hostname,
+                            source, channel, country, device, browser, os, screen_width, pageviews, events, interactive, clicks)
+      select 1, session_id, min(ts), max(ts), min(visitor_id), min(salt_day),
+             (array_agg(pathname order by ts, event_id) filter (where type = 'pageview'))[1],
+             (array_agg(pathname order by ts desc, event_id desc) filter (where type = 'pageview'))[1],
+             min(hostname), min(source), min(channel), min(country), min(device), min(browser), min(os), min(screen_width),
+             count(*) filter (where type = 'pageview'), count(*) filter (where type <> 'engagement'),
+             coalesce(bool_or(interactive and type in ('custom', 'click', 'form')), false), count(*) filter (where type = 'click')
+      from events where site_id = 1 group by session_id""";
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = new java.util.HashMap<>(Map.of("--events", "1000000", "--runs", "5"));
@@ -84,9 +95,11 @@ public final class QueryBenchmark {
       Await.result(pool.preparedQuery("select sightline_ensure_partitions($1::date, $2::date)").execute(Tuple.of(first, first.plusDays(32))), long_);
       Await.result(pool.query("insert into sites (domain, name) values ('bench.example', 'bench') on conflict do nothing").execute(), long_);
       long t0 = System.nanoTime();
-      Await.result(pool.query("truncate events").execute(), long_);
+      Await.result(pool.query("truncate events, sessions").execute(), long_);
       Await.result(pool.preparedQuery(LOAD).execute(Tuple.of(start.atOffset(ZoneOffset.UTC), n, Math.max(1, n / 33))), long_);
+      Await.result(pool.query(LOAD_SESSIONS).execute(), long_);
       Await.result(pool.query("analyze events").execute(), long_);
+      Await.result(pool.query("analyze sessions").execute(), long_);
       System.out.printf("loaded %,d events in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
 
       QueryEngine engine = new QueryEngine(pool, (int) Duration.ofMinutes(30).toMillis()); // measure, do not cut off
