@@ -11,10 +11,10 @@ public enum Metric {
   CONVERSIONS, CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE, NEW_VISITOR_SESSIONS,
   BOUNCES, TOTAL_DURATION, TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS;
 
-  /** Metrics counted over events (the rest are over sessions). */
+  /** Metrics counted over events, by event time (the rest are over sessions, by their start). */
   boolean fromEvents() {
     return switch (this) {
-      case PAGEVIEWS, EVENTS, AVG_SCROLL, ENGAGEMENT, CONVERSIONS, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE,
+      case VISITORS, PAGEVIEWS, EVENTS, AVG_SCROLL, ENGAGEMENT, CONVERSIONS, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE,
           TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS -> true;
       default -> false;
     };

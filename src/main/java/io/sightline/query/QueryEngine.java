@@ -20,20 +20,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a {@link QuerySpec} against raw events and returns rows of dimension value and metrics.
- * The one place where metrics are defined (see README, "Query engine"):
+ * Runs a {@link QuerySpec} against raw events and sessions and returns rows of dimension value and
+ * metrics. The one place where metrics are defined (see README, "Query engine"). Sessions count
+ * where they start, with their whole values; visitors and events count when they happen:
  * <ul>
- *   <li>visitors: distinct visitor ids of the selected sessions; sessions: their number;</li>
+ *   <li>the <em>sessions in scope</em> are the sessions that started in [start, end) and pass the
+ *   filters (an event-level filter keeps those with a matching event in the range), with the
+ *   whole-session values of their {@code sessions} row: pageviews, interactive flag, clicks, first
+ *   and last event time, entry and exit page, screen, attributes;</li>
+ *   <li>the <em>counted events</em> are the events in [start, end) that match every event-level
+ *   filter and whose session passes the session-attribute filters (a session that started before
+ *   the range contributes its events in it).</li>
+ * </ul>
+ * Then:
+ * <ul>
+ *   <li>visitors: distinct visitor ids of the counted events (with an event-level filter, of those
+ *   it looks at: pageviews for page filters; an event attribute's row: of its member events);</li>
+ *   <li>sessions: the sessions in scope (time buckets: by their start);</li>
  *   <li>pageviews and events (everything but engagement beacons): the counted events;</li>
- *   <li>views_per_visit: the sessions' in-range pageviews / sessions, two decimals;</li>
+ *   <li>views_per_visit: the sessions' whole pageviews / sessions, two decimals;</li>
  *   <li>bounce_rate: % of sessions with exactly one pageview and no interactive event, 0-100, whole;</li>
- *   <li>avg_duration: mean of last minus first event time in range, bounces as 0, whole seconds;</li>
+ *   <li>avg_duration: mean of the sessions' last minus first event time, bounces as 0, whole seconds;</li>
  *   <li>avg_scroll: mean over the counted pageviews of the deepest scroll their engagement beacons reported
  *   in range (pageviews without one are left out; null when none has one), whole %;</li>
  *   <li>clickers: sessions with at least one click;</li>
  *   <li>engagement: {@link #engagement};</li>
- *   <li>conversions: counted events completing a goal; conversion_rate: % of the visitors whose session completed
- *   a goal (of all visitors in scope for a goal row or filter), two decimals;</li>
+ *   <li>conversions: counted events completing a goal; conversion_rate: % of the visitors who converted (visitors
+ *   of sessions in scope with a goal completed in range; time buckets: of the bucket's counted events), of all
+ *   visitors in scope for a goal row or filter, two decimals;</li>
  *   <li>total_revenue, average_revenue: sum and mean of the counted events' revenue amounts, two decimals;</li>
  *   <li>entrances, exits: counted pageviews first (last) in range in their session; time_on_page: mean seconds from a
  *   counted pageview to the session's next pageview;</li>
@@ -41,6 +55,9 @@ import java.util.Map;
  *   <li>bounces: the bounced sessions; total_duration: the sessions' durations summed (bounces as 0), whole seconds;</li>
  *   <li>total_time_on_page: the seconds time_on_page averages, summed, whole seconds; form_submissions: counted form events.</li>
  * </ul>
+ * Grouped by session attributes, session metrics come from the sessions in scope with the value and
+ * event metrics from the counted events of sessions with it; a row exists where either side the
+ * metrics read has the value.
  */
 public final class QueryEngine {
   public static final int MAX_BUCKETS = 1000;

@@ -6,16 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the SQL of one query over raw events. Column names come from {@link Dimension} (an
- * allow-list); every value is a bound parameter ($1 site, $2 start, $3 end, $4 time zone, then one
- * text[] per filter).
+ * Builds the SQL of one query over raw events and sessions. Column names come from {@link Dimension}
+ * (an allow-list); every value is a bound parameter ($1 site, $2 start, $3 end, $4 time zone, then
+ * one text[] per filter).
  *
- * <p>Shape: {@code ev} = the site's events in [start, end); {@code ses} = one row per session with
- * its in-range aggregates and attributes; {@code s} = the sessions that pass the filters (a page
- * filter keeps sessions with a matching pageview); {@code fe} = the counted events (the selected
- * sessions' events, only those on matching pages when a page filter is given). Each result row
- * carries: visitors, sessions, pageviews, events, pv_sum (whole in-range pageviews of the
- * sessions), bounces, duration_sum, clickers; {@link QueryEngine} derives the ratios.
+ * <p>Two plans, one set of definitions (see {@link QueryEngine}): {@link SessionPlan}, the general
+ * one (sessions in scope from {@code sessions}, counted events from {@code events}), and
+ * {@link #eventsOnly one pass over the events} for the queries that need nothing else. Each
+ * result row carries the columns of {@link SessionPlan#SESSION_COLUMNS} and
+ * {@link SessionPlan#EVENT_COLUMNS}; {@link QueryEngine} derives the metrics.
  */
 final class QuerySql {
   private QuerySql() {
@@ -29,14 +28,15 @@ final class QuerySql {
       Dimension.SCREEN);
 
   /**
-   * Whether the query can be answered from events alone, without the per-session pass: only
-   * visitors, pageviews and events (and sessions, unless grouped by time), no page filter, and
-   * only attributes every event carries. The answer is the same by definition (an event carries its
-   * session's attributes); the oracle test checks both paths.
+   * Whether the query can be answered from events alone, without reading sessions: only visitors,
+   * pageviews and events (all by event time), no event-level filter, and only attributes every
+   * event carries (an event carries its session's acquisition and device attributes, so a session
+   * attribute's filter or row is the same on the event). Sessions are counted by their start from
+   * {@code sessions}, so a query asking for them takes the general plan. The oracle test checks
+   * both paths.
    */
   static boolean eventsOnly(QuerySpec q) {
-    boolean time = !q.dimensions().isEmpty() && q.dimensions().get(0).kind() == Dimension.Kind.TIME;
-    return q.metrics().stream().allMatch(m -> EVENT_ONLY.contains(m) || m == Metric.SESSIONS && !time)
+    return q.metrics().stream().allMatch(EVENT_ONLY::contains)
         && q.filters().stream().allMatch(f -> f.dimension().kind() == Dimension.Kind.SESSION && !NOT_ON_EVENTS.contains(f.dimension()))
         && q.dimensions().stream().noneMatch(NOT_ON_EVENTS::contains)
         && q.dimensions().stream().allMatch(d -> d.kind() != Dimension.Kind.EVENT || d == Dimension.PAGE);
@@ -59,8 +59,7 @@ final class QuerySql {
       where.add(condition(f.operator(), f.dimension().sql().replace("s.", "e."), "$" + params.size() + "::text[]"));
     }
     // a count(distinct) costs a sort per group: only the ones asked for
-    String aggregates = (q.metrics().contains(Metric.VISITORS) ? "count(distinct e.visitor_id)" : "0") + " as visitors, "
-        + (q.metrics().contains(Metric.SESSIONS) ? "count(distinct e.session_id)" : "0") + " as sessions, "
+    String aggregates = (q.metrics().contains(Metric.VISITORS) ? "count(distinct e.visitor_id)" : "0") + " as visitors, 0 as sessions, "
         + "count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, "
         + "0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg";
     String from = " from events e where " + String.join(" and ", where);
@@ -77,9 +76,9 @@ final class QuerySql {
           .append("coalesce(g.pageviews, 0) as pageviews, coalesce(g.events, 0) as events, 0 as pv_sum, 0 as bounces, ")
           .append("0 as duration_sum, 0 as clickers, null::numeric as scroll_avg from buckets left join g on g.b = buckets.b order by buckets.b");
     } else if (d.kind() == Dimension.Kind.EVENT) {
-      // a page's visitors and sessions are those with a pageview of it; its events, the non-engagement events on it
-      sql.append("select e.pathname as d0, count(distinct e.visitor_id) filter (where e.type = 'pageview') as visitors, ")
-          .append("count(distinct e.session_id) filter (where e.type = 'pageview') as sessions, ")
+      // a page's visitors are those with a pageview of it; its events, the non-engagement events on it
+      sql.append("select e.pathname as d0, ").append(q.metrics().contains(Metric.VISITORS)
+              ? "count(distinct e.visitor_id) filter (where e.type = 'pageview')" : "0").append(" as visitors, 0 as sessions, ")
           .append("count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, ")
           .append("0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg").append(from)
           .append(" group by 1 having count(*) filter (where e.type = 'pageview') > 0");

@@ -11,30 +11,45 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The general plan over raw events: {@code ev} = the site's events in [start, end) (with the goal
- * flag and the pageview order where asked for); {@code ses} = one row per session with its in-range
- * aggregates and attributes; {@code s} adds bounce, duration and new-visitor flags; {@code fs} = the
- * sessions that pass the filters; {@code fe} = the counted events (the selected sessions' events
- * that match every event-level filter).
- *
- * <p>Session-level filters (source, entry page...) keep the sessions whose attribute matches;
- * event-level filters (page, event name, goal, property...) keep the sessions with at least one
- * event that matches all of them (a pageview when only page or hostname filters are given) and
- * count only the matching events. Every row carries the columns of {@link #SESSION_COLUMNS} and
- * {@link #EVENT_COLUMNS}; {@link QueryEngine} derives the metrics from them.
+ * The general plan. Two sides, each read from where it is cheapest and each attributed the way
+ * the rollups attribute it:
+ * <ul>
+ *   <li>{@code ss}, the sessions in scope: rows of {@code sessions} that started in [start, end)
+ *   and pass the filters, with their whole-session values (pageviews, bounce, duration, clicks,
+ *   entry and exit page, attributes) read from the row the writer keeps. An event-level filter
+ *   keeps the sessions with at least one matching event in range;</li>
+ *   <li>{@code fe}, the counted events: the events in [start, end) that match every event-level
+ *   filter and whose session passes the session-attribute filters (an event carries its
+ *   session's acquisition and device attributes; entry page, exit page and screen come from its
+ *   {@code sessions} row, joined). A session that started before the range still contributes its
+ *   in-range events here. {@code ev} = the site's events in range, with the goal flag and the
+ *   pageview order where asked for.</li>
+ * </ul>
+ * Session metrics ({@link #SESSION_COLUMNS}) come from {@code ss}; visitors and event metrics
+ * ({@link #EVENT_COLUMNS}) from {@code fe}. Grouped by session attributes, a row exists if either
+ * side the metrics read has it. Rows of an event attribute keep their own rule: visitors with a member event (a
+ * pageview of the page, a click on the target...), and the session metrics of the sessions in
+ * scope with a member event. {@link QueryEngine} derives the metrics from the columns.
  *
  * <p>Parameters: $1 site, $2 start, $3 end, $4 zone, then (when goals are used) $5-$7 the goals'
  * names, types and patterns, then property keys and filter values as they come.
  */
 final class SessionPlan {
-  static final List<String> SESSION_COLUMNS = List.of("visitors", "sessions", "pv_sum", "bounces", "duration_sum", "clickers",
-      "converters", "new_sessions");
-  static final List<String> EVENT_COLUMNS = List.of("pageviews", "events", "scroll_avg", "conversions", "revenue_sum", "revenue_n",
-      "entrances", "exits", "top_sum", "top_n", "forms");
+  static final List<String> SESSION_COLUMNS = List.of("sessions", "pv_sum", "bounces", "duration_sum", "clickers", "converters",
+      "new_sessions");
+  static final List<String> EVENT_COLUMNS = List.of("visitors", "pageviews", "events", "scroll_avg", "conversions", "revenue_sum",
+      "revenue_n", "entrances", "exits", "top_sum", "top_n", "forms");
   private static final Set<String> NULLABLE = Set.of("scroll_avg", "revenue_sum");
-  private static final Set<Metric> NEED_COUNTED_EVENTS = EnumSet.of(Metric.CONVERSIONS, Metric.TOTAL_REVENUE,
-      Metric.AVERAGE_REVENUE, Metric.ENTRANCES, Metric.EXITS, Metric.TIME_ON_PAGE, Metric.AVG_SCROLL, Metric.ENGAGEMENT,
-      Metric.TOTAL_TIME_ON_PAGE, Metric.FORM_SUBMISSIONS);
+  /** Metrics read from the sessions in scope. */
+  private static final Set<Metric> SESSION_SIDE = EnumSet.of(Metric.SESSIONS, Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE,
+      Metric.AVG_DURATION, Metric.CLICKERS, Metric.ENGAGEMENT, Metric.CONVERSION_RATE, Metric.NEW_VISITOR_SESSIONS, Metric.BOUNCES,
+      Metric.TOTAL_DURATION);
+  /** Metrics read from the counted events. */
+  private static final Set<Metric> EVENT_SIDE = EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS, Metric.AVG_SCROLL,
+      Metric.ENGAGEMENT, Metric.CONVERSIONS, Metric.CONVERSION_RATE, Metric.TOTAL_REVENUE, Metric.AVERAGE_REVENUE, Metric.ENTRANCES,
+      Metric.EXITS, Metric.TIME_ON_PAGE, Metric.TOTAL_TIME_ON_PAGE, Metric.FORM_SUBMISSIONS);
+  /** Session attributes an event row does not carry: read from its session's row. */
+  private static final Set<Dimension> FROM_SESSION_ROW = EnumSet.of(Dimension.ENTRY_PAGE, Dimension.EXIT_PAGE, Dimension.SCREEN);
   /** The goals, read once into a CTE (an unnest per event would cost a function scan per row). */
   private static final String GOALS = "gl g";
   private static final String GOALS_CTE = "gl as materialized (select * from unnest($5::text[], $6::text[], $7::text[]) u(name, type, pattern)), ";
@@ -46,6 +61,11 @@ final class SessionPlan {
   private final boolean pageOrder;
   private final boolean revenue;
   private final boolean newVisitors;
+  private final boolean visitors;
+  private final boolean sessionSide;
+  private final boolean eventSide;
+  /** Whether the sessions in scope carry the converted flag (time buckets count converters by event time instead). */
+  private final boolean converters;
   private final Dimension first;
 
   SessionPlan(QuerySpec q) {
@@ -57,6 +77,11 @@ final class SessionPlan {
         || m == Metric.TOTAL_TIME_ON_PAGE);
     this.revenue = q.metrics().contains(Metric.TOTAL_REVENUE) || q.metrics().contains(Metric.AVERAGE_REVENUE);
     this.newVisitors = q.metrics().contains(Metric.NEW_VISITOR_SESSIONS);
+    this.visitors = q.metrics().contains(Metric.VISITORS) || q.metrics().contains(Metric.CONVERSION_RATE);
+    this.sessionSide = q.metrics().stream().anyMatch(SESSION_SIDE::contains);
+    // rows of an event attribute exist where their member events are, so those always read the counted events
+    this.eventSide = q.metrics().stream().anyMatch(EVENT_SIDE::contains) || first != null && first.kind() == Dimension.Kind.EVENT;
+    this.converters = q.metrics().contains(Metric.CONVERSION_RATE) && (first == null || first.kind() != Dimension.Kind.TIME);
     params.add(q.siteId());
     params.add(OffsetDateTime.ofInstant(q.start(), ZoneOffset.UTC));
     params.add(OffsetDateTime.ofInstant(q.end(), ZoneOffset.UTC));
@@ -94,13 +119,8 @@ final class SessionPlan {
   private String eventCondition(Filter f) {
     String values = bind(f.values().toArray(String[]::new), "text[]");
     if (f.dimension() == Dimension.GOAL) {
-      Operator positive = switch (f.operator()) {
-        case IS_NOT -> Operator.IS;
-        case NOT_CONTAINS -> Operator.CONTAINS;
-        default -> f.operator();
-      };
       String exists = "exists (select 1 from " + GOALS + " where " + goalMatches("g", "e") + " and "
-          + QuerySql.condition(positive, "g.name", values) + ")";
+          + QuerySql.condition(positive(f.operator()), "g.name", values) + ")";
       return f.operator().negated() ? "not " + exists : exists;
     }
     if (f.dimension() == Dimension.TAG) {
@@ -118,33 +138,43 @@ final class SessionPlan {
     };
   }
 
-  /** The event columns the query reads besides the always-needed ones. */
+  /** A session attribute's column name (in {@code ss} and in {@code ev}). */
+  private static String name(Dimension u) {
+    return u.sql().substring(2);
+  }
+
+  /** A session attribute read from a {@code sessions} row (alias {@code a}). */
+  private static String sessionAttribute(Dimension u, String a) {
+    if (u == Dimension.SCREEN) {
+      return "case when " + a + ".screen_width is null then null when " + a + ".screen_width < 576 then 'Mobile' "
+          + "when " + a + ".screen_width < 992 then 'Tablet' when " + a + ".screen_width < 1440 then 'Laptop' else 'Desktop' end";
+    }
+    return a + "." + name(u);
+  }
+
+  /** The event columns {@code ev} reads besides the always-needed ones. */
   private Set<String> eventColumns(Set<Dimension> sessionAttributes, Set<Dimension> eventDimensions) {
     Set<String> columns = new LinkedHashSet<>();
     if (scroll) {
-      columns.add("page_visit_id");
-      columns.add("scroll_depth");
+      columns.add("e.page_visit_id");
+      columns.add("e.scroll_depth");
     }
     if (revenue) {
-      columns.add("revenue_amount");
+      columns.add("e.revenue_amount");
     }
     for (Dimension u : sessionAttributes) {
-      switch (u) {
-        case ENTRY_PAGE, EXIT_PAGE -> { }
-        case SCREEN -> columns.add("screen_width");
-        default -> columns.add(u.sql().substring(2));
-      }
+      columns.add(FROM_SESSION_ROW.contains(u) ? sessionAttribute(u, "sj") + " as " + name(u) : "e." + name(u));
     }
     for (Dimension d : eventDimensions) {
       switch (d) {
-        case HOSTNAME -> columns.add("hostname");
-        case EVENT_NAME -> columns.add("name");
-        case CLICK_TARGET -> columns.add("target_label");
-        case FORM_TARGET -> columns.addAll(List.of("target_label", "target_secondary"));
-        case PROPS -> columns.add("props");
-        case GOAL -> columns.addAll(List.of("name", "target_label", "target_secondary"));
-        case TAG -> columns.add("tags");
-        case TARGET_SECONDARY -> columns.add("target_secondary");
+        case HOSTNAME -> columns.add("e.hostname");
+        case EVENT_NAME -> columns.add("e.name");
+        case CLICK_TARGET -> columns.add("e.target_label");
+        case FORM_TARGET -> columns.addAll(List.of("e.target_label", "e.target_secondary"));
+        case PROPS -> columns.add("e.props");
+        case GOAL -> columns.addAll(List.of("e.name", "e.target_label", "e.target_secondary"));
+        case TAG -> columns.add("e.tags");
+        case TARGET_SECONDARY -> columns.add("e.target_secondary");
         default -> { }
       }
     }
@@ -153,6 +183,7 @@ final class SessionPlan {
 
   QuerySql.Plan build() {
     List<String> sessionConditions = new ArrayList<>();
+    List<String> eventSessionConditions = new ArrayList<>();
     List<String> eventConditions = new ArrayList<>();
     Set<Dimension> eventFilterDimensions = new LinkedHashSet<>();
     for (Filter f : q.filters()) {
@@ -160,109 +191,130 @@ final class SessionPlan {
         eventConditions.add(eventCondition(f));
         eventFilterDimensions.add(f.dimension());
       } else {
-        sessionConditions.add(QuerySql.condition(f.operator(), f.dimension().sql(), bind(f.values().toArray(String[]::new), "text[]")));
+        String values = bind(f.values().toArray(String[]::new), "text[]");
+        sessionConditions.add(QuerySql.condition(f.operator(), sessionAttribute(f.dimension(), "s"), values));
+        eventSessionConditions.add(QuerySql.condition(f.operator(), "e." + name(f.dimension()), values));
       }
     }
     String eventMatch = eventConditions.isEmpty() ? "true" : String.join(" and ", eventConditions);
-    // only the session attributes this query groups or filters by are aggregated (each costs a pass over the events)
+    // the session attributes this query groups or filters by
     Set<Dimension> used = new LinkedHashSet<>();
     q.dimensions().stream().filter(x -> x.kind() == Dimension.Kind.SESSION).forEach(used::add);
     q.filters().stream().map(Filter::dimension).filter(x -> x.kind() == Dimension.Kind.SESSION).forEach(used::add);
     Set<Dimension> eventDimensions = new LinkedHashSet<>(eventFilterDimensions);
     q.dimensions().stream().filter(x -> x.kind() == Dimension.Kind.EVENT).forEach(eventDimensions::add);
-    List<String> sessionColumns = new ArrayList<>();
-    for (Dimension u : used) {
-      switch (u) {
-        case ENTRY_PAGE -> sessionColumns.add("(array_agg(e.pathname order by e.ts, e.event_id) filter (where e.type = 'pageview'))[1] as entry_page");
-        case EXIT_PAGE -> sessionColumns.add("(array_agg(e.pathname order by e.ts desc, e.event_id desc) filter (where e.type = 'pageview'))[1] as exit_page");
-        case SCREEN -> sessionColumns.add("min(e.screen_width) as screen_width");
-        default -> sessionColumns.add("min(e." + u.sql().substring(2) + ") as " + u.sql().substring(2));
-      }
-    }
-    boolean sessionsOnly = eventConditions.isEmpty() && (first == null || first.kind() == Dimension.Kind.SESSION)
-        && q.metrics().stream().noneMatch(NEED_COUNTED_EVENTS::contains);
+    boolean needEvents = eventSide || !eventConditions.isEmpty() || converters;
+    boolean joinSession = eventSide && used.stream().anyMatch(FROM_SESSION_ROW::contains);
 
-    StringBuilder sql = new StringBuilder("with ").append(goals ? GOALS_CTE : "")
-        .append("ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname, e.interactive");
-    for (String c : eventColumns(used, eventDimensions)) {
-      sql.append(", e.").append(c);
+    StringBuilder sql = new StringBuilder("with ").append(goals ? GOALS_CTE : "");
+    if (needEvents) {
+      sql.append("ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname");
+      for (String c : eventColumns(eventSide ? used : Set.of(), eventDimensions)) {
+        sql.append(", ").append(c);
+      }
+      if (goals) {
+        sql.append(", exists (select 1 from ").append(GOALS).append(" where ").append(goalMatches("g", "e")).append(") as conv");
+      }
+      if (pageOrder) {
+        String pageviews = "count(*) filter (where e.type = 'pageview') over (partition by e.session_id";
+        sql.append(", case when e.type = 'pageview' then ").append(pageviews)
+            .append(" order by e.ts, e.event_id rows between unbounded preceding and current row) end as pv_rank, ")
+            .append(pageviews).append(") as pv_total, case when e.type = 'pageview' then min(e.ts) filter (where e.type = 'pageview') ")
+            .append("over (partition by e.session_id order by e.ts, e.event_id rows between 1 following and unbounded following) end as next_pv_ts");
+      }
+      sql.append(" from events e");
+      if (joinSession) {
+        // the session may have started before the range; two days back bounds the partitions read
+        sql.append(" left join sessions sj on sj.site_id = $1 and sj.session_id = e.session_id ")
+            .append("and sj.started_at >= $2::timestamptz - interval '2 days' and sj.started_at < $3");
+      }
+      sql.append(" where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and $4::text is not null), "); // $4 (zone) is used by time buckets
     }
-    if (goals) {
-      sql.append(", exists (select 1 from ").append(GOALS).append(" where ").append(goalMatches("g", "e")).append(") as conv");
+    sql.append("ss as (select s.session_id, s.started_at, s.pageviews as pv, (s.pageviews = 1 and not s.interactive) as bounce, ")
+        .append("case when s.pageviews = 1 and not s.interactive then 0 else extract(epoch from s.last_seen_at - s.started_at) end as duration, ")
+        .append("s.clicks > 0 as clicked");
+    if (converters) {
+      sql.append(", s.visitor_id, s.session_id in (select e.session_id from ev e where e.conv) as converted");
     }
-    if (pageOrder) {
-      String pageviews = "count(*) filter (where e.type = 'pageview') over (partition by e.session_id";
-      sql.append(", case when e.type = 'pageview' then ").append(pageviews)
-          .append(" order by e.ts, e.event_id rows between unbounded preceding and current row) end as pv_rank, ")
-          .append(pageviews).append(") as pv_total, case when e.type = 'pageview' then min(e.ts) filter (where e.type = 'pageview') ")
-          .append("over (partition by e.session_id order by e.ts, e.event_id rows between 1 following and unbounded following) end as next_pv_ts");
+    if (newVisitors) {
+      sql.append(", not exists (select 1 from sessions p where p.site_id = $1 and p.visitor_id = s.visitor_id ")
+          .append("and p.started_at < s.started_at and p.session_id <> s.session_id) as new_session");
     }
-    sql.append(" from events e where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and $4::text is not null), ") // $4 (zone) is used by time buckets
-        .append("ses as (select e.session_id, min(e.visitor_id) as visitor_id, min(e.ts) as first_ts, max(e.ts) as last_ts, ")
-        .append("count(*) filter (where e.type = 'pageview') as pv, ")
-        .append("coalesce(bool_or(e.interactive and e.type in ('custom', 'click', 'form')), false) as inter, ")
-        .append("bool_or(e.type = 'click') as clicked, count(*) filter (where e.type <> 'engagement') as evc")
-        .append(goals ? ", bool_or(e.conv) as converted" : "")
-        .append(sessionColumns.isEmpty() ? "" : ", " + String.join(", ", sessionColumns))
-        .append(" from ev e group by e.session_id), ")
-        .append("s as (select x.*, ")
-        .append(used.contains(Dimension.SCREEN) ? "case when x.screen_width is null then null when x.screen_width < 576 then 'Mobile' "
-            + "when x.screen_width < 992 then 'Tablet' when x.screen_width < 1440 then 'Laptop' else 'Desktop' end as screen, " : "")
-        .append(newVisitors ? "not exists (select 1 from sessions p where p.site_id = $1 and p.visitor_id = x.visitor_id "
-            + "and p.started_at < x.first_ts and p.session_id <> x.session_id) as new_session, " : "")
-        .append("(x.pv = 1 and not x.inter) as bounce, ")
-        .append("case when x.pv = 1 and not x.inter then 0 else extract(epoch from x.last_ts - x.first_ts) end as duration ")
-        .append("from ses x), ")
-        .append("fs as (select * from s where ")
-        .append(sessionConditions.isEmpty() ? "true" : String.join(" and ", sessionConditions));
+    for (Dimension u : used) {
+      sql.append(", ").append(sessionAttribute(u, "s")).append(" as ").append(name(u));
+    }
+    sql.append(" from sessions s where s.site_id = $1 and s.started_at >= $2 and s.started_at < $3 and $4::text is not null");
+    for (String c : sessionConditions) {
+      sql.append(" and ").append(c);
+    }
     if (!eventConditions.isEmpty()) {
-      sql.append(" and s.session_id in (select e.session_id from ev e where ").append(membership(eventFilterDimensions))
+      sql.append(" and s.session_id in (select e.session_id from ev e where ").append(membership(eventFilterDimensions, "e"))
           .append(" and ").append(eventMatch).append(")");
     }
     sql.append(")");
-    if (!sessionsOnly) {
-      sql.append(", fe as (")
-          .append(sessionConditions.isEmpty() && eventConditions.isEmpty() ? "select * from ev"
-              : "select e.* from ev e join fs on fs.session_id = e.session_id where " + eventMatch)
-          .append("), sc as (")
-          .append(scroll ? "select e.page_visit_id, max(e.scroll_depth) as sd from ev e where e.type = 'engagement' "
-              + "and e.scroll_depth is not null and e.page_visit_id is not null group by 1"
-              : "select null::bigint as page_visit_id, null::integer as sd where false")
-          .append(")");
+    if (eventSide) {
+      List<String> counted = new ArrayList<>(eventSessionConditions);
+      if (!eventConditions.isEmpty()) {
+        counted.add(eventMatch);
+      }
+      sql.append(", fe as (select * from ev e").append(counted.isEmpty() ? "" : " where " + String.join(" and ", counted)).append(")");
+      if (scroll) {
+        sql.append(", sc as (select e.page_visit_id, max(e.scroll_depth) as sd from ev e where e.type = 'engagement' ")
+            .append("and e.scroll_depth is not null and e.page_visit_id is not null group by 1)");
+      }
     }
     sql.append(" ");
+    // with event-level filters, a visitor is one with a counted event the filters select sessions by (a pageview for a page filter)
+    String visitorEvent = eventConditions.isEmpty() ? null : membership(eventFilterDimensions, "fe");
     if (first == null) {
-      totals(sql, sessionsOnly);
+      totals(sql, visitorEvent);
     } else if (first.kind() == Dimension.Kind.SESSION) {
-      bySessionAttributes(sql, sessionsOnly);
+      bySessionAttributes(sql, visitorEvent);
     } else if (first.kind() == Dimension.Kind.EVENT) {
       byEventAttribute(sql);
     } else {
-      byTime(sql);
+      byTime(sql, visitorEvent);
     }
     return new QuerySql.Plan(sql.toString(), params);
   }
 
   /** Which events an event-level filter looks at: pageviews for page and hostname filters alone, else any but engagement beacons. */
-  private static String membership(Set<Dimension> filtered) {
+  private static String membership(Set<Dimension> filtered, String a) {
     boolean pagesOnly = filtered.stream().allMatch(d -> d == Dimension.PAGE || d == Dimension.HOSTNAME);
     if (pagesOnly) {
-      return "e.type = 'pageview'";
+      return a + ".type = 'pageview'";
     }
-    return filtered.stream().filter(d -> d != Dimension.PAGE && d != Dimension.HOSTNAME).map(d -> d.membership("e"))
+    return filtered.stream().filter(d -> d != Dimension.PAGE && d != Dimension.HOSTNAME).map(d -> d.membership(a))
         .distinct().collect(Collectors.joining(" and "));
   }
 
-  private String sessionAggregates(String a, boolean withCounts) {
-    return (withCounts ? "count(distinct " + a + ".visitor_id) as visitors, count(*) as sessions, " : "")
-        + "coalesce(sum(" + a + ".pv), 0) as pv_sum, count(*) filter (where " + a + ".bounce) as bounces, "
-        + "coalesce(sum(" + a + ".duration), 0) as duration_sum, count(*) filter (where " + a + ".clicked) as clickers, "
-        + (goals ? "count(distinct " + a + ".visitor_id) filter (where " + a + ".converted)" : "0") + " as converters, "
-        + (newVisitors ? "count(*) filter (where " + a + ".new_session)" : "0") + " as new_sessions";
+  /** The session columns over the sessions in scope (alias {@code ss}). */
+  private String sessionAggregates() {
+    if (!sessionSide) {
+      return sessionZeros();
+    }
+    return "count(*) as sessions, coalesce(sum(ss.pv), 0) as pv_sum, count(*) filter (where ss.bounce) as bounces, "
+        + "coalesce(sum(ss.duration), 0) as duration_sum, count(*) filter (where ss.clicked) as clickers, "
+        + (converters ? "count(distinct ss.visitor_id) filter (where ss.converted)" : "0") + " as converters, "
+        + (newVisitors ? "count(*) filter (where ss.new_session)" : "0") + " as new_sessions";
   }
 
-  private String eventAggregates(String a) {
-    return "count(*) filter (where " + a + ".type = 'pageview') as pageviews, count(*) filter (where " + a + ".type <> 'engagement') as events, "
+  private static String sessionZeros() {
+    return SESSION_COLUMNS.stream().map(c -> "0 as " + c).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The event columns over counted events (alias {@code a}, joined with {@code sc} when scroll is asked for).
+   *
+   * @param visitorEvent the condition an event must meet to make its visitor count (null: every counted event)
+   */
+  private String eventAggregates(String a, String visitorEvent) {
+    if (!q.metrics().stream().anyMatch(EVENT_SIDE::contains)) {
+      return eventZeros();
+    }
+    String distinctVisitors = "count(distinct " + a + ".visitor_id)" + (visitorEvent == null ? "" : " filter (where " + visitorEvent + ")");
+    return (visitors ? distinctVisitors : "0") + " as visitors, "
+        + "count(*) filter (where " + a + ".type = 'pageview') as pageviews, count(*) filter (where " + a + ".type <> 'engagement') as events, "
         + (scroll ? "avg(sc.sd) filter (where " + a + ".type = 'pageview')" : "null::numeric") + " as scroll_avg, "
         + (goals ? "count(*) filter (where " + a + ".conv)" : "0") + " as conversions, "
         + (revenue ? "sum(" + a + ".revenue_amount) filter (where " + a + ".type <> 'engagement')" : "null::numeric") + " as revenue_sum, "
@@ -274,10 +326,12 @@ final class SessionPlan {
         + "count(*) filter (where " + a + ".type = 'form') as forms";
   }
 
-  /** pageviews and events as sums over sessions, when every event of the selected sessions counts. */
-  private static String eventColumnsFromSessions() {
-    return "coalesce(sum(fs.pv), 0) as pageviews, coalesce(sum(fs.evc), 0) as events, null::numeric as scroll_avg, 0 as conversions, "
-        + "null::numeric as revenue_sum, 0 as revenue_n, 0 as entrances, 0 as exits, 0 as top_sum, 0 as top_n, 0 as forms";
+  private static String eventZeros() {
+    return EVENT_COLUMNS.stream().map(c -> NULLABLE.contains(c) ? "null::numeric as " + c : "0 as " + c).collect(Collectors.joining(", "));
+  }
+
+  private String withScroll(String a) {
+    return scroll ? " left join sc on sc.page_visit_id = " + a + ".event_id" : "";
   }
 
   private static String selectColumns(String alias, List<String> columns) {
@@ -285,43 +339,53 @@ final class SessionPlan {
         .collect(Collectors.joining(", "));
   }
 
-  private static final String WITH_SCROLL = " left join sc on sc.page_visit_id = ";
-
-  private void totals(StringBuilder sql, boolean sessionsOnly) {
-    if (sessionsOnly) {
-      sql.append("select ").append(sessionAggregates("fs", true)).append(", ").append(eventColumnsFromSessions()).append(" from fs");
+  private void totals(StringBuilder sql, String visitorEvent) {
+    sql.append("select s.*, c.* from (select ").append(sessionSide ? sessionAggregates() + " from ss" : sessionZeros()).append(") s, (");
+    if (eventSide) {
+      sql.append("select ").append(eventAggregates("fe", visitorEvent)).append(" from fe").append(withScroll("fe"));
     } else {
-      sql.append("select g.*, c.* from (select ").append(sessionAggregates("fs", true)).append(" from fs) g, (select ")
-          .append(eventAggregates("fe")).append(" from fe").append(WITH_SCROLL).append("fe.event_id) c");
+      sql.append("select ").append(eventZeros());
     }
-  }
-
-  private void bySessionAttributes(StringBuilder sql, boolean sessionsOnly) {
-    List<String> cols = new ArrayList<>();
-    List<String> ds = new ArrayList<>();
-    List<String> on = new ArrayList<>();
-    for (int i = 0; i < q.dimensions().size(); i++) {
-      cols.add(q.dimensions().get(i).sql().replace("s.", "fs.") + " as d" + i);
-      ds.add("g.d" + i);
-      on.add("c.d" + i + " is not distinct from g.d" + i);
-    }
-    String groupBy = IntStream.rangeClosed(1, cols.size()).mapToObj(Integer::toString).collect(Collectors.joining(", "));
-    if (sessionsOnly) {
-      sql.append("select ").append(String.join(", ", cols)).append(", ").append(sessionAggregates("fs", true)).append(", ")
-          .append(eventColumnsFromSessions()).append(" from fs group by ").append(groupBy);
-      return;
-    }
-    sql.append("select g.*, ").append(selectColumns("c", EVENT_COLUMNS)).append(" from (select ")
-        .append(String.join(", ", cols)).append(", ").append(sessionAggregates("fs", true)).append(" from fs group by ").append(groupBy)
-        .append(") g left join (select ").append(String.join(", ", cols)).append(", ").append(eventAggregates("fe"))
-        .append(" from fe join fs on fs.session_id = fe.session_id").append(WITH_SCROLL).append("fe.event_id group by ").append(groupBy)
-        .append(") c on ").append(String.join(" and ", on));
+    sql.append(") c");
   }
 
   /**
-   * Rows of an event attribute: a row's visitors and sessions are those with a member event (a
-   * pageview of the page, a click on the target, an event completing the goal...); its session
-   * metrics are over those sessions; its event metrics count the counted events that carry the value.
+   * Rows of one to three session attributes: the session columns of the sessions in scope grouped
+   * by their attributes, and the event columns of the counted events grouped by their session's
+   * attributes. Each side has at most one row per value; a row exists if either side the metrics
+   * read has it (sessions only: the values of the sessions in scope).
+   */
+  private void bySessionAttributes(StringBuilder sql, String visitorEvent) {
+    List<String> ss = new ArrayList<>();
+    List<String> fe = new ArrayList<>();
+    List<String> ds = new ArrayList<>();
+    for (int i = 0; i < q.dimensions().size(); i++) {
+      String n = name(q.dimensions().get(i));
+      ss.add("ss." + n + " as d" + i);
+      fe.add("fe." + n + " as d" + i);
+      ds.add("d" + i);
+    }
+    String groupBy = IntStream.rangeClosed(1, ds.size()).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+    String events = "select " + String.join(", ", fe) + ", " + sessionZeros() + ", " + eventAggregates("fe", visitorEvent)
+        + " from fe" + withScroll("fe") + " group by " + groupBy;
+    String sessions = "select " + String.join(", ", ss) + ", " + sessionAggregates() + ", " + eventZeros() + " from ss group by " + groupBy;
+    if (!sessionSide || !eventSide) {
+      sql.append(sessionSide ? sessions : events);
+      return;
+    }
+    // union and sum rather than a full join: a missing value (null) is a value here, and full joins need an equality
+    sql.append("select ").append(String.join(", ", ds)).append(", ")
+        .append(SESSION_COLUMNS.stream().map(c -> "sum(u." + c + ") as " + c).collect(Collectors.joining(", "))).append(", ")
+        .append(EVENT_COLUMNS.stream().map(c -> (NULLABLE.contains(c) ? "max" : "sum") + "(u." + c + ") as " + c)
+            .collect(Collectors.joining(", ")))
+        .append(" from (").append(sessions).append(" union all ").append(events).append(") u group by ").append(groupBy);
+  }
+
+  /**
+   * Rows of an event attribute: a row's visitors are those with a member event (a pageview of the
+   * page, a click on the target, an event completing the goal...); its session metrics are over
+   * the sessions in scope with a member event; its event metrics count the counted events that
+   * carry the value.
    */
   private void byEventAttribute(StringBuilder sql) {
     sql.append(", fd as (");
@@ -334,39 +398,43 @@ final class SessionPlan {
       sql.append("select fe.*, ").append(eventExpression(first, q.propertyKey(), "fe")).append(" as dv, ")
           .append(first.membership("fe")).append(" as member from fe");
     }
-    sql.append("), g as (select fd.dv as d0, count(distinct fd.visitor_id) filter (where fd.member) as visitors, ")
-        .append("count(distinct fd.session_id) filter (where fd.member) as sessions, ").append(eventAggregates("fd"))
-        .append(" from fd").append(WITH_SCROLL).append("fd.event_id where fd.dv is not null group by 1 ")
+    sql.append("), g as (select fd.dv as d0, ").append(eventAggregates("fd", "fd.member"))
+        .append(" from fd").append(withScroll("fd")).append(" where fd.dv is not null group by 1 ")
         .append("having count(*) filter (where fd.member) > 0)");
-    if (q.metrics().stream().noneMatch(SESSION_SIDE::contains)) {
-      // only event metrics: the per-session aggregates are never read (nor computed: an unreferenced CTE is skipped)
-      sql.append(" select g.*, 0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, 0 as converters, 0 as new_sessions from g");
+    if (!sessionSide) {
+      // only event metrics: the sessions in scope are never read (nor computed: an unreferenced CTE is skipped)
+      sql.append(" select g.*, ").append(sessionZeros()).append(" from g");
       return;
     }
-    sql.append(", m as (select p.dv, ").append(sessionAggregates("fs", false))
+    sql.append(", m as (select p.dv, ").append(sessionAggregates())
         .append(" from (select distinct fd.dv, fd.session_id from fd where fd.member and fd.dv is not null) p ")
-        .append("join fs on fs.session_id = p.session_id group by 1) ")
-        .append("select g.*, m.pv_sum, m.bounces, m.duration_sum, m.clickers, m.converters, m.new_sessions from g join m on m.dv = g.d0");
+        .append("join ss on ss.session_id = p.session_id group by 1) ")
+        .append("select g.*, ").append(selectColumns("m", SESSION_COLUMNS)).append(" from g left join m on m.dv = g.d0");
   }
 
-  /** Metrics read from the per-session aggregates of an event attribute's rows (the {@code m} part). */
-  private static final Set<Metric> SESSION_SIDE = EnumSet.of(Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE, Metric.AVG_DURATION,
-      Metric.CLICKERS, Metric.ENGAGEMENT, Metric.CONVERSION_RATE, Metric.NEW_VISITOR_SESSIONS, Metric.BOUNCES, Metric.TOTAL_DURATION);
-
-  /** Zero-filled buckets: visitors and event metrics by event time, session metrics by session start. */
-  private void byTime(StringBuilder sql) {
+  /** Zero-filled buckets: visitors and event metrics by event time, session metrics by the bucket of the session's start. */
+  private void byTime(StringBuilder sql, String visitorEvent) {
     String unit = first.sql();
     sql.append(", buckets as (select generate_series(date_trunc('").append(unit).append("', $2 at time zone $4), ")
-        .append("($3 at time zone $4) - interval '1 microsecond', interval '1 ").append(unit).append("') as b), ")
-        .append("ge as (select date_trunc('").append(unit).append("', fe.ts at time zone $4) as b, count(distinct fe.visitor_id) as visitors, ")
-        .append(goals ? "count(distinct fe.visitor_id) filter (where fe.conv)" : "0").append(" as converters, ")
-        .append(eventAggregates("fe")).append(" from fe").append(WITH_SCROLL).append("fe.event_id group by 1), ")
-        .append("gs as (select date_trunc('").append(unit).append("', fs.first_ts at time zone $4) as b, count(*) as sessions, ")
-        .append(sessionAggregates("fs", false)).append(" from fs group by 1) ")
-        .append("select buckets.b as d0, coalesce(ge.visitors, 0) as visitors, coalesce(gs.sessions, 0) as sessions, ")
-        .append("coalesce(ge.converters, 0) as converters, ")
-        .append(selectColumns("gs", List.of("pv_sum", "bounces", "duration_sum", "clickers", "new_sessions"))).append(", ")
-        .append(selectColumns("ge", EVENT_COLUMNS))
-        .append(" from buckets left join ge on ge.b = buckets.b left join gs on gs.b = buckets.b order by buckets.b");
+        .append("($3 at time zone $4) - interval '1 microsecond', interval '1 ").append(unit).append("') as b)");
+    if (eventSide) {
+      String converter = "fe.conv" + (visitorEvent == null ? "" : " and " + visitorEvent);
+      sql.append(", ge as (select date_trunc('").append(unit).append("', fe.ts at time zone $4) as b, ")
+          .append(q.metrics().contains(Metric.CONVERSION_RATE) ? "count(distinct fe.visitor_id) filter (where " + converter + ")" : "0").append(" as converters, ")
+          .append(eventAggregates("fe", visitorEvent)).append(" from fe").append(withScroll("fe")).append(" group by 1)");
+    }
+    if (sessionSide) {
+      sql.append(", gs as (select date_trunc('").append(unit).append("', ss.started_at at time zone $4) as b, ")
+          .append(sessionAggregates()).append(" from ss group by 1)");
+    }
+    List<String> sessionColumns = SESSION_COLUMNS.stream().filter(c -> !c.equals("converters")).toList();
+    sql.append(" select buckets.b as d0, ")
+        .append(eventSide ? "coalesce(ge.converters, 0) as converters, " + selectColumns("ge", EVENT_COLUMNS)
+            : "0 as converters, " + eventZeros()).append(", ")
+        .append(sessionSide ? selectColumns("gs", sessionColumns) : sessionColumns.stream().map(c -> "0 as " + c).collect(Collectors.joining(", ")))
+        .append(" from buckets")
+        .append(eventSide ? " left join ge on ge.b = buckets.b" : "")
+        .append(sessionSide ? " left join gs on gs.b = buckets.b" : "")
+        .append(" order by buckets.b");
   }
 }

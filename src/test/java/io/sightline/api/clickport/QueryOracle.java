@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * The expected answers of the query engine, computed in plain Java from the generated events (not
- * through SQL), following the definitions in the README's "Query engine" section.
+ * through SQL), following the definitions in the README's "Query engine" section: sessions counted
+ * where they start, with whole-session values; visitors and event metrics by event time.
  */
 public final class QueryOracle {
   public static final String[] PAGES = {"/", "/pricing", "/blog", "/blog/post-1", "/docs", "/about"};
@@ -66,7 +68,14 @@ public final class QueryOracle {
 
   public final List<Ev> events = new ArrayList<>();
 
-  /** Seeded visitors over the 6 days before {@code now}, each with 1-4 sessions split by more than 30 idle minutes. */
+  /** The zones of the tests' ranges: sessions cross their local midnights. */
+  public static final List<String> EDGE_ZONES = List.of("UTC", "Asia/Kolkata", "America/New_York", "Europe/Berlin");
+
+  /**
+   * Seeded visitors over the 6 days before {@code now}, each with 1-4 sessions split by more than 30
+   * idle minutes; then, for each of {@link #EDGE_ZONES} and each of the 5 days before today there, a
+   * visitor whose session runs over that local midnight, so that ranges of local days cut sessions.
+   */
   public static QueryOracle generate(Instant now, long seed) {
     QueryOracle o = new QueryOracle();
     Random random = new Random(seed);
@@ -79,31 +88,67 @@ public final class QueryOracle {
         String source = SOURCES[random.nextInt(SOURCES.length)];
         int count = 1 + random.nextInt(6);
         for (int e = 0; e < count; e++) {
-          int kind = e == 0 ? 0 : random.nextInt(12);
-          String type = kind < 6 || kind == 11 ? "pageview" : kind == 6 ? "click" : kind == 7 ? "engagement" : kind == 10 ? "form" : "custom";
-          boolean interactive = kind != 9; // kind 9: a non-interactive custom event
-          String path = PAGES[random.nextInt(PAGES.length)];
-          String host = random.nextInt(5) == 0 ? "docs.localhost" : "localhost";
-          if (t.isAfter(now.minusSeconds(60))) {
+          Ev ev = event(random, now, visitor, s, t, e == 0, source, mobile);
+          if (ev == null) {
             break;
           }
-          String name = switch (type) {
-            case "custom" -> interactive ? "Signup" : "Autoplay";
-            default -> type;
-          };
-          String label = type.equals("click") ? CLICK_LABELS[random.nextInt(CLICK_LABELS.length)]
-              : type.equals("form") ? FORMS[random.nextInt(FORMS.length)] : null;
-          boolean signup = name.equals("Signup");
-          String plan = signup ? (random.nextBoolean() ? "pro" : "free") : null;
-          BigDecimal revenue = signup && random.nextBoolean() ? AMOUNTS[random.nextInt(AMOUNTS.length)] : null;
-          o.events.add(new Ev(visitor, s, t, type, name, host, path, interactive, source, mobile ? "mobile" : "desktop",
-              random.nextInt(101), label, plan, revenue));
+          o.events.add(ev);
           t = t.plusSeconds(60 + random.nextInt(9 * 60));
         }
         t = t.plus(Duration.ofMinutes(31 + random.nextInt(24 * 60)));
       }
     }
+    for (int z = 0; z < EDGE_ZONES.size(); z++) {
+      ZoneId zone = ZoneId.of(EDGE_ZONES.get(z));
+      for (int d = 1; d <= 5; d++) {
+        Instant midnight = LocalDate.ofInstant(now, zone).minusDays(d).atStartOfDay(zone).toInstant();
+        Instant t = midnight.minusSeconds(60 + random.nextInt(15 * 60));
+        Instant until = midnight.plusSeconds(random.nextInt(30 * 60));
+        String source = SOURCES[random.nextInt(SOURCES.length)];
+        boolean mobile = random.nextInt(3) == 0;
+        boolean first = true;
+        Instant last;
+        do { // until an event at or after `until`, past midnight; gaps of at most 10 minutes keep one session
+          o.events.add(event(random, now, "v" + (40 + 5 * z + d - 1), 0, t, first, source, mobile));
+          first = false;
+          last = t;
+          t = t.plusSeconds(60 + random.nextInt(9 * 60));
+        } while (last.isBefore(until));
+      }
+    }
     return o;
+  }
+
+  /** One event of the mix (a session's first is a pageview); null when it would fall in the last minute before {@code now}. */
+  private static Ev event(Random random, Instant now, String visitor, int session, Instant t, boolean first, String source, boolean mobile) {
+    int kind = first ? 0 : random.nextInt(12);
+    String type = kind < 6 || kind == 11 ? "pageview" : kind == 6 ? "click" : kind == 7 ? "engagement" : kind == 10 ? "form" : "custom";
+    boolean interactive = kind != 9; // kind 9: a non-interactive custom event
+    String path = PAGES[random.nextInt(PAGES.length)];
+    String host = random.nextInt(5) == 0 ? "docs.localhost" : "localhost";
+    if (t.isAfter(now.minusSeconds(60))) {
+      return null;
+    }
+    String name = switch (type) {
+      case "custom" -> interactive ? "Signup" : "Autoplay";
+      default -> type;
+    };
+    String label = type.equals("click") ? CLICK_LABELS[random.nextInt(CLICK_LABELS.length)]
+        : type.equals("form") ? FORMS[random.nextInt(FORMS.length)] : null;
+    boolean signup = name.equals("Signup");
+    String plan = signup ? (random.nextBoolean() ? "pro" : "free") : null;
+    BigDecimal revenue = signup && random.nextBoolean() ? AMOUNTS[random.nextInt(AMOUNTS.length)] : null;
+    return new Ev(visitor, session, t, type, name, host, path, interactive, source, mobile ? "mobile" : "desktop",
+        random.nextInt(101), label, plan, revenue);
+  }
+
+  /** Sessions that started before {@code edge} and have an event at or after it (a range starting or ending there cuts them). */
+  public long sessionsAcross(Instant edge) {
+    Map<String, Instant[]> spans = new LinkedHashMap<>();
+    for (Ev e : events) {
+      spans.merge(key(e), new Instant[] {e.ts(), e.ts()}, (x, y) -> new Instant[] {x[0].isBefore(y[0]) ? x[0] : y[0], x[1].isAfter(y[1]) ? x[1] : y[1]});
+    }
+    return spans.values().stream().filter(x -> x[0].isBefore(edge) && !x[1].isBefore(edge)).count();
   }
 
   public boolean isFirstOfSession(Ev e) {
@@ -196,27 +241,61 @@ public final class QueryOracle {
     return matches(f.operator(), value(e, f.dimension()), f.values());
   }
 
-  /** Per-session facts within the range. */
-  record InRange(String key, Ev firstEvent, List<Ev> events, int pageviews, boolean interactive, boolean clicked, String entry,
-                 String exit, Instant first, Instant last, boolean converted) {
+  /**
+   * A session's whole-session facts, from all its events (in the range or not), as the writer keeps
+   * them in its {@code sessions} row; {@code converted}: an event of it in the range completes a goal.
+   */
+  record Session(String key, List<Ev> events, boolean converted) {
+    Ev firstEvent() {
+      return events.get(0);
+    }
+
+    Instant started() {
+      return events.get(0).ts();
+    }
+
+    Instant lastSeen() {
+      return events.get(events.size() - 1).ts();
+    }
+
+    long pageviews() {
+      return events.stream().filter(e -> e.type().equals("pageview")).count();
+    }
+
+    boolean interactive() {
+      return events.stream().anyMatch(e -> e.interactive() && List.of("custom", "click", "form").contains(e.type()));
+    }
+
+    boolean clicked() {
+      return events.stream().anyMatch(e -> e.type().equals("click"));
+    }
+
+    String entry() {
+      return events.stream().filter(e -> e.type().equals("pageview")).map(Ev::path).findFirst().orElse(null);
+    }
+
+    String exit() {
+      return events.stream().filter(e -> e.type().equals("pageview")).map(Ev::path).reduce((x, y) -> y).orElse(null);
+    }
+
     boolean bounce() {
-      return pageviews == 1 && !interactive;
+      return pageviews() == 1 && !interactive();
     }
 
     long duration() {
-      return bounce() ? 0 : Duration.between(first, last).getSeconds();
+      return bounce() ? 0 : Duration.between(started(), lastSeen()).getSeconds();
     }
 
     boolean newVisitor() {
-      return firstEvent.session() == 0;
+      return firstEvent().session() == 0;
     }
 
     String attribute(String dimension) {
       return switch (dimension) {
-        case "utm_source", "source" -> firstEvent.source();
-        case "device" -> firstEvent.device();
-        case "entry_page" -> entry;
-        case "exit_page" -> exit;
+        case "utm_source", "source" -> firstEvent().source();
+        case "device" -> firstEvent().device();
+        case "entry_page" -> entry();
+        case "exit_page" -> exit();
         default -> throw new IllegalArgumentException(dimension);
       };
     }
@@ -264,8 +343,41 @@ public final class QueryOracle {
 
   // ---------------------------------------------------------------- the expected rows
 
-  /** Expected rows by dimension value ("total" for none), every metric. */
+  /** Metrics read from the sessions in scope; the others (and engagement and conversion_rate too) from the counted events. */
+  static final Set<String> SESSION_METRICS = Set.of("sessions", "views_per_visit", "bounce_rate", "avg_duration", "clickers", "engagement",
+      "conversion_rate", "new_visitor_sessions", "bounces", "total_duration");
+  static final Set<String> EVENT_METRICS = Set.of("visitors", "pageviews", "events", "avg_scroll", "engagement", "conversions",
+      "conversion_rate", "total_revenue", "average_revenue", "entrances", "exits", "time_on_page", "total_time_on_page", "form_submissions");
+  private static final String HAS_SESSIONS = "_has_sessions";
+  private static final String HAS_EVENTS = "_has_events";
+
+  /**
+   * Expected rows by dimension value ("total" for none) of a query for these metrics, only those.
+   * A session attribute's row exists where the sessions in scope or the counted events have the
+   * value, of the two the metrics read.
+   */
+  public Map<Object, Map<String, Object>> expected(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters,
+                                                   List<String> metrics) {
+    boolean sessions = metrics.stream().anyMatch(SESSION_METRICS::contains);
+    boolean events = metrics.stream().anyMatch(EVENT_METRICS::contains);
+    Map<Object, Map<String, Object>> out = new LinkedHashMap<>();
+    withSides(start, end, zone, dimension, filters).forEach((k, row) -> {
+      boolean side = !row.containsKey(HAS_SESSIONS) || sessions && (Boolean) row.get(HAS_SESSIONS) || events && (Boolean) row.get(HAS_EVENTS);
+      if (side) {
+        Map<String, Object> only = new LinkedHashMap<>();
+        metrics.forEach(m -> only.put(m, row.get(m)));
+        out.put(k, only);
+      }
+    });
+    return out;
+  }
+
+  /** Expected rows by dimension value ("total" for none), every metric (a query for all of them). */
   public Map<Object, Map<String, Object>> expected(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
+    return expected(start, end, zone, dimension, filters, METRICS);
+  }
+
+  private Map<Object, Map<String, Object>> withSides(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
     Map<Object, Map<String, Object>> rows = compute(start, end, zone, dimension, filters);
     boolean goals = "goal".equals(dimension) || filters.stream().anyMatch(f -> f.dimension().equals("goal"));
     if (goals) {
@@ -283,69 +395,67 @@ public final class QueryOracle {
     return rows;
   }
 
+  /**
+   * The definitions: sessions in scope = the sessions that started in the range and pass the filters
+   * (an event-level filter: with a member event in the range matching them all), with whole-session
+   * values; counted events = the events in the range of sessions passing the session-attribute
+   * filters that match every event-level filter; visitors = of the counted events (with event-level
+   * filters, of those a filter looks at: pageviews for page filters).
+   */
   private Map<Object, Map<String, Object>> compute(Instant start, Instant end, ZoneId zone, String dimension, List<Filter> filters) {
     RangeFacts facts = new RangeFacts(start, end);
-    Map<String, List<Ev>> bySession = new LinkedHashMap<>();
+    Map<String, List<Ev>> whole = new LinkedHashMap<>();
     for (Ev e : events) {
-      if (inRange(e, start, end)) {
-        bySession.computeIfAbsent(key(e), k -> new ArrayList<>()).add(e);
-      }
+      whole.computeIfAbsent(key(e), k -> new ArrayList<>()).add(e);
     }
     List<Filter> eventFilters = filters.stream().filter(f -> isEventDimension(f.dimension())).toList();
+    List<Filter> sessionFilters = filters.stream().filter(f -> !isEventDimension(f.dimension())).toList();
     boolean pagesOnly = eventFilters.stream().allMatch(f -> List.of("page", "hostname").contains(f.dimension()));
-    List<InRange> selected = new ArrayList<>();
+    java.util.function.Predicate<Ev> looked = e -> pagesOnly ? e.type().equals("pageview")
+        : eventFilters.stream().filter(f -> !List.of("page", "hostname").contains(f.dimension())).allMatch(f -> member(e, f.dimension()));
+    java.util.function.Predicate<Ev> matchesAll = e -> eventFilters.stream().allMatch(f -> passes(e, f));
+    Map<String, Session> sessionOf = new HashMap<>();
+    List<Session> inScope = new ArrayList<>();
     List<Ev> counted = new ArrayList<>();
-    for (Map.Entry<String, List<Ev>> entry : bySession.entrySet()) {
-      List<Ev> evs = entry.getValue();
-      List<Ev> pvs = evs.stream().filter(e -> e.type().equals("pageview")).toList();
-      Ev firstOfSession = events.stream().filter(e -> key(e).equals(entry.getKey())).findFirst().orElseThrow();
-      InRange s = new InRange(entry.getKey(), firstOfSession, evs, pvs.size(),
-          evs.stream().anyMatch(e -> e.interactive() && List.of("custom", "click", "form").contains(e.type())),
-          evs.stream().anyMatch(e -> e.type().equals("click")), pvs.isEmpty() ? null : pvs.get(0).path(),
-          pvs.isEmpty() ? null : pvs.get(pvs.size() - 1).path(), evs.get(0).ts(), evs.get(evs.size() - 1).ts(),
-          evs.stream().anyMatch(QueryOracle::converts));
-      boolean keep = true;
-      for (Filter f : filters) {
-        if (!isEventDimension(f.dimension())) {
-          keep &= matches(f.operator(), s.attribute(f.dimension()), f.values());
-        }
+    for (Map.Entry<String, List<Ev>> entry : whole.entrySet()) {
+      List<Ev> inRange = entry.getValue().stream().filter(e -> inRange(e, start, end)).toList();
+      Session s = new Session(entry.getKey(), entry.getValue(), inRange.stream().anyMatch(QueryOracle::converts));
+      sessionOf.put(s.key(), s);
+      boolean passes = sessionFilters.stream().allMatch(f -> matches(f.operator(), s.attribute(f.dimension()), f.values()));
+      if (!passes) {
+        continue;
       }
-      if (!eventFilters.isEmpty()) {
-        keep &= evs.stream().anyMatch(e -> (pagesOnly ? e.type().equals("pageview")
-            : eventFilters.stream().filter(f -> !List.of("page", "hostname").contains(f.dimension())).allMatch(f -> member(e, f.dimension())))
-            && eventFilters.stream().allMatch(f -> passes(e, f)));
-      }
-      if (keep) {
-        selected.add(s);
-        evs.stream().filter(e -> eventFilters.stream().allMatch(f -> passes(e, f))).forEach(counted::add);
+      inRange.stream().filter(matchesAll).forEach(counted::add);
+      if (inRange(s.firstEvent(), start, end) && (eventFilters.isEmpty() || inRange.stream().anyMatch(e -> looked.test(e) && matchesAll.test(e)))) {
+        inScope.add(s);
       }
     }
-    Map<String, InRange> sessionOf = new HashMap<>();
-    selected.forEach(s -> sessionOf.put(s.key(), s));
+    List<Ev> visitorEvents = eventFilters.isEmpty() ? counted : counted.stream().filter(looked).toList();
+    Map<String, Session> scope = new HashMap<>();
+    inScope.forEach(s -> scope.put(s.key(), s));
     Map<Object, Map<String, Object>> rows = new LinkedHashMap<>();
     if (dimension == null) {
-      rows.put("total", metrics(selected, counted, facts));
+      rows.put("total", metrics(inScope, counted, visitorEvents, facts));
     } else if (TIME_DIMENSIONS.contains(dimension)) {
       DateTimeFormatter fmt = DateTimeFormatter.ofPattern(dimension.equals("date") ? "yyyy-MM-dd" : "yyyy-MM-dd HH:00");
       ChronoUnit unit = dimension.equals("date") ? ChronoUnit.DAYS : ChronoUnit.HOURS;
       Function<Instant, String> bucket = t -> fmt.format(LocalDateTime.ofInstant(t, zone).truncatedTo(unit));
       for (LocalDateTime b = LocalDateTime.ofInstant(start, zone).truncatedTo(unit); b.atZone(zone).toInstant().isBefore(end); b = b.plus(1, unit)) {
         String label = fmt.format(b);
-        List<InRange> ss = selected.stream().filter(s -> bucket.apply(s.first()).equals(label)).toList();
+        List<Session> ss = inScope.stream().filter(s -> bucket.apply(s.started()).equals(label)).toList();
         List<Ev> es = counted.stream().filter(e -> bucket.apply(e.ts()).equals(label)).toList();
-        Map<String, Object> m = metrics(ss, es, facts);
-        long visitors = es.stream().map(Ev::visitor).distinct().count();
-        long converters = es.stream().filter(QueryOracle::converts).map(Ev::visitor).distinct().count();
-        m.put("visitors", visitors);
+        List<Ev> vs = visitorEvents.stream().filter(e -> bucket.apply(e.ts()).equals(label)).toList();
+        Map<String, Object> m = metrics(ss, es, vs, facts);
+        long converters = vs.stream().filter(QueryOracle::converts).map(Ev::visitor).distinct().count();
         m.put("_converters", converters);
-        m.put("conversion_rate", percent(converters, visitors));
+        m.put("conversion_rate", percent(converters, (Long) m.get("visitors")));
         rows.put(label, m);
       }
     } else if (dimension.equals("goal")) {
       for (Goal g : GOALS) {
         List<Ev> es = counted.stream().filter(g::completedBy).toList();
         if (!es.isEmpty()) {
-          rows.put(g.name(), eventRow(es, es, sessionOf, facts));
+          rows.put(g.name(), eventRow(es, es, scope, facts));
         }
       }
     } else if (isEventDimension(dimension)) {
@@ -354,52 +464,59 @@ public final class QueryOracle {
       byValue.forEach((v, es) -> {
         List<Ev> members = es.stream().filter(e -> member(e, dimension)).toList();
         if (!members.isEmpty()) {
-          rows.put(v, eventRow(es, members, sessionOf, facts));
+          rows.put(v, eventRow(es, members, scope, facts));
         }
       });
     } else {
-      Map<String, List<InRange>> groups = new LinkedHashMap<>();
-      selected.forEach(s -> groups.computeIfAbsent(s.attribute(dimension), k -> new ArrayList<>()).add(s));
-      groups.forEach((v, ss) -> {
-        Set<String> keys = new HashSet<>();
-        ss.forEach(s -> keys.add(s.key()));
-        rows.put(v, metrics(ss, counted.stream().filter(e -> keys.contains(key(e))).toList(), facts));
-      });
+      // a row where either side has the value: sessions in scope by their attribute, counted events by their session's
+      Function<Ev, String> attribute = e -> sessionOf.get(key(e)).attribute(dimension);
+      Set<String> values = new LinkedHashSet<>();
+      inScope.forEach(s -> values.add(s.attribute(dimension)));
+      counted.forEach(e -> values.add(attribute.apply(e)));
+      for (String v : values) {
+        List<Session> ss = inScope.stream().filter(s -> Objects.equals(s.attribute(dimension), v)).toList();
+        List<Ev> es = counted.stream().filter(e -> Objects.equals(attribute.apply(e), v)).toList();
+        Map<String, Object> m = metrics(ss, es, visitorEvents.stream().filter(e -> Objects.equals(attribute.apply(e), v)).toList(), facts);
+        m.put(HAS_SESSIONS, !ss.isEmpty());
+        m.put(HAS_EVENTS, !es.isEmpty());
+        rows.put(v, m);
+      }
     }
     return rows;
   }
 
-  private Map<String, Object> eventRow(List<Ev> rowEvents, List<Ev> members, Map<String, InRange> sessionOf, RangeFacts facts) {
+  /** A row of an event attribute: visitors with a member event, the sessions in scope with one, the events carrying the value. */
+  private Map<String, Object> eventRow(List<Ev> rowEvents, List<Ev> members, Map<String, Session> scope, RangeFacts facts) {
     Set<String> keys = new LinkedHashSet<>();
     members.forEach(e -> keys.add(key(e)));
-    return metrics(keys.stream().map(sessionOf::get).filter(Objects::nonNull).toList(), rowEvents, facts);
+    return metrics(keys.stream().map(scope::get).filter(Objects::nonNull).toList(), rowEvents, members, facts);
   }
 
   static final List<String> METRICS = List.of("visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate",
       "avg_duration", "avg_scroll", "clickers", "engagement", "conversions", "conversion_rate", "total_revenue", "average_revenue",
       "entrances", "exits", "time_on_page", "new_visitor_sessions", "bounces", "total_duration", "total_time_on_page", "form_submissions");
 
-  private static Map<String, Object> metrics(List<InRange> sessions, List<Ev> counted, RangeFacts facts) {
+  private static Map<String, Object> metrics(List<Session> sessions, List<Ev> counted, List<Ev> visitorEvents, RangeFacts facts) {
     Map<String, Object> m = new LinkedHashMap<>();
     long n = sessions.size();
-    long visitors = sessions.stream().map(s -> s.firstEvent().visitor()).distinct().count();
+    long visitors = visitorEvents.stream().map(Ev::visitor).distinct().count();
     m.put("visitors", visitors);
     m.put("sessions", n);
     List<Ev> pageviews = counted.stream().filter(e -> e.type().equals("pageview")).toList();
     m.put("pageviews", (long) pageviews.size());
     m.put("events", counted.stream().filter(e -> !e.type().equals("engagement")).count());
-    long pv = sessions.stream().mapToLong(InRange::pageviews).sum();
+    long pv = sessions.stream().mapToLong(Session::pageviews).sum();
     m.put("views_per_visit", n == 0 ? 0.0 : BigDecimal.valueOf(pv).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue());
-    m.put("bounce_rate", n == 0 ? 0L : Math.round(100.0 * sessions.stream().filter(InRange::bounce).count() / n));
-    long avgDuration = n == 0 ? 0L : Math.round((double) sessions.stream().mapToLong(InRange::duration).sum() / n);
+    m.put("bounce_rate", n == 0 ? 0L : Math.round(100.0 * sessions.stream().filter(Session::bounce).count() / n));
+    long avgDuration = n == 0 ? 0L : Math.round((double) sessions.stream().mapToLong(Session::duration).sum() / n);
     m.put("avg_duration", avgDuration);
     List<Integer> sd = pageviews.stream().filter(facts.scroll::containsKey).map(facts.scroll::get).toList();
     Long avgScroll = sd.isEmpty() ? null : Math.round(sd.stream().mapToInt(Integer::intValue).average().orElse(0));
     m.put("avg_scroll", avgScroll);
-    m.put("clickers", sessions.stream().filter(s -> s.clicked()).count());
+    m.put("clickers", sessions.stream().filter(Session::clicked).count());
     m.put("engagement", n == 0 ? 0L : Math.round((avgScroll == null ? 0 : avgScroll / 2.0) + 50.0 * Math.min(avgDuration / 180.0, 1.0)));
     m.put("conversions", counted.stream().filter(QueryOracle::converts).count());
-    long converters = sessions.stream().filter(InRange::converted).map(s -> s.firstEvent().visitor()).distinct().count();
+    long converters = sessions.stream().filter(Session::converted).map(s -> s.firstEvent().visitor()).distinct().count();
     m.put("_converters", converters);
     m.put("conversion_rate", percent(converters, visitors));
     List<BigDecimal> revenue = counted.stream().filter(e -> !e.type().equals("engagement") && e.revenue() != null).map(Ev::revenue).toList();
@@ -411,9 +528,9 @@ public final class QueryOracle {
     m.put("exits", pageviews.stream().filter(facts.exits::contains).count());
     List<Long> times = pageviews.stream().filter(facts.timeOnPage::containsKey).map(facts.timeOnPage::get).toList();
     m.put("time_on_page", times.isEmpty() ? null : Math.round(times.stream().mapToLong(Long::longValue).sum() / (double) times.size()));
-    m.put("new_visitor_sessions", sessions.stream().filter(InRange::newVisitor).count());
-    m.put("bounces", sessions.stream().filter(InRange::bounce).count());
-    m.put("total_duration", sessions.stream().mapToLong(InRange::duration).sum());
+    m.put("new_visitor_sessions", sessions.stream().filter(Session::newVisitor).count());
+    m.put("bounces", sessions.stream().filter(Session::bounce).count());
+    m.put("total_duration", sessions.stream().mapToLong(Session::duration).sum());
     m.put("total_time_on_page", times.stream().mapToLong(Long::longValue).sum());
     m.put("form_submissions", counted.stream().filter(e -> e.type().equals("form")).count());
     return m;

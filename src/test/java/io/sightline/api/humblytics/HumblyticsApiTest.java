@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -224,7 +225,7 @@ class HumblyticsApiTest {
         timestamps(now.minus(Duration.ofDays(4)).plusSeconds(1234), now.minus(Duration.ofHours(30)), "Asia/Kolkata"));
   }
 
-  /** The in-range facts of one session. */
+  /** A session with all its events (its whole-session facts, as the writer keeps them in its row). */
   record Session(String key, Ev first, List<Ev> events) {
     List<Ev> pageviews() {
       return events.stream().filter(e -> e.type().equals("pageview")).toList();
@@ -251,11 +252,16 @@ class HumblyticsApiTest {
     }
   }
 
+  /** The sessions in scope of a range: those that started in it (a session counts where it starts, with its whole values). */
   static List<Session> sessions(Range r) {
     Map<String, List<Ev>> by = new LinkedHashMap<>();
-    r.events().forEach(e -> by.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e));
+    events.forEach(e -> by.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e));
     List<Session> out = new ArrayList<>();
-    by.forEach((k, evs) -> out.add(new Session(k, events.stream().filter(e -> e.key().equals(k)).findFirst().orElseThrow(), evs)));
+    by.forEach((k, evs) -> {
+      if (r.in(evs.get(0))) {
+        out.add(new Session(k, evs.get(0), evs));
+      }
+    });
     return out;
   }
 
@@ -281,8 +287,9 @@ class HumblyticsApiTest {
     return out;
   }
 
-  static long distinctSessions(List<Ev> evs) {
-    return evs.stream().map(Ev::key).distinct().count();
+  /** The sessions in scope (of {@code inScope}) that have one of these events. */
+  static long distinctSessions(List<Ev> evs, Map<String, Session> inScope) {
+    return evs.stream().map(Ev::key).filter(inScope::containsKey).distinct().count();
   }
 
   /** Local bucket starts from the start's bucket to the anchor's, as the API enumerates them. */
@@ -413,13 +420,19 @@ class HumblyticsApiTest {
             .put("timezone", r.zone().getId()).put("limit", limit), body.getJsonObject("meta"));
         JsonObject data = body.getJsonObject("data");
         assertEquals(List.of("utm", "countries", "devices", "landing_pages", "referrers"), new ArrayList<>(data.fieldNames()));
+        // sessions by the UTMs they started with in the range; pageviews of the range by their session's UTMs; a row where either is
+        Map<String, List<Session>> byUtm = group(sessions, s -> utmKey(s.first()));
+        Map<String, List<Ev>> eventsByUtm = group(r.events(), HumblyticsApiTest::utmKey);
         Map<String, JsonObject> utm = new LinkedHashMap<>();
-        group(sessions, s -> String.join("|", Arrays.stream(s.first().utm()).map(HumblyticsApiTest::unknown).toList())).forEach((k, ss) -> {
+        Set<String> utmKeys = new LinkedHashSet<>(byUtm.keySet());
+        utmKeys.addAll(eventsByUtm.keySet());
+        for (String k : utmKeys) {
           String[] parts = k.split("\\|");
-          utm.put(parts[0] + "|" + parts[1] + "|" + parts[2], new JsonObject().put("source", parts[0]).put("medium", parts[1]).put("campaign", parts[2])
-              .put("sessions", (long) ss.size()).put("page_views", ss.stream().mapToLong(s -> s.pageviews().size()).sum())
-              .put("share", share(ss.size(), total)));
-        });
+          long n = byUtm.getOrDefault(k, List.of()).size();
+          utm.put(k, new JsonObject().put("source", parts[0]).put("medium", parts[1]).put("campaign", parts[2]).put("sessions", n)
+              .put("page_views", eventsByUtm.getOrDefault(k, List.of()).stream().filter(e -> e.type().equals("pageview")).count())
+              .put("share", share(n, total)));
+        }
         JsonArray utmRows = new JsonArray();
         data.getJsonArray("utm").forEach(o -> {
           JsonObject row = (JsonObject) o;
@@ -448,6 +461,10 @@ class HumblyticsApiTest {
     assertEquals(10, get("/traffic/breakdown?" + ranges().get(0).query()).getJsonObject("meta").getInteger("limit"));
   }
 
+  static String utmKey(Ev e) {
+    return String.join("|", Arrays.stream(e.utm()).map(HumblyticsApiTest::unknown).toList());
+  }
+
   static Map<String, JsonObject> sessionShares(List<Session> sessions, Function<Session, String> by, String name, long total) {
     Map<String, JsonObject> out = new LinkedHashMap<>();
     group(sessions, by).forEach((k, ss) -> out.put(k, new JsonObject().put(name, k).put("sessions", (long) ss.size()).put("share", share(ss.size(), total))));
@@ -459,13 +476,13 @@ class HumblyticsApiTest {
     for (Range r : ranges()) {
       List<Session> sessions = sessions(r);
       long n = sessions.size();
-      long pv = sessions.stream().mapToLong(s -> s.pageviews().size()).sum();
+      long pv = sessions.stream().mapToLong(s -> s.pageviews().size()).sum(); // the sessions' whole pageviews
       JsonObject body = get("/traffic/summary?" + r.query());
       assertEquals(new JsonObject().put("property_id", property).put("start", r.metaStart()).put("end", r.metaEnd()).put("timezone", r.zone().getId()),
           body.getJsonObject("meta"));
       long bounces = sessions.stream().filter(Session::bounce).count();
       assertEquals(new JsonObject()
-          .put("page_views", pv)
+          .put("page_views", r.events().stream().filter(e -> e.type().equals("pageview")).count())
           .put("unique_visitors", r.events().stream().map(Ev::visitor).distinct().count())
           .put("sessions", n)
           .put("views_per_session", BigDecimal.valueOf(pv).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue())
@@ -502,13 +519,14 @@ class HumblyticsApiTest {
           assertEquals(new JsonObject().put("property_id", property).put("start", r.metaStart()).put("end", r.metaEnd()).put("granularity", g)
               .put("timezone", r.zone().getId()).put("bucket_count", buckets(r, g).size()).put("limit", limit), body.getJsonObject("meta"));
           List<Ev> of = r.events().stream().filter(e -> e.type().equals(kind)).toList();
+          Map<String, Session> byKey = sessionsByKey(r);
           Map<String, JsonObject> pages = new LinkedHashMap<>();
           Map<String, Map<String, JsonObject>> targets = new HashMap<>();
           group(of, Ev::path).forEach((page, evs) -> {
-            pages.put(page, new JsonObject().put("page", page).put(count, (long) evs.size()).put(unique, distinctSessions(evs)).put(list, new JsonArray()));
+            pages.put(page, new JsonObject().put("page", page).put(count, (long) evs.size()).put(unique, distinctSessions(evs, byKey)).put(list, new JsonArray()));
             Map<String, JsonObject> t = new LinkedHashMap<>();
             group(evs.stream().filter(e -> e.label() != null).toList(), Ev::label).forEach((label, tevs) ->
-                t.put(label, new JsonObject().put("target", label).put(count, (long) tevs.size()).put(unique, distinctSessions(tevs))));
+                t.put(label, new JsonObject().put("target", label).put(count, (long) tevs.size()).put(unique, distinctSessions(tevs, byKey))));
             targets.put(page, t);
           });
           int l = limit;
@@ -518,12 +536,11 @@ class HumblyticsApiTest {
             assertEquals(want, got);
             assertTop(path + " targets of " + got.getString("page"), targets.get(got.getString("page")), gotTargets, "target", count, l, null);
           });
-          Map<String, Session> byKey = sessionsByKey(r);
           List<LocalDateTime> buckets = buckets(r, g);
           Function<Instant, LocalDateTime> bucketOf = bucketOf(r, g, buckets);
           Set<String> withEvent = of.stream().map(Ev::key).collect(Collectors.toSet());
           JsonArray trend = expectedTrend(r, g, of, null, count, unique, b -> withEvent.stream()
-              .filter(k -> b.equals(bucketOf.apply(byKey.get(k).start()))).count());
+              .filter(k -> byKey.containsKey(k) && b.equals(bucketOf.apply(byKey.get(k).start()))).count());
           assertEquals(trend, body.getJsonObject("data").getJsonArray("trend"), path + " trend " + r.query() + " " + g);
         }
       }
@@ -550,15 +567,15 @@ class HumblyticsApiTest {
           Map<String, JsonObject> utm = new HashMap<>();
           group(on.stream().filter(e -> e.label() != null).toList(), Ev::label).forEach((label, evs) -> {
             JsonObject row = new JsonObject().put("target", label).put("secondary", secondary(kind, label)).put(count, (long) evs.size())
-                .put(unique, distinctSessions(evs));
+                .put(unique, distinctSessions(evs, byKey));
             if (kind.equals("click")) {
-              row.put("unique_sessions", distinctSessions(evs));
+              row.put("unique_sessions", distinctSessions(evs, byKey));
             }
             row.put("share", share(evs.size(), on.size()));
             if (kind.equals("click")) {
               row.put("utm_breakdown", new JsonArray());
               Map<String, JsonObject> u = new LinkedHashMap<>();
-              group(evs, e -> String.join("|", Arrays.stream(byKey.get(e.key()).first().utm()).map(HumblyticsApiTest::unknown).toList()))
+              group(evs, HumblyticsApiTest::utmKey)
                   .forEach((k, uevs) -> {
                     String[] p = k.split("\\|");
                     u.put(k, new JsonObject().put("key", k).put("utm_source", p[0]).put("utm_medium", p[1]).put("utm_campaign", p[2])
@@ -588,7 +605,7 @@ class HumblyticsApiTest {
           Function<Instant, LocalDateTime> bucketOf = bucketOf(r, "day", buckets);
           Set<String> withEvent = on.stream().map(Ev::key).collect(Collectors.toSet());
           assertEquals(expectedTrend(r, "day", on, null, count, unique, b -> withEvent.stream()
-              .filter(k -> b.equals(bucketOf.apply(byKey.get(k).start()))).count()), body.getJsonObject("data").getJsonArray("trend"));
+              .filter(k -> byKey.containsKey(k) && b.equals(bucketOf.apply(byKey.get(k).start()))).count()), body.getJsonObject("data").getJsonArray("trend"));
         }
       }
     }
@@ -645,7 +662,8 @@ class HumblyticsApiTest {
         assertEquals(List.of("page", "page_views", "unique_visitors", "avg_scroll_depth", "bounce_rate", "avg_time_on_page", "sessions", "utm",
             "devices", "countries"), new ArrayList<>(data.fieldNames()));
         List<Ev> pvs = evs.stream().filter(e -> e.type().equals("pageview") && e.path().equals(page)).toList();
-        List<Session> with = pvs.stream().map(Ev::key).distinct().map(byKey::get).toList();
+        // sessions in scope with a pageview of the page in range; pageviews of the page in range, whichever session
+        List<Session> with = pvs.stream().map(Ev::key).distinct().filter(byKey::containsKey).map(byKey::get).toList();
         long n = with.size();
         assertEquals(page, data.getString("page"));
         assertEquals((long) pvs.size(), data.getLong("page_views"));
@@ -655,12 +673,15 @@ class HumblyticsApiTest {
           assertEquals(((Number) engine.get(page).getValue("bounce_rate")).doubleValue() / 100, ((Number) data.getValue("bounce_rate")).doubleValue(), 1e-9);
         }
         Map<String, JsonObject> utm = new LinkedHashMap<>();
-        group(with, s -> String.join("|", Arrays.stream(s.first().utm()).map(HumblyticsApiTest::unknown).toList())).forEach((k, ss) -> {
+        Map<String, List<Session>> byUtm = group(with, s -> utmKey(s.first()));
+        Set<String> utmKeys = new LinkedHashSet<>(byUtm.keySet()); // a row where sessions or counted events (any on the page) are
+        evs.stream().filter(e -> e.path().equals(page)).map(HumblyticsApiTest::utmKey).forEach(utmKeys::add);
+        for (String k : utmKeys) {
           String[] p = k.split("\\|");
-          Set<String> keys = ss.stream().map(Session::key).collect(Collectors.toSet());
-          utm.put(k, new JsonObject().put("key", k).put("source", p[0]).put("medium", p[1]).put("campaign", p[2]).put("sessions", (long) ss.size())
-              .put("page_views", pvs.stream().filter(e -> keys.contains(e.key())).count()).put("share", share(ss.size(), n)));
-        });
+          long sessions = byUtm.getOrDefault(k, List.of()).size();
+          utm.put(k, new JsonObject().put("key", k).put("source", p[0]).put("medium", p[1]).put("campaign", p[2]).put("sessions", sessions)
+              .put("page_views", pvs.stream().filter(e -> utmKey(e).equals(k)).count()).put("share", share(sessions, n)));
+        }
         JsonArray keyed = new JsonArray();
         data.getJsonArray("utm").forEach(o -> {
           JsonObject x = (JsonObject) o;
