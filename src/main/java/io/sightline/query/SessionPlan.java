@@ -229,12 +229,21 @@ final class SessionPlan {
             .append("and sj.started_at >= $2::timestamptz - interval '2 days' and sj.started_at < $3");
       }
       sql.append(" where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and $4::text is not null), "); // $4 (zone) is used by time buckets
+      // the sessions with a matching event and the converted ones, each computed once: a membership test reads a small set,
+      // never the events again (a plan that tests per session must not rescan them, whatever the statistics say)
+      if (!eventConditions.isEmpty()) {
+        sql.append("fm as materialized (select distinct e.session_id from ev e where ").append(membership(eventFilterDimensions, "e"))
+            .append(" and ").append(eventMatch).append("), ");
+      }
+      if (converters) {
+        sql.append("cv as materialized (select distinct e.session_id from ev e where e.conv), ");
+      }
     }
     sql.append("ss as (select s.session_id, s.started_at, s.pageviews as pv, (s.pageviews = 1 and not s.interactive) as bounce, ")
         .append("case when s.pageviews = 1 and not s.interactive then 0 else extract(epoch from s.last_seen_at - s.started_at) end as duration, ")
         .append("s.clicks > 0 as clicked");
     if (converters) {
-      sql.append(", s.visitor_id, s.session_id in (select e.session_id from ev e where e.conv) as converted");
+      sql.append(", s.visitor_id, s.session_id in (select session_id from cv) as converted");
     }
     if (newVisitors) {
       sql.append(", not exists (select 1 from sessions p where p.site_id = $1 and p.visitor_id = s.visitor_id ")
@@ -248,8 +257,7 @@ final class SessionPlan {
       sql.append(" and ").append(c);
     }
     if (!eventConditions.isEmpty()) {
-      sql.append(" and s.session_id in (select e.session_id from ev e where ").append(membership(eventFilterDimensions, "e"))
-          .append(" and ").append(eventMatch).append(")");
+      sql.append(" and s.session_id in (select session_id from fm)");
     }
     sql.append(")");
     if (eventSide) {
