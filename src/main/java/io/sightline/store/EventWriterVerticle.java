@@ -73,6 +73,8 @@ public final class EventWriterVerticle extends VerticleBase {
   private final GoalCoverage goals;
   private final int rollupStateDays;
   private final Set<Integer> coveredSites = new HashSet<>();
+  private long evictionTimer = -1;
+  private long goalTimer = -1;
 
   private final Timer commitLatency;
   private final DistributionSummary batchSizes;
@@ -136,9 +138,9 @@ public final class EventWriterVerticle extends VerticleBase {
                 rollups.entries());
             // goals defined or deleted through the API reach the writer within one period (queries read raw until
             // covered); only after the start's own load, which keeps the coverage of goals already counted
-            vertx.setPeriodic(GoalCoverage.REFRESH_MILLIS, id -> goals.refresh(pool));
+            goalTimer = vertx.setPeriodic(GoalCoverage.REFRESH_MILLIS, id -> goals.refresh(pool));
           });
-      vertx.setPeriodic(60_000, id -> rollups.evict(Instant.now(), oldestSaltDay(Instant.now()).toEpochDay()));
+      evictionTimer = vertx.setPeriodic(60_000, id -> rollups.evict(Instant.now(), oldestSaltDay(Instant.now()).toEpochDay()));
     }
     return ready.compose(v -> {
       consumer = vertx.eventBus().consumer(Addresses.WRITE_EVENTS, this::enqueue);
@@ -318,6 +320,8 @@ public final class EventWriterVerticle extends VerticleBase {
   /** Stops taking requests and writes what is queued, for at most the drain time. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(evictionTimer); // false when there is none
+    vertx.cancelTimer(goalTimer);
     drained = Promise.promise();
     if (queue.isEmpty() && inFlight == 0) {
       drained.tryComplete();

@@ -172,6 +172,14 @@ public final class QueryBenchmark {
             LocalDate.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(end, ZoneOffset.UTC))), long_)) {
           System.out.println(row.getString(0));
         }
+        List<Long> plain = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+          long s = System.nanoTime();
+          Await.result(pool.preparedQuery(o.get("--explain")).execute(Tuple.of(1, (short) 1, LocalDate.ofInstant(start, ZoneOffset.UTC),
+              LocalDate.ofInstant(end, ZoneOffset.UTC))), long_);
+          plain.add((System.nanoTime() - s) / 1_000_000);
+        }
+        System.out.println("the statement alone, 5 runs (ms): " + plain);
       }
       System.out.printf("%-56s %12s %12s  %-7s %s%n", "query (site 1, 30 days)", "raw p50 ms", "served p50", "plan", "same rows");
       for (Map.Entry<String, QuerySpec> q : queries.entrySet()) {

@@ -74,6 +74,27 @@ class CliTest {
   }
 
   @Test
+  void rebuildsASitesRollupsFromItsRawEvents() {
+    try (RunningServer server = RunningServer.start()) {
+      String batch = "[{\"type\":\"pageview\",\"url\":\"https://localhost/a\"},{\"type\":\"pageview\",\"url\":\"https://localhost/b\"}]";
+      assertEquals(200, server.send("POST", "/api/event/batch", batch, "x-api-key", server.siteKey(), "User-Agent",
+          "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0").statusCode());
+      // as after an upgrade: events stored, no rollups, coverage from tomorrow
+      server.sql("delete from rollup_total");
+      server.sql("delete from rollup_dim");
+      server.sql("update rollup_coverage set since = now() + interval '1 day'");
+      Run rebuilt = cli(server.db, "rollups", "rebuild", "localhost");
+      assertEquals(0, rebuilt.code(), rebuilt.err());
+      assertTrue(rebuilt.out().startsWith("Rebuilt rollups of site localhost from 2 events and 1 sessions: "), rebuilt.out());
+      assertEquals(2L, server.sql("select sum(pageviews) from rollup_total").iterator().next().getLong(0));
+      assertEquals(1L, server.sql("select count(*) from rollup_coverage where since = '-infinity'").iterator().next().getLong(0));
+      Run unknown = cli(server.db, "rollups", "rebuild", "nowhere.example");
+      assertEquals(1, unknown.code());
+      assertTrue(unknown.err().contains("no site nowhere.example"), unknown.err());
+    }
+  }
+
+  @Test
   void definesListsAndRemovesGoalsOfASite() {
     TestDatabase db = TestPostgres.newDatabase();
     assertEquals(0, cli(db, "sites", "add", "goals.example").code());
