@@ -25,7 +25,13 @@ public final class BoundedSql {
   }
 
   public static Future<RowSet<Row>> execute(Pool pool, String sql, Tuple args, int timeoutMs) {
-    return QueryGate.of(pool).run(() -> pool.withTransaction(conn -> conn.query("set local statement_timeout = " + timeoutMs).execute()
+    return execute(pool, sql, args, timeoutMs, null);
+  }
+
+  /** @param settings planner settings for this statement only ({@code set local ...}; a constant, never request text) */
+  static Future<RowSet<Row>> execute(Pool pool, String sql, Tuple args, int timeoutMs, String settings) {
+    String local = "set local statement_timeout = " + timeoutMs + (settings == null ? "" : "; " + settings);
+    return QueryGate.of(pool).run(() -> pool.withTransaction(conn -> conn.query(local).execute()
             .compose(v -> conn.preparedQuery(sql).execute(args))))
         .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
             ? new ApiException(503, "query_timeout", "The query took longer than " + timeoutMs / 1000

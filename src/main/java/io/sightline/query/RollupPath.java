@@ -346,7 +346,9 @@ final class RollupPath {
   private static Future<List<Map<String, Object>>> byDimension(Pool pool, QuerySpec q, RollupDim d, int timeoutMs) {
     LocalDate a = LocalDate.ofInstant(q.start(), ZoneOffset.UTC);
     LocalDate b = LocalDate.ofInstant(q.end(), ZoneOffset.UTC);
-    return BoundedSql.execute(pool, dimensionSql(q, d), Tuple.of(q.siteId(), d.id(), a, b), timeoutMs).map(rows -> {
+    // the key's index, not a (parallel) scan of every site's and dimension's rows: measured 155 -> 96 ms for 150k page rows
+    return BoundedSql.execute(pool, dimensionSql(q, d), Tuple.of(q.siteId(), d.id(), a, b), timeoutMs, "set local enable_seqscan = off")
+        .map(rows -> {
       if (d == RollupDim.GOAL) {
         return goalRows(rows, q);
       }
