@@ -89,8 +89,8 @@ class CliTest {
       assertEquals(2L, server.sql("select sum(pageviews) from rollup_total").iterator().next().getLong(0));
       assertEquals(1L, server.sql("select count(*) from rollup_coverage where since = '-infinity'").iterator().next().getLong(0));
       Run unknown = cli(server.db, "rollups", "rebuild", "nowhere.example");
-      assertEquals(1, unknown.code());
-      assertTrue(unknown.err().contains("no site nowhere.example"), unknown.err());
+      assertEquals(SightlineCommand.EXIT_CONFIG, unknown.code());
+      assertEquals("error: no site nowhere.example\n", unknown.err());
     }
   }
 
