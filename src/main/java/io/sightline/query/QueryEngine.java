@@ -69,8 +69,11 @@ public final class QueryEngine {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryEngine.class);
 
-  /** Which path answered a query: the rollup tables or raw events (README, "Rollups"). */
-  public enum Plan { ROLLUP, RAW }
+  /**
+   * Which path answered a query (README, "Rollups"): the rollup tables, raw events with visitors
+   * counted from their first-occurrence flags, or raw events with {@code count(distinct)}.
+   */
+  public enum Plan { ROLLUP, FLAGS, RAW }
 
   private static final java.util.Map<Plan, java.util.concurrent.atomic.LongAdder> PLANS = new java.util.EnumMap<>(Plan.class);
 
@@ -224,10 +227,18 @@ public final class QueryEngine {
   }
 
   private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
-    QuerySql.Plan plan = QuerySql.plan(q);
+    FlagVisitors flags = rollups ? FlagVisitors.of(q) : null;
+    if (flags == null) {
+      return raw(q, rateBase, null);
+    }
+    return FlagVisitors.usable(pool, q, timeoutMs).compose(usable -> raw(q, rateBase, usable ? flags : null));
+  }
+
+  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase, FlagVisitors flags) {
+    QuerySql.Plan plan = QuerySql.plan(q, flags);
     return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs)
         .map(rows -> {
-          answeredBy(Plan.RAW, q);
+          answeredBy(flags == null ? Plan.RAW : Plan.FLAGS, q);
           List<Map<String, Object>> out = new ArrayList<>();
           for (Row r : rows) {
             out.add(row(r::getValue, q, rateBase));

@@ -43,11 +43,16 @@ final class QuerySql {
   }
 
   static Plan plan(QuerySpec q) {
-    return eventsOnly(q) ? eventPlan(q) : sessionPlan(q);
+    return plan(q, null);
+  }
+
+  /** @param flags when not null, visitors are counted from first-occurrence flags ({@link FlagVisitors}) */
+  static Plan plan(QuerySpec q, FlagVisitors flags) {
+    return eventsOnly(q) ? eventPlan(q, flags) : new SessionPlan(q, flags).build();
   }
 
   /** One pass over the events, grouped directly: no per-session aggregation, no materialised intermediate. */
-  private static Plan eventPlan(QuerySpec q) {
+  private static Plan eventPlan(QuerySpec q, FlagVisitors flags) {
     List<Object> params = new ArrayList<>();
     params.add(q.siteId());
     params.add(OffsetDateTime.ofInstant(q.start(), ZoneOffset.UTC));
@@ -58,12 +63,18 @@ final class QuerySql {
       params.add(f.values().toArray(String[]::new));
       where.add(condition(f.operator(), f.dimension().sql().replace("s.", "e."), "$" + params.size() + "::text[]"));
     }
+    Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+    String visitors = "count(distinct e.visitor_id)";
+    if (flags != null) {
+      String unit = d != null && d.kind() == Dimension.Kind.TIME ? d.sql() : null;
+      params.addAll(flags.params(unit));
+      visitors = flags.visitors("e", "$" + (params.size() - 1) + "::date", "$" + params.size() + "::date", unit);
+    }
     // a count(distinct) costs a sort per group: only the ones asked for
-    String aggregates = (q.metrics().contains(Metric.VISITORS) ? "count(distinct e.visitor_id)" : "0") + " as visitors, 0 as sessions, "
+    String aggregates = (q.metrics().contains(Metric.VISITORS) ? visitors : "0") + " as visitors, 0 as sessions, "
         + "count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, "
         + "0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg";
     String from = " from events e where " + String.join(" and ", where);
-    Dimension d = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
     StringBuilder sql = new StringBuilder();
     if (d == null) {
       sql.append("select ").append(aggregates).append(from);
@@ -77,8 +88,8 @@ final class QuerySql {
           .append("0 as duration_sum, 0 as clickers, null::numeric as scroll_avg from buckets left join g on g.b = buckets.b order by buckets.b");
     } else if (d.kind() == Dimension.Kind.EVENT) {
       // a page's visitors are those with a pageview of it; its events, the non-engagement events on it
-      sql.append("select e.pathname as d0, ").append(q.metrics().contains(Metric.VISITORS)
-              ? "count(distinct e.visitor_id) filter (where e.type = 'pageview')" : "0").append(" as visitors, 0 as sessions, ")
+      sql.append("select e.pathname as d0, ").append(!q.metrics().contains(Metric.VISITORS) ? "0"
+              : flags != null ? visitors : "count(distinct e.visitor_id) filter (where e.type = 'pageview')").append(" as visitors, 0 as sessions, ")
           .append("count(*) filter (where e.type = 'pageview') as pageviews, count(*) filter (where e.type <> 'engagement') as events, ")
           .append("0 as pv_sum, 0 as bounces, 0 as duration_sum, 0 as clickers, null::numeric as scroll_avg").append(from)
           .append(" group by 1 having count(*) filter (where e.type = 'pageview') > 0");
@@ -91,10 +102,6 @@ final class QuerySql {
       sql.append("select ").append(String.join(", ", cols)).append(", ").append(aggregates).append(from).append(" group by ").append(groupBy);
     }
     return new Plan(sql.toString(), params);
-  }
-
-  private static Plan sessionPlan(QuerySpec q) {
-    return new SessionPlan(q).build();
   }
 
   /** A filter on a column; null values never match a value (so negations keep them). */

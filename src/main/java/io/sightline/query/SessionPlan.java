@@ -67,9 +67,18 @@ final class SessionPlan {
   /** Whether the sessions in scope carry the converted flag (time buckets count converters by event time instead). */
   private final boolean converters;
   private final Dimension first;
+  /** Visitors from first-occurrence flags (null: count(distinct)), with the placeholders of its days. */
+  private final FlagVisitors flags;
+  private String flagFirstDay;
+  private String flagLastDay;
 
   SessionPlan(QuerySpec q) {
+    this(q, null);
+  }
+
+  SessionPlan(QuerySpec q, FlagVisitors flags) {
     this.q = q;
+    this.flags = flags;
     this.first = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
     this.goals = q.needsGoals();
     this.scroll = q.metrics().contains(Metric.AVG_SCROLL) || q.metrics().contains(Metric.ENGAGEMENT);
@@ -182,6 +191,10 @@ final class SessionPlan {
   }
 
   QuerySql.Plan build() {
+    if (flags != null && !flags.params(first != null && first.kind() == Dimension.Kind.TIME ? first.sql() : null).isEmpty()) {
+      flagFirstDay = bind(flags.first(), "date");
+      flagLastDay = bind(flags.last(), "date");
+    }
     List<String> sessionConditions = new ArrayList<>();
     List<String> eventSessionConditions = new ArrayList<>();
     List<String> eventConditions = new ArrayList<>();
@@ -208,7 +221,8 @@ final class SessionPlan {
 
     StringBuilder sql = new StringBuilder("with ").append(goals ? GOALS_CTE : "");
     if (needEvents) {
-      sql.append("ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname");
+      sql.append("ev as (select e.event_id, e.session_id, e.visitor_id, e.ts, e.type, e.pathname")
+          .append(flags != null ? ", e.first_mask, e.salt_day" : "");
       for (String c : eventColumns(eventSide ? used : Set.of(), eventDimensions)) {
         sql.append(", ").append(c);
       }
@@ -320,7 +334,8 @@ final class SessionPlan {
     if (!q.metrics().stream().anyMatch(EVENT_SIDE::contains)) {
       return eventZeros();
     }
-    String distinctVisitors = "count(distinct " + a + ".visitor_id)" + (visitorEvent == null ? "" : " filter (where " + visitorEvent + ")");
+    String distinctVisitors = flags != null ? flags.visitors(a, flagFirstDay, flagLastDay, first != null && first.kind() == Dimension.Kind.TIME
+        ? first.sql() : null) : "count(distinct " + a + ".visitor_id)" + (visitorEvent == null ? "" : " filter (where " + visitorEvent + ")");
     return (visitors ? distinctVisitors : "0") + " as visitors, "
         + "count(*) filter (where " + a + ".type = 'pageview') as pageviews, count(*) filter (where " + a + ".type <> 'engagement') as events, "
         + (scroll ? "avg(sc.sd) filter (where " + a + ".type = 'pageview')" : "null::numeric") + " as scroll_avg, "

@@ -94,18 +94,40 @@ final class DedupeState {
     }
   }
 
-  /** Counts an occurrence of (visitor, dimension value) on UTC day {@code epochDay} (the salt day or the next one). */
-  void pair(int site, long visitorId, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta) {
+  /**
+   * Counts an occurrence of (visitor, dimension value) on UTC day {@code epochDay} (the salt day or the next one);
+   * returns what it was for the pair ({@link FirstFlags#FIRST}: first on that day; {@link FirstFlags#BOTH}: now seen on both days).
+   */
+  int pair(int site, long visitorId, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta) {
     Day d = day(saltDay);
     long key = Keys.pair(site, visitorId, dim.id, value);
     int old = d.pairs.get(key);
     int now = old | (epochDay <= saltDay ? 1 : 2);
-    if (now != old) {
-      pairContribution(site, dim, value, saltDay, old, -1, delta);
-      pairContribution(site, dim, value, saltDay, now, 1, delta);
-      log.add(new Undo(d, true, key, old));
-      d.pairs.put(key, now);
+    if (now == old) {
+      return 0;
     }
+    pairContribution(site, dim, value, saltDay, old, -1, delta);
+    pairContribution(site, dim, value, saltDay, now, 1, delta);
+    log.add(new Undo(d, true, key, old));
+    d.pairs.put(key, now);
+    return outcome(now);
+  }
+
+  /** The same for a pair that only flags events (no rollup row): {@code key} from {@link Keys}. */
+  int flagPair(long key, long saltDay, long epochDay) {
+    Day d = day(saltDay);
+    int old = d.pairs.get(key);
+    int now = old | (epochDay <= saltDay ? 1 : 2);
+    if (now == old) {
+      return 0;
+    }
+    log.add(new Undo(d, true, key, old));
+    d.pairs.put(key, now);
+    return outcome(now);
+  }
+
+  private static int outcome(int now) {
+    return FirstFlags.FIRST | (now == 3 ? FirstFlags.BOTH : 0);
   }
 
   private static void pairContribution(int site, RollupDim dim, String value, long saltDay, int mask, int sign, RollupDelta delta) {

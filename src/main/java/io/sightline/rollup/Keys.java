@@ -13,6 +13,11 @@ final class Keys {
     return mix(visitor(site, visitorId) + mix(dim * 0x9E3779B97F4A7C15L ^ fnv(value)));
   }
 
+  /** (visitor, page, session attribute value) for the first-occurrence flags; {@code pageHash} = {@link #fnv} of the page. */
+  static long pagePair(int site, long visitorId, short attributeDim, long pageHash, String attributeValue) {
+    return mix(visitor(site, visitorId) + mix((1000 + attributeDim) * 0x9E3779B97F4A7C15L ^ pageHash) + mix(fnv(attributeValue) ^ 0x2545F4914F6CDD1DL));
+  }
+
   static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -52,17 +52,40 @@ public final class RollupAccumulator {
   /** Computes the delta of a batch and updates the state (tentatively, until commit or rollback). */
   public RollupDelta apply(List<EventRecord> events, List<SessionRow> states, Instant now) {
     RollupDelta delta = new RollupDelta();
-    for (EventRecord e : events) {
-      event(e, delta);
+    Integer[] masks = new Integer[events.size()];
+    for (int i = 0; i < masks.length; i++) {
+      masks[i] = event(events.get(i), delta);
     }
+    delta.firstMasks(masks);
     for (SessionRow s : states) {
       session(s, now, delta);
     }
     return delta;
   }
 
-  /** Rebuilding: counts one stored event (the same path as live events). */
-  void event(EventRecord e, RollupDelta delta) {
+  /** The flag key of each rollup dimension's pairs, by ordinal (null: the dimension's pairs flag nothing). */
+  private static final FirstFlags.Key[] FLAG_KEYS = new FirstFlags.Key[RollupDim.values().length];
+  /** The (page, session attribute) keys, flagged on pageviews. */
+  private static final FirstFlags.Key[] PAGE_KEYS = java.util.Arrays.stream(FirstFlags.Key.values())
+      .filter(k -> k.page != null && k.attribute != null).toArray(FirstFlags.Key[]::new);
+  private static final RollupDim[] PAGE_KEY_DIMS = java.util.Arrays.stream(PAGE_KEYS).map(k -> RollupDim.of(k.attribute))
+      .toArray(RollupDim[]::new);
+  private static final short VISITOR_FLAG_DIM = 0;
+
+  static {
+    for (FirstFlags.Key k : FirstFlags.Key.values()) {
+      if (k.page == null && k.attribute != null) {
+        FLAG_KEYS[RollupDim.of(k.attribute).ordinal()] = k;
+      }
+    }
+    FLAG_KEYS[RollupDim.PAGE.ordinal()] = FirstFlags.Key.PAGE;
+  }
+
+  /**
+   * Counts one event (live, restored or rebuilt: the same path) and returns its first-occurrence
+   * flags ({@link FirstFlags}).
+   */
+  int event(EventRecord e, RollupDelta delta) {
     int site = e.siteId();
     long second = e.ts().getEpochSecond();
     long quarter = Math.floorDiv(second, 900);
@@ -76,8 +99,10 @@ public final class RollupAccumulator {
       delta.total(site, quarter, RollupDelta.T_STABLE, 1);
     }
     long saltDay = e.saltDay().toEpochDay();
+    int mask = 0;
     if (!stable) {
       dedupe.visit(site, e.visitorId(), saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
+      mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(Keys.pair(site, e.visitorId(), VISITOR_FLAG_DIM, null), saltDay, day));
     }
     for (RollupDim d : RollupDim.values()) {
       if (d.kind == RollupDim.Kind.SESSION_PAGE || d.kind == RollupDim.Kind.GOAL) {
@@ -92,12 +117,23 @@ public final class RollupAccumulator {
         delta.dim(site, d, day, value, RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
       }
       if (!stable && d.member(e)) {
-        dedupe.pair(site, e.visitorId(), saltDay, d, value, day, delta);
+        int outcome = dedupe.pair(site, e.visitorId(), saltDay, d, value, day, delta);
+        if (FLAG_KEYS[d.ordinal()] != null) {
+          mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
+        }
+      }
+    }
+    if (!stable && pageview) {
+      long page = Keys.fnv(e.pathname());
+      for (int i = 0; i < PAGE_KEYS.length; i++) {
+        RollupDim a = PAGE_KEY_DIMS[i];
+        mask |= FirstFlags.bits(PAGE_KEYS[i], dedupe.flagPair(Keys.pagePair(site, e.visitorId(), a.id, page, a.valueOf(e)), saltDay, day));
       }
     }
     if (!engagement) {
       conversions(e, day, saltDay, pageview, delta);
     }
+    return mask;
   }
 
   /** One {@link RollupDim#GOAL} row per goal of the site the event completes: events (= conversions), pageviews, visitor pairs. */

@@ -28,6 +28,17 @@ public final class RollupDelta {
   static final int T_SESSION_BASE = T_SESSIONS;
   static final int D_SESSION_BASE = D_SESSIONS;
 
+  private Integer[] firstMasks = new Integer[0];
+
+  /** The batch's events' first-occurrence flags ({@link FirstFlags}), in the batch's order. */
+  public Integer[] firstMasks() {
+    return firstMasks;
+  }
+
+  void firstMasks(Integer[] masks) {
+    this.firstMasks = masks;
+  }
+
   public record TotalKey(int siteId, long quarter) implements Comparable<TotalKey> {
     public Instant bucket() {
       return Instant.ofEpochSecond(quarter * 900);

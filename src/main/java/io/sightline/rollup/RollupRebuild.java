@@ -59,14 +59,47 @@ public final class RollupRebuild {
       return Future.succeededFuture(count);
     }
     Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-    return RollupRestore.stream(conn, "select " + RollupRestore.EVENT_COLUMNS + ", stable_visitor from events where site_id = $1 "
-            + "and ts >= $2 and ts < $3", Tuple.of(siteId, from.atOffset(ZoneOffset.UTC), from.plusSeconds(86_400).atOffset(ZoneOffset.UTC)),
-        row -> acc.event(RollupRestore.event(row, row.getBoolean("stable_visitor")), delta))
+    Tuple range = Tuple.of(siteId, from.atOffset(ZoneOffset.UTC), from.plusSeconds(86_400).atOffset(ZoneOffset.UTC));
+    FlagUpdates flags = new FlagUpdates();
+    return RollupRestore.stream(conn, "select " + RollupRestore.EVENT_COLUMNS + ", stable_visitor, event_id, first_mask from events "
+            + "where site_id = $1 and ts >= $2 and ts < $3", range,
+        row -> flags.add(row, acc.event(RollupRestore.event(row, row.getBoolean("stable_visitor")), delta)))
+        .compose(n -> flags.write(conn, range).map(n))
         .compose(n -> {
           acc.commit();
           acc.evict(Instant.MAX, day.toEpochDay() - 1); // salt days before yesterday: their ids have no events left
           return days(conn, siteId, acc, delta, day.plusDays(1), last, count + n);
         });
+  }
+
+  /** Events of one day whose stored first-occurrence flags differ from the recomputed ones, updated in chunks. */
+  private static final class FlagUpdates {
+    private final List<java.time.OffsetDateTime> ts = new ArrayList<>();
+    private final List<Long> ids = new ArrayList<>();
+    private final List<Integer> masks = new ArrayList<>();
+
+    void add(io.vertx.sqlclient.Row row, int mask) {
+      if (row.getInteger("first_mask") != mask) {
+        ts.add(row.getOffsetDateTime("ts"));
+        ids.add(row.getLong("event_id"));
+        masks.add(mask);
+      }
+    }
+
+    /** {@code range}: site, day start, day end (the day's partition only). */
+    Future<Void> write(SqlConnection conn, Tuple range) {
+      Future<Void> f = Future.succeededFuture();
+      for (int i = 0; i < ids.size(); i += CHUNK) {
+        int from = i;
+        int to = Math.min(ids.size(), i + CHUNK);
+        f = f.compose(v -> conn.preparedQuery("update events e set first_mask = u.m from unnest($4::timestamptz[], $5::int8[], $6::int4[]) "
+            + "u(ts, id, m) where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and e.ts = u.ts and e.event_id = u.id")
+            .execute(Tuple.of(range.getValue(0), range.getValue(1), range.getValue(2),
+                ts.subList(from, to).toArray(java.time.OffsetDateTime[]::new), ids.subList(from, to).toArray(Long[]::new),
+                masks.subList(from, to).toArray(Integer[]::new))).mapEmpty());
+      }
+      return f;
+    }
   }
 
   private static Future<Void> write(SqlConnection conn, int siteId, RollupDelta delta, List<String> goalKeys) {
@@ -82,8 +115,8 @@ public final class RollupRebuild {
       List<Map.Entry<RollupDelta.DimKey, long[]>> chunk = new ArrayList<>(dims.subList(i, Math.min(dims.size(), i + CHUNK)));
       f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDims(1)).execute(Tuple.wrap(List.of(RollupSql.dimArrays(chunk)))).mapEmpty());
     }
-    return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since) values ($1, '-infinity') "
-        + "on conflict (site_id) do update set since = excluded.since").execute(Tuple.of(siteId)))
+    return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, flags_since) values ($1, '-infinity', '-infinity') "
+        + "on conflict (site_id) do update set since = excluded.since, flags_since = excluded.flags_since").execute(Tuple.of(siteId)))
         // goals rebuilt now replace every goal row: deleted goals' rows are gone with the site's other rows. A goal
         // defined in the last moments, which the running writer has not loaded yet, is moved to the next midnight
         // by that writer when it does (GoalCoverage): until then, at most one reload period, its row can miss events.

@@ -29,11 +29,15 @@ public final class RollupRestore {
   private RollupRestore() {
   }
 
-  /** Marks the sites the rollups cover: all of a new site's history, an existing site's from the next UTC midnight. */
+  /**
+   * Marks the sites the rollups cover: all of a new site's history, an existing site's from the next
+   * UTC midnight; the same for the first-occurrence flags of sites covered before the writer kept them.
+   */
   public static Future<Void> ensureCoverage(Pool pool) {
-    return pool.query("insert into rollup_coverage (site_id, since) select s.id, case when exists "
-        + "(select 1 from events e where e.site_id = s.id) then date_trunc('day', now(), 'UTC') + interval '1 day' "
-        + "else '-infinity' end from sites s on conflict (site_id) do nothing").execute().mapEmpty();
+    return pool.query("insert into rollup_coverage (site_id, since, flags_since) select s.id, c.since, c.since from sites s "
+        + "cross join lateral (select case when exists (select 1 from events e where e.site_id = s.id) "
+        + "then date_trunc('day', now(), 'UTC') + interval '1 day' else '-infinity' end as since) c "
+        + "on conflict (site_id) do update set flags_since = coalesce(rollup_coverage.flags_since, excluded.flags_since)").execute().mapEmpty();
   }
 
   /** With rollups off, nothing keeps them current: the planner must not read them (sites' nor goals' coverage). */

@@ -59,7 +59,11 @@ final class EventSql {
       Column.of("engagement_ms", "int4[]", Integer.class, EventRecord::engagementMs),
       Column.of("interactive", "bool[]", Boolean.class, EventRecord::interactive),
       Column.of("key_id", "int4[]", Integer.class, EventRecord::keyId),
-      Column.of("stable_visitor", "bool[]", Boolean.class, EventRecord::stableVisitor));
+      Column.of("stable_visitor", "bool[]", Boolean.class, EventRecord::stableVisitor),
+      // last: the writer puts the accumulator's flags here when it keeps rollups (0 = none known, rollup_coverage.flags_since)
+      Column.of("first_mask", "int4[]", Integer.class, e -> 0));
+  /** Index of {@code first_mask} among the event columns (and so among a batch's arguments). */
+  static final int FIRST_MASK = EVENT_COLUMNS.size() - 1;
 
   static final List<Column<SessionRow>> SESSION_COLUMNS = List.of(
       Column.of("site_id", "int4[]", Integer.class, SessionRow::siteId),
@@ -130,8 +134,8 @@ final class EventSql {
     int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
     return "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + "), upserted_sessions as (" + SESSION_UPSERT + "), "
         + "totals as (" + io.sightline.rollup.RollupSql.upsertTotals(p) + "), "
-        + "covered as (insert into rollup_coverage (site_id, since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
-        + "::int4[]), '-infinity' on conflict (site_id) do nothing), "
+        + "covered as (insert into rollup_coverage (site_id, since, flags_since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
+        + "::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), "
         + GoalCoverage.sql(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS) + " "
         + io.sightline.rollup.RollupSql.upsertDims(p + io.sightline.rollup.RollupSql.TOTAL_PARAMS + 1);
   }

@@ -282,6 +282,7 @@ public final class EventWriterVerticle extends VerticleBase {
       return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(args)).mapEmpty();
     }
     RollupDelta delta = rollups.apply(events, sessions, Instant.now());
+    args.set(EventSql.FIRST_MASK, delta.firstMasks());
     args.addAll(List.of(RollupSql.totalArrays(delta.totalRows())));
     Set<Integer> newSites = new HashSet<>();
     events.forEach(e -> {

@@ -116,27 +116,32 @@ public final class QueryBenchmark {
       // the goals the goals query asks about, stored so that the rollups count them
       Await.result(pool.query("insert into goals (site_id, name, type, match) values (1, 'Signup', 'custom', 'Signup'), "
           + "(1, 'Top pages', 'pageview', '/page/1*') on conflict do nothing").execute(), long_);
+      boolean load = !"false".equals(o.get("--load"));
       long t0 = System.nanoTime();
-      Await.result(pool.query("truncate events, sessions, rollup_total, rollup_dim").execute(), long_);
-      // one big site and two small ones (1/8 and 1/40 of its events)
-      long[] sizes = {n, Math.max(3, n / 8 / 3 * 3), Math.max(3, n / 40 / 3 * 3)};
-      for (int site = 1; site <= 3; site++) {
-        long events = sizes[site - 1];
-        Await.result(pool.preparedQuery(LOAD).execute(Tuple.of(start.atOffset(ZoneOffset.UTC), events, Math.max(1, events / 33 / 30), site,
-            site * 1_000_000_000_000L)), long_);
+      if (load) {
+        Await.result(pool.query("truncate events, sessions, rollup_total, rollup_dim").execute(), long_);
+        // one big site and two small ones (1/8 and 1/40 of its events)
+        long[] sizes = {n, Math.max(3, n / 8 / 3 * 3), Math.max(3, n / 40 / 3 * 3)};
+        for (int site = 1; site <= 3; site++) {
+          long events = sizes[site - 1];
+          Await.result(pool.preparedQuery(LOAD).execute(Tuple.of(start.atOffset(ZoneOffset.UTC), events, Math.max(1, events / 33 / 30), site,
+              site * 1_000_000_000_000L)), long_);
+        }
+        Await.result(pool.query(SESSIONS).execute(), long_);
+        Await.result(pool.query("analyze events").execute(), long_);
+        Await.result(pool.query("analyze sessions").execute(), long_);
+        System.out.printf("loaded %,d + %,d + %,d events and their sessions in %.1f s%n", sizes[0], sizes[1], sizes[2], (System.nanoTime() - t0) / 1e9);
       }
-      Await.result(pool.query(SESSIONS).execute(), long_);
-      Await.result(pool.query("analyze events").execute(), long_);
-      Await.result(pool.query("analyze sessions").execute(), long_);
-      System.out.printf("loaded %,d + %,d + %,d events and their sessions in %.1f s%n", sizes[0], sizes[1], sizes[2], (System.nanoTime() - t0) / 1e9);
-      for (int site = 1; site <= 3; site++) {
-        long t1 = System.nanoTime();
-        RollupRebuild.Result built = Await.result(RollupRebuild.site(pool, site), long_);
-        System.out.printf("rollups of site %d: %,d total rows, %,d dimension rows from %,d events in %.1f s%n", site, built.totalRows(),
-            built.dimRows(), built.events(), (System.nanoTime() - t1) / 1e9);
+      if (load || "true".equals(o.get("--rebuild"))) {
+        for (int site = 1; site <= 3; site++) {
+          long t1 = System.nanoTime();
+          RollupRebuild.Result built = Await.result(RollupRebuild.site(pool, site), long_);
+          System.out.printf("rollups of site %d: %,d total rows, %,d dimension rows from %,d events in %.1f s%n", site, built.totalRows(),
+              built.dimRows(), built.events(), (System.nanoTime() - t1) / 1e9);
+        }
+        Await.result(pool.query("vacuum analyze rollup_total").execute(), long_);
+        Await.result(pool.query("vacuum analyze rollup_dim").execute(), long_);
       }
-      Await.result(pool.query("vacuum analyze rollup_total").execute(), long_);
-      Await.result(pool.query("vacuum analyze rollup_dim").execute(), long_);
 
       int timeout = (int) Duration.ofMinutes(30).toMillis(); // measure, do not cut off
       QueryEngine raw = new QueryEngine(pool, timeout, false);
@@ -185,7 +190,11 @@ public final class QueryBenchmark {
         }
       }
       System.out.printf("%-56s %12s %12s  %-7s %s%n", "query (site 1, 30 days)", "raw p50 ms", "served p50", "plan", "same rows");
+      java.util.regex.Pattern only = java.util.regex.Pattern.compile(o.getOrDefault("--only", ".*"));
       for (Map.Entry<String, QuerySpec> q : queries.entrySet()) {
+        if (!only.matcher(q.getKey()).find()) {
+          continue;
+        }
         List<Map<String, Object>> rawRows = null;
         List<Long> rawTimes = new ArrayList<>();
         for (int r = 0; r < rawRuns; r++) {
@@ -199,12 +208,14 @@ public final class QueryBenchmark {
         List<Map<String, Object>> rows = null;
         List<Long> times = new ArrayList<>();
         long rollupsBefore = QueryEngine.answered(QueryEngine.Plan.ROLLUP);
+        long flagsBefore = QueryEngine.answered(QueryEngine.Plan.FLAGS);
         for (int r = 0; r < runs; r++) {
           long s = System.nanoTime();
           rows = Await.result(engine.run(q.getValue()), long_).rows();
           times.add((System.nanoTime() - s) / 1_000_000);
         }
-        String plan = QueryEngine.answered(QueryEngine.Plan.ROLLUP) > rollupsBefore ? "rollup" : "raw";
+        String plan = QueryEngine.answered(QueryEngine.Plan.ROLLUP) > rollupsBefore ? "rollup"
+            : QueryEngine.answered(QueryEngine.Plan.FLAGS) > flagsBefore ? "flags" : "raw";
         System.out.printf("%-56s %,12d %,12d  %-7s %s   (runs raw %s, served %s)%n", q.getKey(), median(rawTimes), median(times), plan,
             rawRows == null || rawRows.equals(rows) ? "yes" : "NO: raw " + rawRows + " served " + rows, rawTimes, times);
       }
