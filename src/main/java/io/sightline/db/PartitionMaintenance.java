@@ -62,6 +62,8 @@ public final class PartitionMaintenance {
     LocalDate keepRollupsFrom = today.minusDays(config.rollupRetentionDays());
     return raw.compose(v -> pool.preparedQuery("delete from rollup_total where bucket < $1").execute(
             Tuple.of(keepRollupsFrom.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime())))
-        .compose(v -> pool.preparedQuery("delete from rollup_dim where day < $1").execute(Tuple.of(keepRollupsFrom))).mapEmpty();
+        .compose(v -> pool.preparedQuery("delete from rollup_dim where day < $1").execute(Tuple.of(keepRollupsFrom)))
+        .compose(v -> pool.preparedQuery("delete from rollup_sketch where day < $1").execute(Tuple.of(keepRollupsFrom)))
+        .compose(v -> pool.preparedQuery("delete from rollup_drill where day < $1").execute(Tuple.of(keepRollupsFrom))).mapEmpty();
   }
 }

@@ -29,7 +29,7 @@ import java.util.Set;
  *   <li>grouped by nothing, by page (of pageviews), by a visitor-level attribute, by the filtered
  *   session attribute (or any keyed one when none is filtered), or by day, week or month in UTC.</li>
  * </ul>
- * And at run time: the site's flags cover the range ({@code rollup_coverage.flags_since}) and it has
+ * And at run time: the site's flags cover the range ({@code rollup_coverage.drill_since}) and it has
  * no stable (sender-supplied) visitor ids in it, which carry no flags.
  */
 record FlagVisitors(FirstFlags.Key key, LocalDate first, LocalDate last) {
@@ -83,7 +83,7 @@ record FlagVisitors(FirstFlags.Key key, LocalDate first, LocalDate last) {
 
   /** Whether the stored state allows it: flags cover the range and no stable visitor id is in it. */
   static Future<Boolean> usable(Pool pool, QuerySpec q, int timeoutMs) {
-    String check = "select coalesce((select flags_since from rollup_coverage where site_id = $1) <= $2, false) "
+    String check = "select coalesce((select drill_since from rollup_coverage where site_id = $1) <= $2, false) "
         + "and coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) = 0 as ok";
     return BoundedSql.execute(pool, check, Tuple.of(q.siteId(), q.start().atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC)),
         timeoutMs).map(rows -> rows.iterator().next().getBoolean("ok"));

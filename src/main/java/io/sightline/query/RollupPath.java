@@ -36,12 +36,15 @@ import java.util.Set;
  *   s ≥ D0 + SPILL ({@link #visitorForm}); other ranges inside a day go raw (they hold at most a day of events);</li>
  *   <li>one dimension of {@link RollupDim} over whole UTC days [a, b] from {@code rollup_dim}:
  *   visitors Σvisitors + carry(a);</li>
+ *   <li>pages where source, channel or country is one value, over whole UTC days, from {@code rollup_drill}
+ *   (the same sums; {@link #drill});</li>
  *   <li>the goals breakdown the same way, from the rows the writer keeps per goal key
  *   ({@link GoalRule#key}): visitors, conversions (= the completing events), events and pageviews,
  *   when every goal asked for is covered ({@code rollup_goal_coverage}) and no two share a name;</li>
- *   <li>no filters; metrics among {@link #TOTAL_METRICS} (fewer for some dimensions); rollups that
+ *   <li>otherwise no filters; metrics among {@link #TOTAL_METRICS} (fewer for some dimensions); rollups that
  *   cover the range (one day before it, for visitors carried over midnight); and, when visitors are
- *   asked for, no stable (sender-supplied) visitor ids in the range.</li>
+ *   asked for and stable (sender-supplied) visitor ids are in the range, a shape their sketches
+ *   answer ({@link StableVisitors}: whole UTC days in UTC, no goals).</li>
  * </ul>
  * Anything else is answered from raw events; {@link #covers} is the static part of that choice,
  * {@link #run} returns null when the stored part (coverage, stable ids) says raw.
@@ -65,6 +68,9 @@ final class RollupPath {
 
   /** Whether the query's shape is one the rollups can answer (the stored part is checked by {@link #run}). */
   static boolean covers(QuerySpec q) {
+    if (drill(q) != null) {
+      return true;
+    }
     if (!q.filters().isEmpty() || q.dimensions().size() > 1 || !aligned(q.start()) || !aligned(q.end())) {
       return false;
     }
@@ -96,6 +102,19 @@ final class RollupPath {
     // raw groups goal rows by name: two goals of one name would merge into one row the rollups cannot make
     boolean namesDistinct = rd != RollupDim.GOAL || q.goals().stream().map(GoalMatch::name).distinct().count() == q.goals().size();
     return allowed.containsAll(q.metrics()) && namesDistinct;
+  }
+
+  /**
+   * The drill-down attribute of "pages where attribute is one value" over whole UTC days, which
+   * {@code rollup_drill} answers; null for other queries.
+   */
+  static RollupDim drill(QuerySpec q) {
+    if (q.filters().size() != 1 || !q.dimensions().equals(List.of(Dimension.PAGE)) || !EVENT_METRICS.containsAll(q.metrics()) || !utcDays(q)) {
+      return null;
+    }
+    Filter f = q.filters().get(0);
+    RollupDim d = RollupDim.of(f.dimension());
+    return f.operator() == Operator.IS && f.values().size() == 1 && io.sightline.rollup.RollupAccumulator.DRILL.contains(d) ? d : null;
   }
 
   private static boolean aligned(Instant t) {
@@ -180,7 +199,9 @@ final class RollupPath {
   /** The rows, or null when the stored coverage or stable visitor ids send the query to raw events. */
   static Future<List<Map<String, Object>>> run(Pool pool, QuerySpec q, int timeoutMs) {
     Instant from = q.start().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
-    String check = "select coalesce((select since from rollup_coverage where site_id = $1) <= $2, false) "
+    RollupDim drill = drill(q);
+    String check = "select coalesce((select " + (drill == null ? "since" : "greatest(since, drill_since)")
+        + " from rollup_coverage where site_id = $1) <= $2, false) "
         + "and (select count(*) from rollup_goal_coverage where site_id = $1 and goal_key = any($4::text[]) and since <= $2) "
         + "= cardinality($4::text[]) "
         + "as covered, "
@@ -190,13 +211,16 @@ final class RollupPath {
             timeoutMs)
         .compose(rows -> {
           Row r = rows.iterator().next();
-          if (!r.getBoolean("covered") || q.metrics().contains(Metric.VISITORS) && r.getLong("stable") > 0) {
+          boolean stable = q.metrics().contains(Metric.VISITORS) && r.getLong("stable") > 0;
+          if (!r.getBoolean("covered") || stable && !StableVisitors.covers(q)) {
             return Future.succeededFuture(null);
           }
-          if (q.dimensions().isEmpty() || q.dimensions().get(0).kind() == Dimension.Kind.TIME) {
-            return totals(pool, q, from, timeoutMs);
+          if (drill != null) {
+            return stable ? Future.succeededFuture(null) : drillRows(pool, q, drill, timeoutMs);
           }
-          return byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), timeoutMs);
+          Future<List<Map<String, Object>>> out = q.dimensions().isEmpty() || q.dimensions().get(0).kind() == Dimension.Kind.TIME
+              ? totals(pool, q, from, timeoutMs) : byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), timeoutMs);
+          return stable ? out.compose(found -> StableVisitors.add(pool, q, found, timeoutMs)) : out;
         });
   }
 
@@ -371,6 +395,26 @@ final class RollupPath {
         row.put("d0", r.getString("value"));
         row.putAll(columns(visitors, sessions, pageviews, events, r.getLong("session_pageviews"), r.getLong("bounces"),
             r.getLong("duration_us"), r.getLong("clickers")));
+        out.add(row);
+      }
+      return out;
+    });
+  }
+
+  private static final String DRILL = "select page, sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0) as visitors, "
+      + "sum(pageviews)::bigint as pageviews, sum(events)::bigint as events from rollup_drill where site_id = $1 and filter_dim = $2 "
+      + "and filter_value = $5 and day >= $3 and day < $4 group by page having sum(pageviews) > 0";
+
+  /** Pages among the events with one value of a drill-down attribute: rows of {@code rollup_drill}, summed like a breakdown's. */
+  private static Future<List<Map<String, Object>>> drillRows(Pool pool, QuerySpec q, RollupDim attribute, int timeoutMs) {
+    Tuple args = Tuple.of(q.siteId(), attribute.id(), LocalDate.ofInstant(q.start(), ZoneOffset.UTC), LocalDate.ofInstant(q.end(), ZoneOffset.UTC),
+        q.filters().get(0).values().get(0));
+    return BoundedSql.execute(pool, DRILL, args, timeoutMs, "set local enable_seqscan = off").map(rows -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (Row r : rows) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("d0", r.getString("page"));
+        row.putAll(columns(r.getLong("visitors"), 0, r.getLong("pageviews"), r.getLong("events"), 0, 0, 0, 0));
         out.add(row);
       }
       return out;

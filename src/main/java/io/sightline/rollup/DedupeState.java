@@ -126,6 +126,36 @@ final class DedupeState {
     return outcome(now);
   }
 
+  /**
+   * A (visitor, page, drill-down attribute value) occurrence ({@code key} from {@link Keys#pagePair}): counted in
+   * the page's {@code rollup_drill} row for that value like {@link #pair} counts dimension rows; returns the outcome.
+   */
+  int drillPair(int site, long key, long saltDay, RollupDim filter, String filterValue, String page, long epochDay, RollupDelta delta) {
+    Day d = day(saltDay);
+    int old = d.pairs.get(key);
+    int now = old | (epochDay <= saltDay ? 1 : 2);
+    if (now == old) {
+      return 0;
+    }
+    drillContribution(site, filter, filterValue, page, saltDay, old, -1, delta);
+    drillContribution(site, filter, filterValue, page, saltDay, now, 1, delta);
+    log.add(new Undo(d, true, key, old));
+    d.pairs.put(key, now);
+    return outcome(now);
+  }
+
+  private static void drillContribution(int site, RollupDim filter, String value, String page, long saltDay, int mask, int sign,
+                                        RollupDelta delta) {
+    if ((mask & 1) != 0) {
+      delta.drill(site, filter, value, saltDay, page, RollupDelta.D_VISITORS, sign);
+      if ((mask & 2) != 0) {
+        delta.drill(site, filter, value, saltDay + 1, page, RollupDelta.D_CARRY, sign);
+      }
+    } else if ((mask & 2) != 0) {
+      delta.drill(site, filter, value, saltDay + 1, page, RollupDelta.D_VISITORS, sign);
+    }
+  }
+
   private static int outcome(int now) {
     return FirstFlags.FIRST | (now == 3 ? FirstFlags.BOTH : 0);
   }

@@ -38,6 +38,7 @@ public final class RollupAccumulator {
   private static final GoalRule[] NO_GOALS = {};
 
   private final DedupeState dedupe = new DedupeState();
+  private final StableSketches sketches = new StableSketches();
   private Map<Integer, GoalRule[]> goals = Map.of();
   private final Map<SessionKey, Remembered> sessions = new HashMap<>();
   private final List<Map.Entry<SessionKey, Remembered>> sessionLog = new ArrayList<>();
@@ -57,6 +58,7 @@ public final class RollupAccumulator {
       masks[i] = event(events.get(i), delta);
     }
     delta.firstMasks(masks);
+    delta.sketchRows(sketches.touchedRows());
     for (SessionRow s : states) {
       session(s, now, delta);
     }
@@ -71,6 +73,11 @@ public final class RollupAccumulator {
   private static final RollupDim[] PAGE_KEY_DIMS = java.util.Arrays.stream(PAGE_KEYS).map(k -> RollupDim.of(k.attribute))
       .toArray(RollupDim[]::new);
   private static final short VISITOR_FLAG_DIM = 0;
+  /**
+   * The drill-down attributes kept per page ({@code rollup_drill}): "top pages where source / channel /
+   * country is X" from rows, like the one-dimension breakdowns.
+   */
+  public static final List<RollupDim> DRILL = List.of(RollupDim.SOURCE, RollupDim.CHANNEL, RollupDim.COUNTRY);
 
   static {
     for (FirstFlags.Key k : FirstFlags.Key.values()) {
@@ -97,6 +104,7 @@ public final class RollupAccumulator {
     boolean stable = e.stableVisitor();
     if (stable) {
       delta.total(site, quarter, RollupDelta.T_STABLE, 1);
+      sketches.add(site, StableSketches.DAY, day, null, e.visitorId());
     }
     long saltDay = e.saltDay().toEpochDay();
     int mask = 0;
@@ -116,19 +124,32 @@ public final class RollupAccumulator {
         delta.dim(site, d, day, value, RollupDelta.D_EVENTS, 1);
         delta.dim(site, d, day, value, RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
       }
-      if (!stable && d.member(e)) {
+      if (stable && d.member(e)) {
+        sketches.add(site, d.id, day, value, e.visitorId());
+      } else if (d.member(e)) {
         int outcome = dedupe.pair(site, e.visitorId(), saltDay, d, value, day, delta);
         if (FLAG_KEYS[d.ordinal()] != null) {
           mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
         }
       }
     }
+    if (!engagement) {
+      for (RollupDim a : DRILL) {
+        delta.drill(site, a, a.valueOf(e), day, e.pathname(), RollupDelta.D_EVENTS, 1);
+        delta.drill(site, a, a.valueOf(e), day, e.pathname(), RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
+      }
+    }
     if (!stable && pageview) {
       long page = Keys.fnv(e.pathname());
       for (int i = 0; i < PAGE_KEYS.length; i++) {
         RollupDim a = PAGE_KEY_DIMS[i];
-        mask |= FirstFlags.bits(PAGE_KEYS[i], dedupe.flagPair(Keys.pagePair(site, e.visitorId(), a.id, page, a.valueOf(e)), saltDay, day));
+        long key = Keys.pagePair(site, e.visitorId(), a.id, page, a.valueOf(e));
+        int outcome = a == RollupDim.SOURCE || a == RollupDim.CHANNEL
+            ? dedupe.drillPair(site, key, saltDay, a, a.valueOf(e), e.pathname(), day, delta) : dedupe.flagPair(key, saltDay, day);
+        mask |= FirstFlags.bits(PAGE_KEYS[i], outcome);
       }
+      dedupe.drillPair(site, Keys.pagePair(site, e.visitorId(), RollupDim.COUNTRY.id, page, e.country()), saltDay, RollupDim.COUNTRY,
+          e.country(), e.pathname(), day, delta);
     }
     if (!engagement) {
       conversions(e, day, saltDay, pageview, delta);
@@ -221,11 +242,13 @@ public final class RollupAccumulator {
 
   public void commit() {
     dedupe.commit();
+    sketches.commit();
     sessionLog.clear();
   }
 
   public void rollback() {
     dedupe.rollback();
+    sketches.rollback();
     for (int i = sessionLog.size() - 1; i >= 0; i--) {
       Map.Entry<SessionKey, Remembered> e = sessionLog.get(i);
       if (e.getValue().row() == null) {
@@ -243,13 +266,19 @@ public final class RollupAccumulator {
    */
   public void evict(Instant now, long oldestSaltDay) {
     dedupe.forgetBefore(oldestSaltDay);
+    sketches.forgetBefore(oldestSaltDay);
     Instant cutoff = now.minus(SESSION_MEMORY);
     sessions.values().removeIf(r -> r.touched().isBefore(cutoff));
   }
 
   /** Entries in memory: visitor ids, pairs and sessions (reported as a gauge; about 16-20 bytes per id or pair). */
   public long entries() {
-    return dedupe.entries() + sessions.size();
+    return dedupe.entries() + sessions.size() + sketches.size();
+  }
+
+  /** The stable visitors' sketches (restored at start; written per day by a rebuild). */
+  StableSketches sketches() {
+    return sketches;
   }
 
   public int sessionsRemembered() {

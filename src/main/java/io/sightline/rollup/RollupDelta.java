@@ -29,6 +29,16 @@ public final class RollupDelta {
   static final int D_SESSION_BASE = D_SESSIONS;
 
   private Integer[] firstMasks = new Integer[0];
+  private List<Map.Entry<StableSketches.Key, byte[]>> sketchRows = List.of();
+
+  /** The stable visitors' sketches the batch changed, serialized whole ({@link StableSketches}). */
+  public List<Map.Entry<StableSketches.Key, byte[]>> sketchRows() {
+    return sketchRows;
+  }
+
+  void sketchRows(List<Map.Entry<StableSketches.Key, byte[]>> rows) {
+    this.sketchRows = rows;
+  }
 
   /** The batch's events' first-occurrence flags ({@link FirstFlags}), in the batch's order. */
   public Integer[] firstMasks() {
@@ -64,8 +74,54 @@ public final class RollupDelta {
     }
   }
 
+  /**
+   * A {@code rollup_drill} row: one page's counters on a UTC day among the events with one value of a
+   * drill-down attribute ({@link RollupAccumulator#DRILL}); columns as {@link #DRILL_COLUMNS}.
+   */
+  public record DrillKey(int siteId, short filterDim, String filterValue, long epochDay, String page) implements Comparable<DrillKey> {
+    public LocalDate day() {
+      return LocalDate.ofEpochDay(epochDay);
+    }
+
+    private static final Comparator<DrillKey> ORDER = Comparator.comparingInt(DrillKey::siteId).thenComparingInt(DrillKey::filterDim)
+        .thenComparing(DrillKey::filterValue, Comparator.nullsFirst(Comparator.naturalOrder())).thenComparingLong(DrillKey::epochDay)
+        .thenComparing(DrillKey::page, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    @Override
+    public int compareTo(DrillKey o) {
+      return ORDER.compare(this, o);
+    }
+  }
+
+  /** Column order of a {@code rollup_drill} delta (the first four of {@link #DIM_COLUMNS}, same indexes). */
+  public static final List<String> DRILL_COLUMNS = List.of("visitors", "carry", "pageviews", "events");
+
   final Map<TotalKey, long[]> totals = new HashMap<>();
   final Map<DimKey, long[]> dims = new HashMap<>();
+  final Map<DrillKey, long[]> drills = new HashMap<>();
+
+  void drill(int site, RollupDim filter, String filterValue, long epochDay, String page, int column, long n) {
+    if (n != 0) {
+      drills.computeIfAbsent(new DrillKey(site, filter.id, filterValue, epochDay, page), k -> new long[DRILL_COLUMNS.size()])[column] += n;
+    }
+  }
+
+  public List<Map.Entry<DrillKey, long[]>> drillRows() {
+    return nonZero(drills);
+  }
+
+  /** Removes and returns the drill-down rows of days before {@code epochDay} (a rebuild writes them once final). */
+  List<Map.Entry<DrillKey, long[]>> takeDrillRowsBefore(long epochDay) {
+    Map<DrillKey, long[]> taken = new HashMap<>();
+    drills.entrySet().removeIf(e -> {
+      if (e.getKey().epochDay() < epochDay) {
+        taken.put(e.getKey(), e.getValue());
+        return true;
+      }
+      return false;
+    });
+    return nonZero(taken);
+  }
 
   void total(int site, long quarter, int column, long n) {
     if (n != 0) {
@@ -83,6 +139,7 @@ public final class RollupDelta {
   public void addAll(RollupDelta other) {
     other.totals.forEach((k, v) -> add(totals.computeIfAbsent(k, x -> new long[v.length]), v));
     other.dims.forEach((k, v) -> add(dims.computeIfAbsent(k, x -> new long[v.length]), v));
+    other.drills.forEach((k, v) -> add(drills.computeIfAbsent(k, x -> new long[v.length]), v));
   }
 
   private static void add(long[] into, long[] v) {
@@ -115,7 +172,7 @@ public final class RollupDelta {
   }
 
   public boolean isEmpty() {
-    return totalRows().isEmpty() && dimRows().isEmpty();
+    return totalRows().isEmpty() && dimRows().isEmpty() && drillRows().isEmpty();
   }
 
   /** The summed counters of one dimension row, or null (for tests). */

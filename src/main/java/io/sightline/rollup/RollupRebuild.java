@@ -31,7 +31,10 @@ public final class RollupRebuild {
   }
 
   public static Future<Result> site(Pool pool, int siteId) {
-    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim in exclusive mode").execute()
+    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim, rollup_drill, rollup_sketch in exclusive mode").execute()
+        // sketches and drill-down rows are written day by day as they become final, so a big site's never all sit in memory
+        .compose(v -> conn.preparedQuery("delete from rollup_sketch where site_id = $1").execute(Tuple.of(siteId)))
+        .compose(v -> conn.preparedQuery("delete from rollup_drill where site_id = $1").execute(Tuple.of(siteId)))
         .compose(v -> GoalCoverage.load(conn, siteId))
         .compose(goals -> conn.preparedQuery("select min(ts) as first, max(ts) as last from events where site_id = $1").execute(Tuple.of(siteId))
         .compose(rows -> {
@@ -65,8 +68,12 @@ public final class RollupRebuild {
             + "where site_id = $1 and ts >= $2 and ts < $3", range,
         row -> flags.add(row, acc.event(RollupRestore.event(row, row.getBoolean("stable_visitor")), delta)))
         .compose(n -> flags.write(conn, range).map(n))
+        .compose(n -> writeSketches(conn, acc.sketches().touchedRows()).map(n))
+        // events are read day by day, so a pair's salt-day events come before its next-day ones: rows before this day are final
+        .compose(n -> writeDrills(conn, delta.takeDrillRowsBefore(day.toEpochDay())).map(n))
         .compose(n -> {
           acc.commit();
+          acc.sketches().forgetBefore(day.toEpochDay() + 1);
           acc.evict(Instant.MAX, day.toEpochDay() - 1); // salt days before yesterday: their ids have no events left
           return days(conn, siteId, acc, delta, day.plusDays(1), last, count + n);
         });
@@ -102,6 +109,24 @@ public final class RollupRebuild {
     }
   }
 
+  private static Future<Void> writeDrills(SqlConnection conn, List<Map.Entry<RollupDelta.DrillKey, long[]>> rows) {
+    Future<Void> f = Future.succeededFuture();
+    for (int i = 0; i < rows.size(); i += CHUNK) {
+      List<Map.Entry<RollupDelta.DrillKey, long[]>> chunk = rows.subList(i, Math.min(rows.size(), i + CHUNK));
+      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDrills(1)).execute(Tuple.wrap(List.of(RollupSql.drillArrays(chunk)))).mapEmpty());
+    }
+    return f;
+  }
+
+  private static Future<Void> writeSketches(SqlConnection conn, List<Map.Entry<StableSketches.Key, byte[]>> rows) {
+    Future<Void> f = Future.succeededFuture();
+    for (int i = 0; i < rows.size(); i += CHUNK) {
+      List<Map.Entry<StableSketches.Key, byte[]>> chunk = rows.subList(i, Math.min(rows.size(), i + CHUNK));
+      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertSketches(1)).execute(Tuple.wrap(List.of(RollupSql.sketchArrays(chunk)))).mapEmpty());
+    }
+    return f;
+  }
+
   private static Future<Void> write(SqlConnection conn, int siteId, RollupDelta delta, List<String> goalKeys) {
     Future<Void> f = conn.preparedQuery("delete from rollup_total where site_id = $1").execute(Tuple.of(siteId))
         .compose(v -> conn.preparedQuery("delete from rollup_dim where site_id = $1").execute(Tuple.of(siteId))).mapEmpty();
@@ -110,13 +135,14 @@ public final class RollupRebuild {
       List<Map.Entry<RollupDelta.TotalKey, long[]>> chunk = new ArrayList<>(totals.subList(i, Math.min(totals.size(), i + CHUNK)));
       f = f.compose(v -> conn.preparedQuery(RollupSql.upsertTotals(1)).execute(Tuple.wrap(List.of(RollupSql.totalArrays(chunk)))).mapEmpty());
     }
+    f = f.compose(v -> writeDrills(conn, delta.drillRows()));
     List<Map.Entry<RollupDelta.DimKey, long[]>> dims = delta.dimRows();
     for (int i = 0; i < dims.size(); i += CHUNK) {
       List<Map.Entry<RollupDelta.DimKey, long[]>> chunk = new ArrayList<>(dims.subList(i, Math.min(dims.size(), i + CHUNK)));
       f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDims(1)).execute(Tuple.wrap(List.of(RollupSql.dimArrays(chunk)))).mapEmpty());
     }
-    return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, flags_since) values ($1, '-infinity', '-infinity') "
-        + "on conflict (site_id) do update set since = excluded.since, flags_since = excluded.flags_since").execute(Tuple.of(siteId)))
+    return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, drill_since) values ($1, '-infinity', '-infinity') "
+        + "on conflict (site_id) do update set since = excluded.since, drill_since = excluded.drill_since").execute(Tuple.of(siteId)))
         // goals rebuilt now replace every goal row: deleted goals' rows are gone with the site's other rows. A goal
         // defined in the last moments, which the running writer has not loaded yet, is moved to the next midnight
         // by that writer when it does (GoalCoverage): until then, at most one reload period, its row can miss events.

@@ -34,10 +34,10 @@ public final class RollupRestore {
    * UTC midnight; the same for the first-occurrence flags of sites covered before the writer kept them.
    */
   public static Future<Void> ensureCoverage(Pool pool) {
-    return pool.query("insert into rollup_coverage (site_id, since, flags_since) select s.id, c.since, c.since from sites s "
+    return pool.query("insert into rollup_coverage (site_id, since, drill_since) select s.id, c.since, c.since from sites s "
         + "cross join lateral (select case when exists (select 1 from events e where e.site_id = s.id) "
         + "then date_trunc('day', now(), 'UTC') + interval '1 day' else '-infinity' end as since) c "
-        + "on conflict (site_id) do update set flags_since = coalesce(rollup_coverage.flags_since, excluded.flags_since)").execute().mapEmpty();
+        + "on conflict (site_id) do update set drill_since = coalesce(rollup_coverage.drill_since, excluded.drill_since)").execute().mapEmpty();
   }
 
   /** With rollups off, nothing keeps them current: the planner must not read them (sites' nor goals' coverage). */
@@ -68,7 +68,10 @@ public final class RollupRestore {
         })
         .compose(events -> stream(conn, "select * from sessions where last_seen_at > $1 and started_at > $2",
             Tuple.of(sessionsSince.atOffset(ZoneOffset.UTC), sessionsSince.minus(java.time.Duration.ofDays(2)).atOffset(ZoneOffset.UTC)),
-            r -> acc.remember(StoredRows.session(r), now)).map(sessions -> events + sessions)))
+            r -> acc.remember(StoredRows.session(r), now)).map(sessions -> events + sessions))
+        .compose(rows -> stream(conn, "select site_id, dim, day, value, sketch from rollup_sketch where day >= $1", Tuple.of(oldestSaltDay),
+            r -> acc.sketches().restore(new StableSketches.Key(r.getInteger("site_id"), r.getShort("dim"), r.getLocalDate("day").toEpochDay(),
+                r.getString("value")), r.getBuffer("sketch").getBytes())).map(sketches -> rows + sketches)))
         .onSuccess(v -> acc.commit());
   }
 

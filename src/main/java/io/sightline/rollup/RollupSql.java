@@ -16,6 +16,69 @@ public final class RollupSql {
   public static final int TOTAL_PARAMS = 2 + RollupDelta.TOTAL_COLUMNS.size();
   public static final int DIM_PARAMS = 4 + RollupDelta.DIM_COLUMNS.size();
 
+  public static final int SKETCH_PARAMS = 5;
+  public static final int DRILL_PARAMS = 5 + RollupDelta.DRILL_COLUMNS.size();
+
+  public static String upsertDrills(int firstParam) {
+    return upsert("rollup_drill", List.of("site_id", "filter_dim", "filter_value", "day", "page"),
+        List.of("int4[]", "int2[]", "text[]", "date[]", "text[]"), RollupDelta.DRILL_COLUMNS, "on constraint rollup_drill_key", firstParam);
+  }
+
+  public static Object[] drillArrays(List<Map.Entry<RollupDelta.DrillKey, long[]>> rows) {
+    int n = rows.size();
+    Integer[] sites = new Integer[n];
+    Short[] dims = new Short[n];
+    String[] values = new String[n];
+    LocalDate[] days = new LocalDate[n];
+    String[] pages = new String[n];
+    Long[][] counters = new Long[RollupDelta.DRILL_COLUMNS.size()][n];
+    for (int r = 0; r < n; r++) {
+      RollupDelta.DrillKey k = rows.get(r).getKey();
+      sites[r] = k.siteId();
+      dims[r] = k.filterDim();
+      values[r] = k.filterValue();
+      days[r] = k.day();
+      pages[r] = k.page();
+      long[] c = rows.get(r).getValue();
+      for (int i = 0; i < c.length; i++) {
+        counters[i][r] = c[i];
+      }
+    }
+    Object[] out = new Object[DRILL_PARAMS];
+    out[0] = sites;
+    out[1] = dims;
+    out[2] = values;
+    out[3] = days;
+    out[4] = pages;
+    System.arraycopy(counters, 0, out, 5, counters.length);
+    return out;
+  }
+
+  /** Replaces the stored stable-visitor sketches of a batch (whole sketches: the writer's in-memory state, {@link StableSketches}). */
+  public static String upsertSketches(int first) {
+    return "insert into rollup_sketch (site_id, dim, day, value, sketch) select * from unnest($" + first + "::int4[], $" + (first + 1)
+        + "::int2[], $" + (first + 2) + "::date[], $" + (first + 3) + "::text[], $" + (first + 4) + "::bytea[]) "
+        + "on conflict on constraint rollup_sketch_key do update set sketch = excluded.sketch";
+  }
+
+  public static Object[] sketchArrays(List<Map.Entry<StableSketches.Key, byte[]>> rows) {
+    int n = rows.size();
+    Integer[] sites = new Integer[n];
+    Short[] dims = new Short[n];
+    LocalDate[] days = new LocalDate[n];
+    String[] values = new String[n];
+    io.vertx.core.buffer.Buffer[] sketches = new io.vertx.core.buffer.Buffer[n];
+    for (int r = 0; r < n; r++) {
+      StableSketches.Key k = rows.get(r).getKey();
+      sites[r] = k.siteId();
+      dims[r] = k.dim();
+      days[r] = k.day();
+      values[r] = k.value();
+      sketches[r] = io.vertx.core.buffer.Buffer.buffer(rows.get(r).getValue());
+    }
+    return new Object[] {sites, dims, days, values, sketches};
+  }
+
   public static String upsertTotals(int firstParam) {
     return upsert("rollup_total", List.of("site_id", "bucket"), List.of("int4[]", "timestamptz[]"), RollupDelta.TOTAL_COLUMNS,
         "(site_id, bucket)", firstParam);

@@ -60,7 +60,7 @@ final class EventSql {
       Column.of("interactive", "bool[]", Boolean.class, EventRecord::interactive),
       Column.of("key_id", "int4[]", Integer.class, EventRecord::keyId),
       Column.of("stable_visitor", "bool[]", Boolean.class, EventRecord::stableVisitor),
-      // last: the writer puts the accumulator's flags here when it keeps rollups (0 = none known, rollup_coverage.flags_since)
+      // last: the writer puts the accumulator's flags here when it keeps rollups (0 = none known, rollup_coverage.drill_since)
       Column.of("first_mask", "int4[]", Integer.class, e -> 0));
   /** Index of {@code first_mask} among the event columns (and so among a batch's arguments). */
   static final int FIRST_MASK = EVENT_COLUMNS.size() - 1;
@@ -134,9 +134,12 @@ final class EventSql {
     int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
     return "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + "), upserted_sessions as (" + SESSION_UPSERT + "), "
         + "totals as (" + io.sightline.rollup.RollupSql.upsertTotals(p) + "), "
-        + "covered as (insert into rollup_coverage (site_id, since, flags_since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
+        + "covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
         + "::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), "
-        + GoalCoverage.sql(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS) + " "
+        + GoalCoverage.sql(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS) + ", "
+        + "sketched as (" + RollupSql.upsertSketches(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS + GoalCoverage.PARAMS) + "), "
+        + "drilled as (" + RollupSql.upsertDrills(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS + GoalCoverage.PARAMS
+            + RollupSql.SKETCH_PARAMS) + ") "
         + io.sightline.rollup.RollupSql.upsertDims(p + io.sightline.rollup.RollupSql.TOTAL_PARAMS + 1);
   }
 

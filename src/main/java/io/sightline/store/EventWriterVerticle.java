@@ -294,6 +294,8 @@ public final class EventWriterVerticle extends VerticleBase {
     args.addAll(List.of(RollupSql.dimArrays(delta.dimRows())));
     GoalCoverage.Pending goalChanges = goals.pending(); // taken with the delta: both follow the goals installed now
     args.addAll(List.of(goalChanges.arrays()));
+    args.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows())));
+    args.addAll(List.of(RollupSql.drillArrays(delta.drillRows())));
     return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS).execute(Tuple.wrap(args)).<Void>mapEmpty()
         .onComplete(ar -> {
           if (ar.succeeded()) {

@@ -162,7 +162,8 @@ class FirstFlagsTest {
     Instant today = now.truncatedTo(ChronoUnit.DAYS);
     Instant yesterday = today.minus(Duration.ofDays(1));
     Instant tomorrow = today.plus(Duration.ofDays(1));
-    QuerySpec pagesOfDe = new QuerySpec(1, yesterday, tomorrow, ZoneOffset.UTC, List.of(Metric.VISITORS, Metric.PAGEVIEWS),
+    // (in UTC, rollup_drill answers this one: drillRowsAnswerPagesWhereOneValue)
+    QuerySpec pagesOfDe = new QuerySpec(1, yesterday, tomorrow, ZoneId.of("Europe/Berlin"), List.of(Metric.VISITORS, Metric.PAGEVIEWS),
         List.of(Dimension.PAGE), List.of(new Filter(Dimension.COUNTRY, Operator.IS, List.of("DE"))), null, true, 100, 0);
     long before = QueryEngine.answered(QueryEngine.Plan.FLAGS);
     Map<String, Long> visitors = new TreeMap<>();
@@ -174,6 +175,41 @@ class FirstFlagsTest {
         .forEach(row -> byHand.put(row.getString(0), row.getLong(1)));
     assertEquals(byHand, visitors);
     assertTrue(count("select count(*) from events e where site_id = 1 and salt_day < ts::date") > 10, "sessions crossed midnight");
+  }
+
+  /** Pages where source, channel or country is one value: from rollup_drill over whole UTC days, the same as raw. */
+  static int compareDrills(String when) {
+    Instant today = now.truncatedTo(ChronoUnit.DAYS);
+    Instant yesterday = today.minus(Duration.ofDays(1));
+    Instant tomorrow = today.plus(Duration.ofDays(1));
+    List<Instant[]> ranges = List.of(new Instant[] {yesterday, today}, new Instant[] {today, tomorrow}, new Instant[] {yesterday, tomorrow},
+        new Instant[] {yesterday.minus(Duration.ofDays(5)), tomorrow});
+    int byRollups = 0;
+    for (Dimension d : List.of(Dimension.SOURCE, Dimension.CHANNEL, Dimension.COUNTRY)) {
+      List<String> values = new ArrayList<>();
+      server.sql("select distinct " + d.id() + "::text from events where site_id = 1 and " + d.id() + " is not null")
+          .forEach(r -> values.add(r.getString(0)));
+      assertTrue(values.size() >= 2, d + ": " + values);
+      for (String value : values) {
+        for (Instant[] r : ranges) {
+          for (List<Metric> metrics : List.of(List.of(Metric.VISITORS, Metric.PAGEVIEWS), List.of(Metric.VISITORS), List.of(Metric.EVENTS))) {
+            QuerySpec q = new QuerySpec(1, r[0], r[1], ZoneOffset.UTC, metrics, List.of(Dimension.PAGE),
+                List.of(new Filter(d, Operator.IS, List.of(value))), null, true, 10_000, 0);
+            List<Map<String, Object>> raw = sorted(run(false, q), q.dimensions());
+            long before = QueryEngine.answered(QueryEngine.Plan.ROLLUP);
+            assertEquals(raw, sorted(run(true, q), q.dimensions()), when + " " + d + "=" + value + " " + r[0] + ".." + r[1] + " " + metrics);
+            byRollups += (int) (QueryEngine.answered(QueryEngine.Plan.ROLLUP) - before);
+          }
+        }
+      }
+    }
+    return byRollups;
+  }
+
+  @Test
+  void drillRowsAnswerPagesWhereOneValue() {
+    int byRollups = compareDrills("live");
+    assertTrue(byRollups > 50, "rollup_drill answered " + byRollups);
   }
 
   @Test
@@ -201,21 +237,30 @@ class FirstFlagsTest {
     // flags not covering the range (a site upgraded today: from the next midnight): count(distinct)
     QuerySpec drill = new QuerySpec(1, yesterday, today, ZoneOffset.UTC, List.of(Metric.VISITORS), List.of(Dimension.PAGE),
         List.of(new Filter(Dimension.COUNTRY, Operator.IS, List.of("DE"))), null, true, 100, 0);
-    OffsetDateTime since = server.sql("select flags_since from rollup_coverage where site_id = 1").iterator().next().getOffsetDateTime(0);
+    OffsetDateTime since = server.sql("select drill_since from rollup_coverage where site_id = 1").iterator().next().getOffsetDateTime(0);
     try {
-      server.sql("update rollup_coverage set flags_since = $1 where site_id = 1", today.atOffset(ZoneOffset.UTC));
+      server.sql("update rollup_coverage set drill_since = $1 where site_id = 1", today.atOffset(ZoneOffset.UTC));
       long before = QueryEngine.answered(QueryEngine.Plan.FLAGS);
       assertEquals(sorted(run(false, drill), drill.dimensions()), sorted(run(true, drill), drill.dimensions()));
       assertEquals(before, QueryEngine.answered(QueryEngine.Plan.FLAGS));
     } finally {
-      server.sql("update rollup_coverage set flags_since = $1 where site_id = 1", since);
+      server.sql("update rollup_coverage set drill_since = $1 where site_id = 1", since);
     }
   }
 
   @Test
   void aRebuildRecomputesTheFlags() {
+    String drills = "select filter_dim, filter_value, day, page, visitors, carry, pageviews, events from rollup_drill where site_id = 1 "
+        + "and (visitors, carry, pageviews, events) <> (0, 0, 0, 0) order by 1, 2, 3, 4";
+    List<String> live = new ArrayList<>();
+    server.sql(drills).forEach(r -> live.add(r.toJson().encode()));
+    assertTrue(live.size() > 50, "drill rows: " + live.size());
     server.sql("update events set first_mask = 0 where site_id = 1");
     Await.result(RollupRebuild.site(pool(), 1), Duration.ofSeconds(60));
+    List<String> rebuilt = new ArrayList<>();
+    server.sql(drills).forEach(r -> rebuilt.add(r.toJson().encode()));
+    assertEquals(live, rebuilt, "the drill-down rows equal a rebuild from raw events");
+    assertTrue(compareDrills("rebuilt") > 50);
     // the rebuild reads events in another order than they arrived: other events may carry the flags, the counts stay
     assertTrue(count("select count(*) from events where site_id = 1 and first_mask <> 0") > 100);
     assertTrue(compareAll("rebuilt") > 500);
