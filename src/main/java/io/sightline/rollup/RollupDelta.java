@@ -65,6 +65,17 @@ public final class RollupDelta {
       return LocalDate.ofEpochDay(epochDay);
     }
 
+    /** Mixed: the record's default (31 x field hashes) collides for day x value grids and degrades the maps into trees. */
+    @Override
+    public int hashCode() {
+      return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (dim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + Keys.fnv(value));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DimKey k && k.siteId == siteId && k.dim == dim && k.epochDay == epochDay && java.util.Objects.equals(k.value, value);
+    }
+
     private static final Comparator<DimKey> ORDER = Comparator.comparingInt(DimKey::siteId).thenComparingInt(DimKey::dim)
         .thenComparingLong(DimKey::epochDay).thenComparing(DimKey::value, Comparator.nullsFirst(Comparator.naturalOrder()));
 
@@ -81,6 +92,18 @@ public final class RollupDelta {
   public record DrillKey(int siteId, short filterDim, String filterValue, long epochDay, String page) implements Comparable<DrillKey> {
     public LocalDate day() {
       return LocalDate.ofEpochDay(epochDay);
+    }
+
+    @Override
+    public int hashCode() {
+      return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (filterDim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + Keys.fnv(filterValue)
+          + 31 * Keys.fnv(page));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DrillKey k && k.siteId == siteId && k.filterDim == filterDim && k.epochDay == epochDay
+          && java.util.Objects.equals(k.filterValue, filterValue) && java.util.Objects.equals(k.page, page);
     }
 
     private static final Comparator<DrillKey> ORDER = Comparator.comparingInt(DrillKey::siteId).thenComparingInt(DrillKey::filterDim)

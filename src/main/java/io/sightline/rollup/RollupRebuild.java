@@ -65,7 +65,7 @@ public final class RollupRebuild {
     Tuple range = Tuple.of(siteId, from.atOffset(ZoneOffset.UTC), from.plusSeconds(86_400).atOffset(ZoneOffset.UTC));
     FlagUpdates flags = new FlagUpdates();
     return RollupRestore.stream(conn, "select " + RollupRestore.EVENT_COLUMNS + ", stable_visitor, event_id, first_mask from events "
-            + "where site_id = $1 and ts >= $2 and ts < $3", range,
+            + "where site_id = $1 and ts >= $2 and ts < $3 order by ts, event_id", range, // one order: a second rebuild rewrites no flag
         row -> flags.add(row, acc.event(RollupRestore.event(row, row.getBoolean("stable_visitor")), delta)))
         .compose(n -> flags.write(conn, range).map(n))
         .compose(n -> writeSketches(conn, acc.sketches().touchedRows()).map(n))

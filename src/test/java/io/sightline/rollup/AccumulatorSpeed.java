@@ -35,7 +35,7 @@ public final class AccumulatorSpeed {
       long rows = 0;
       for (int i = 0; i < events.size(); i += 500) {
         RollupDelta d = acc.apply(events.subList(i, i + 500), sessions.subList(i, i + 500), t0);
-        rows += d.totalRows().size() + d.dimRows().size();
+        rows += d.totalRows().size() + d.dimRows().size() + d.drillRows().size();
         acc.commit();
       }
       long ns = System.nanoTime() - start;

@@ -91,4 +91,44 @@ class RollupAccumulatorTest {
     RollupDelta again = acc.apply(List.of(event(6, 60, t, "pageview", "/", false)), List.of(session(6, 60, t, t, "/", 1, false)), t);
     assertEquals(1, again.totals.get(new RollupDelta.TotalKey(1, quarter(t)))[RollupDelta.T_VF], "counted once after the retry");
   }
+
+  /** The first-occurrence flags of a batch's events, by hand: first of the key on the event's UTC day, and "both days" for the spill. */
+  @Test
+  void eventsCarryTheirFirstOccurrenceFlags() {
+    RollupAccumulator acc = new RollupAccumulator();
+    Instant t = MIDNIGHT.minusSeconds(1800);
+    int visitor = FirstFlags.first(FirstFlags.Key.VISITOR);
+    int page = FirstFlags.first(FirstFlags.Key.PAGE);
+    int pageSource = FirstFlags.first(FirstFlags.Key.PAGE_SOURCE);
+    int source = FirstFlags.first(FirstFlags.Key.SOURCE);
+    RollupDelta d = acc.apply(List.of(
+        event(5, 50, t, "pageview", "/", false),                        // first of everything on DAY
+        event(5, 50, t.plusSeconds(60), "pageview", "/", false),        // nothing new
+        event(5, 50, t.plusSeconds(120), "pageview", "/docs", false),   // a new page: page keys only
+        event(5, 50, MIDNIGHT.plusSeconds(300), "pageview", "/", false), // the spill: first on the next day, and now on both
+        event(6, 60, MIDNIGHT.plusSeconds(60), "custom", "/", true)),   // a stable id: no flags
+        List.of(), t);
+    Integer[] m = d.firstMasks();
+    assertTrue((m[0] & visitor) != 0 && (m[0] & page) != 0 && (m[0] & pageSource) != 0 && (m[0] & source) != 0);
+    assertEquals(0, m[1]);
+    assertEquals(0, m[2] & (visitor | source), "the visitor and its source were seen");
+    assertTrue((m[2] & page) != 0 && (m[2] & pageSource) != 0);
+    int both = FirstFlags.both(FirstFlags.Key.VISITOR) | FirstFlags.both(FirstFlags.Key.PAGE) | FirstFlags.both(FirstFlags.Key.SOURCE);
+    assertEquals(both, m[3] & both);
+    assertTrue((m[3] & visitor) != 0 && (m[3] & page) != 0, "first of the pairs on the next UTC day");
+    assertEquals(0, m[4]);
+    acc.commit();
+
+    // out of order: the next day's event first, then the salt day's, which completes both days
+    RollupDelta late = acc.apply(List.of(event(8, 80, MIDNIGHT.plusSeconds(60), "pageview", "/", false),
+        event(8, 80, t, "pageview", "/", false)), List.of(), t);
+    Integer[] l = late.firstMasks();
+    assertEquals(0, l[0] & FirstFlags.both(FirstFlags.Key.PAGE));
+    assertTrue((l[1] & page) != 0 && (l[1] & FirstFlags.both(FirstFlags.Key.PAGE)) != 0);
+    // and the drill-down rows count the pair once per day seen: visitors on the salt day, carry on the next
+    assertEquals(1, late.drills.get(new RollupDelta.DrillKey(1, RollupDim.SOURCE.id(), "Google", DAY.toEpochDay(), "/"))[RollupDelta.D_VISITORS]);
+    long[] next = late.drills.get(new RollupDelta.DrillKey(1, RollupDim.SOURCE.id(), "Google", DAY.toEpochDay() + 1, "/"));
+    assertEquals(0, next[RollupDelta.D_VISITORS]);
+    assertEquals(1, next[RollupDelta.D_CARRY]);
+  }
 }
