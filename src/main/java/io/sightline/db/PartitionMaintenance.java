@@ -63,6 +63,7 @@ public final class PartitionMaintenance {
     return raw.compose(v -> pool.preparedQuery("delete from rollup_total where bucket < $1").execute(
             Tuple.of(keepRollupsFrom.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime())))
         .compose(v -> pool.preparedQuery("delete from rollup_dim where day < $1").execute(Tuple.of(keepRollupsFrom)))
+        .compose(v -> pool.preparedQuery("delete from rollup_dim_week where week + 7 <= $1").execute(Tuple.of(keepRollupsFrom)))
         .compose(v -> pool.preparedQuery("delete from rollup_sketch where day < $1").execute(Tuple.of(keepRollupsFrom)))
         .compose(v -> pool.preparedQuery("delete from rollup_drill where day < $1").execute(Tuple.of(keepRollupsFrom))).mapEmpty();
   }

@@ -10,6 +10,7 @@ import io.sightline.ingest.IngestModule;
 import io.sightline.realtime.RealtimeSnapshots;
 import io.sightline.realtime.RealtimeVerticle;
 import io.sightline.realtime.RealtimeWindow;
+import io.sightline.rollup.WeekBlocks;
 import io.sightline.server.MaintenanceVerticle;
 import io.sightline.server.PeriodicTask;
 import io.sightline.store.CommittedEvents;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ArrayDeque;
@@ -101,6 +104,11 @@ public final class SightlineServer {
     PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), readiness, rateLimiter, ingest, realtime);
     List<PeriodicTask> tasks = new ArrayList<>(ingest.tasks());
     tasks.add(new PeriodicTask("partition maintenance", Duration.ofHours(1).toMillis(), () -> database.partitions().ensure()));
+    if (config.writer().rollups()) {
+      // a week's rollup rows are final once it is older than the backfill window and the spill day
+      tasks.add(new PeriodicTask("rollup week blocks", Duration.ofHours(1).toMillis(), () -> WeekBlocks.compact(database.pool(),
+          LocalDate.now(ZoneOffset.UTC).minusDays(config.ingest().backfillDays() + 2L)).mapEmpty()));
+    }
     tasks.add(new PeriodicTask("API rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
       rateLimiter.evictExpired();
       return Future.succeededFuture();

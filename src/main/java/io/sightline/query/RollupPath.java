@@ -35,7 +35,8 @@ import java.util.Set;
  *   UTC day, Σvf[D0, e) + Σvls[D0 - 1 day, D0) when s = D0 and e ≥ D0 + SPILL, Σvl[s, D1) when e = D1 and
  *   s ≥ D0 + SPILL ({@link #visitorForm}); other ranges inside a day go raw (they hold at most a day of events);</li>
  *   <li>one dimension of {@link RollupDim} over whole UTC days [a, b] from {@code rollup_dim}:
- *   visitors Σvisitors + carry(a);</li>
+ *   visitors Σvisitors + carry(a); whole compacted weeks inside the range from {@code rollup_dim_week}
+ *   ({@link io.sightline.rollup.WeekBlocks}, {@link #blocks});</li>
  *   <li>pages where source, channel or country is one value, over whole UTC days, from {@code rollup_drill}
  *   (the same sums; {@link #drill});</li>
  *   <li>the goals breakdown the same way, from the rows the writer keeps per goal key
@@ -205,7 +206,8 @@ final class RollupPath {
         + "and (select count(*) from rollup_goal_coverage where site_id = $1 and goal_key = any($4::text[]) and since <= $2) "
         + "= cardinality($4::text[]) "
         + "as covered, "
-        + "coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) as stable";
+        + "coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) as stable, "
+        + "(select max(week) from rollup_weeks_done) as weeks_done";
     String[] goalKeys = q.groupsBy(Dimension.GOAL) ? q.goals().stream().map(GoalRule::key).distinct().toArray(String[]::new) : new String[0];
     return BoundedSql.execute(pool, check, Tuple.of(q.siteId(), from.atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC), goalKeys),
             timeoutMs)
@@ -219,7 +221,7 @@ final class RollupPath {
             return stable ? Future.succeededFuture(null) : drillRows(pool, q, drill, timeoutMs);
           }
           Future<List<Map<String, Object>>> out = q.dimensions().isEmpty() || q.dimensions().get(0).kind() == Dimension.Kind.TIME
-              ? totals(pool, q, from, timeoutMs) : byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), timeoutMs);
+              ? totals(pool, q, from, timeoutMs) : byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), r.getLocalDate("weeks_done"), timeoutMs);
           return stable ? out.compose(found -> StableVisitors.add(pool, q, found, timeoutMs)) : out;
         });
   }
@@ -341,6 +343,11 @@ final class RollupPath {
    * aggregating ~150k day rows of 5,000 pages costs per column summed.
    */
   static String dimensionSql(QuerySpec q, RollupDim d) {
+    return dimensionSql(q, d, false);
+  }
+
+  /** @param blocks whether whole compacted weeks [$5, $6) are read from {@code rollup_dim_week} (the days outside them and carry($3) from days) */
+  static String dimensionSql(QuerySpec q, RollupDim d, boolean blocks) {
     Set<Metric> m = EnumSet.copyOf(q.metrics());
     boolean attribute = d.kind() == RollupDim.Kind.SESSION_ATTRIBUTE;
     boolean visitors = m.contains(Metric.VISITORS) || attribute;
@@ -349,28 +356,59 @@ final class RollupPath {
         || d == RollupDim.GOAL;
     boolean sessions = attribute || d.kind() == RollupDim.Kind.SESSION_PAGE || m.stream().anyMatch(x -> x != Metric.VISITORS
         && x != Metric.PAGEVIEWS && x != Metric.EVENTS && x != Metric.CONVERSIONS);
+    String carryA = blocks ? "sum(carry)" : "coalesce(sum(carry) filter (where day = $3), 0)";
     String having = switch (d.kind()) {
       case SESSION_PAGE -> "sum(sessions) > 0";
       case EVENT -> d == RollupDim.EVENT_NAME ? "sum(events) > 0" : "sum(pageviews) > 0";
       case GOAL -> "sum(events) > 0";
-      case SESSION_ATTRIBUTE -> "sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0) > 0 or sum(sessions) > 0 or sum(events) > 0";
+      case SESSION_ATTRIBUTE -> "sum(visitors) + " + carryA + " > 0 or sum(sessions) > 0 or sum(events) > 0";
     };
-    return "select value, " + (visitors ? "sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0)" : "0::bigint") + " as visitors, "
+    String source = "rollup_dim where site_id = $1 and dim = $2 and day >= $3 and day < $4";
+    if (blocks) {
+      List<String> counters = List.of("visitors", "pageviews", "events", "sessions", "bounces", "duration_us", "session_pageviews", "clickers");
+      source = "(select value, " + String.join(", ", counters.subList(0, 1)) + ", 0 as carry, "
+          + String.join(", ", counters.subList(1, counters.size())) + " from rollup_dim_week where site_id = $1 and dim = $2 "
+          + "and week >= $5 and week < $6 union all select value, "
+          + "case when day >= $5 and day < $6 then 0 else visitors end, case when day = $3 then carry else 0 end, "
+          + counters.subList(1, counters.size()).stream().map(c -> "case when day >= $5 and day < $6 then 0 else " + c + " end")
+              .collect(java.util.stream.Collectors.joining(", "))
+          + " from rollup_dim where site_id = $1 and dim = $2 and (day >= $3 and day < $5 or day >= $6 and day < $4 or day = $3)) r("
+          + "value, visitors, carry, " + String.join(", ", counters.subList(1, counters.size())) + ")";
+    }
+    return "select value, " + (visitors ? "sum(visitors) + " + carryA : "0::bigint") + " as visitors, "
         + sum(pageviews, "pageviews") + sum(events, "events") + sum(sessions, "sessions")
         + sum(m.contains(Metric.BOUNCE_RATE) || m.contains(Metric.BOUNCES), "bounces")
         + sum(m.contains(Metric.AVG_DURATION) || m.contains(Metric.TOTAL_DURATION), "duration_us")
         + sum(m.contains(Metric.VIEWS_PER_VISIT), "session_pageviews") + sum(m.contains(Metric.CLICKERS), "clickers").replaceAll(", $", " ")
-        + "from rollup_dim where site_id = $1 and dim = $2 and day >= $3 and day < $4 group by value having " + having;
+        + "from " + source + " group by value having " + having;
+  }
+
+  /**
+   * The compacted weeks [from, to) a breakdown over days [a, b) can read as blocks (weeks done up to {@code lastDone}),
+   * or null when not one whole week is.
+   */
+  static LocalDate[] blocks(LocalDate a, LocalDate b, LocalDate lastDone) {
+    if (lastDone == null) {
+      return null;
+    }
+    LocalDate from = io.sightline.rollup.WeekBlocks.weekOf(a.plusDays(6));
+    LocalDate to = io.sightline.rollup.WeekBlocks.weekOf(b);
+    if (to.isAfter(lastDone.plusDays(7))) {
+      to = lastDone.plusDays(7);
+    }
+    return from.isBefore(to) ? new LocalDate[] {from, to} : null;
   }
 
   private static String sum(boolean needed, String column) {
     return (needed ? "sum(" + column + ")::bigint" : "0::bigint") + " as " + column + ", ";
   }
 
-  private static Future<List<Map<String, Object>>> byDimension(Pool pool, QuerySpec q, RollupDim d, int timeoutMs) {
+  private static Future<List<Map<String, Object>>> byDimension(Pool pool, QuerySpec q, RollupDim d, LocalDate weeksDone, int timeoutMs) {
     LocalDate a = LocalDate.ofInstant(q.start(), ZoneOffset.UTC);
     LocalDate b = LocalDate.ofInstant(q.end(), ZoneOffset.UTC);
-    return BoundedSql.execute(pool, dimensionSql(q, d), Tuple.of(q.siteId(), d.id(), a, b), timeoutMs, ROW_SCAN)
+    LocalDate[] weeks = blocks(a, b, weeksDone);
+    Tuple args = weeks == null ? Tuple.of(q.siteId(), d.id(), a, b) : Tuple.of(q.siteId(), d.id(), a, b, weeks[0], weeks[1]);
+    return BoundedSql.execute(pool, dimensionSql(q, d, weeks != null), args, timeoutMs, ROW_SCAN)
         .map(rows -> {
       if (d == RollupDim.GOAL) {
         return goalRows(rows, q);

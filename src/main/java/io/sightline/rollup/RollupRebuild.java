@@ -31,7 +31,7 @@ public final class RollupRebuild {
   }
 
   public static Future<Result> site(Pool pool, int siteId) {
-    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim, rollup_drill, rollup_sketch in exclusive mode").execute()
+    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim, rollup_dim_week, rollup_drill, rollup_sketch in exclusive mode").execute()
         // sketches and drill-down rows are written day by day as they become final, so a big site's never all sit in memory
         .compose(v -> conn.preparedQuery("delete from rollup_sketch where site_id = $1").execute(Tuple.of(siteId)))
         .compose(v -> conn.preparedQuery("delete from rollup_drill where site_id = $1").execute(Tuple.of(siteId)))
@@ -110,19 +110,19 @@ public final class RollupRebuild {
   }
 
   private static Future<Void> writeDrills(SqlConnection conn, List<Map.Entry<RollupDelta.DrillKey, long[]>> rows) {
-    Future<Void> f = Future.succeededFuture();
-    for (int i = 0; i < rows.size(); i += CHUNK) {
-      List<Map.Entry<RollupDelta.DrillKey, long[]>> chunk = rows.subList(i, Math.min(rows.size(), i + CHUNK));
-      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDrills(1)).execute(Tuple.wrap(List.of(RollupSql.drillArrays(chunk)))).mapEmpty());
-    }
-    return f;
+    return inChunks(conn, RollupSql.upsertDrills(1), rows, RollupSql::drillArrays);
   }
 
   private static Future<Void> writeSketches(SqlConnection conn, List<Map.Entry<StableSketches.Key, byte[]>> rows) {
+    return inChunks(conn, RollupSql.upsertSketches(1), rows, RollupSql::sketchArrays);
+  }
+
+  /** Runs {@code sql} once per {@link #CHUNK} rows, with the parameters {@code arrays} makes of them. */
+  private static <T> Future<Void> inChunks(SqlConnection conn, String sql, List<T> rows, java.util.function.Function<List<T>, Object[]> arrays) {
     Future<Void> f = Future.succeededFuture();
     for (int i = 0; i < rows.size(); i += CHUNK) {
-      List<Map.Entry<StableSketches.Key, byte[]>> chunk = rows.subList(i, Math.min(rows.size(), i + CHUNK));
-      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertSketches(1)).execute(Tuple.wrap(List.of(RollupSql.sketchArrays(chunk)))).mapEmpty());
+      List<T> chunk = new ArrayList<>(rows.subList(i, Math.min(rows.size(), i + CHUNK)));
+      f = f.compose(v -> conn.preparedQuery(sql).execute(Tuple.wrap(List.of(arrays.apply(chunk)))).mapEmpty());
     }
     return f;
   }
@@ -130,18 +130,11 @@ public final class RollupRebuild {
   private static Future<Void> write(SqlConnection conn, int siteId, RollupDelta delta, List<String> goalKeys) {
     Future<Void> f = conn.preparedQuery("delete from rollup_total where site_id = $1").execute(Tuple.of(siteId))
         .compose(v -> conn.preparedQuery("delete from rollup_dim where site_id = $1").execute(Tuple.of(siteId))).mapEmpty();
-    List<Map.Entry<RollupDelta.TotalKey, long[]>> totals = delta.totalRows();
-    for (int i = 0; i < totals.size(); i += CHUNK) {
-      List<Map.Entry<RollupDelta.TotalKey, long[]>> chunk = new ArrayList<>(totals.subList(i, Math.min(totals.size(), i + CHUNK)));
-      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertTotals(1)).execute(Tuple.wrap(List.of(RollupSql.totalArrays(chunk)))).mapEmpty());
-    }
+    f = f.compose(v -> inChunks(conn, RollupSql.upsertTotals(1), delta.totalRows(), RollupSql::totalArrays));
     f = f.compose(v -> writeDrills(conn, delta.drillRows()));
-    List<Map.Entry<RollupDelta.DimKey, long[]>> dims = delta.dimRows();
-    for (int i = 0; i < dims.size(); i += CHUNK) {
-      List<Map.Entry<RollupDelta.DimKey, long[]>> chunk = new ArrayList<>(dims.subList(i, Math.min(dims.size(), i + CHUNK)));
-      f = f.compose(v -> conn.preparedQuery(RollupSql.upsertDims(1)).execute(Tuple.wrap(List.of(RollupSql.dimArrays(chunk)))).mapEmpty());
-    }
-    return f.compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, drill_since) values ($1, '-infinity', '-infinity') "
+    f = f.compose(v -> inChunks(conn, RollupSql.upsertDims(1), delta.dimRows(), RollupSql::dimArrays));
+    return f.compose(v -> WeekBlocks.rebuildSite(conn, siteId))
+        .compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, drill_since) values ($1, '-infinity', '-infinity') "
         + "on conflict (site_id) do update set since = excluded.since, drill_since = excluded.drill_since").execute(Tuple.of(siteId)))
         // goals rebuilt now replace every goal row: deleted goals' rows are gone with the site's other rows. A goal
         // defined in the last moments, which the running writer has not loaded yet, is moved to the next midnight

@@ -95,7 +95,7 @@ class FirstFlagsTest {
   }
 
   static List<Map<String, Object>> run(boolean rollups, QuerySpec q) {
-    return Await.result(new QueryEngine(pool(), 30_000, rollups).run(q), Duration.ofSeconds(60)).rows();
+    return RollupQueries.run(pool(), rollups, q);
   }
 
   static final List<Filter> FILTERS = List.of(
@@ -271,13 +271,6 @@ class FirstFlagsTest {
   }
 
   private static List<Map<String, Object>> sorted(List<Map<String, Object>> rows, List<Dimension> dims) {
-    if (dims.isEmpty()) {
-      return rows;
-    }
-    Map<String, Map<String, Object>> byKey = new TreeMap<>();
-    for (Map<String, Object> row : rows) {
-      byKey.put(String.valueOf(row.get(dims.get(0).id())), row);
-    }
-    return new ArrayList<>(byKey.values());
+    return RollupQueries.sorted(rows, dims);
   }
 }
