@@ -55,10 +55,12 @@ public enum Dimension {
 
   private final Kind kind;
   private final String sql;
+  private final String id;
 
   Dimension(Kind kind, String sql) {
     this.kind = kind;
     this.sql = sql;
+    this.id = name().toLowerCase(Locale.ROOT);
   }
 
   public Kind kind() {
@@ -71,7 +73,7 @@ public enum Dimension {
   }
 
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return id;
   }
 
   /** Which events make a row of an event dimension (and which ones a filter on it looks at). */

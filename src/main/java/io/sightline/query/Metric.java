@@ -11,6 +11,8 @@ public enum Metric {
   CONVERSIONS, CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE, NEW_VISITOR_SESSIONS,
   BOUNCES, TOTAL_DURATION, TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS;
 
+  private final String id = name().toLowerCase(Locale.ROOT);
+
   /** Metrics counted over events, by event time (the rest are over sessions, by their start). */
   boolean fromEvents() {
     return switch (this) {
@@ -43,7 +45,7 @@ public enum Metric {
   }
 
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return id;
   }
 
   public static Metric parse(String s) {

@@ -221,7 +221,8 @@ final class RollupPath {
             return stable ? Future.succeededFuture(null) : drillRows(pool, q, drill, timeoutMs);
           }
           Future<List<Map<String, Object>>> out = q.dimensions().isEmpty() || q.dimensions().get(0).kind() == Dimension.Kind.TIME
-              ? totals(pool, q, from, timeoutMs) : byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), r.getLocalDate("weeks_done"), timeoutMs);
+              ? totals(pool, q, from, timeoutMs) : byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), r.getLocalDate("weeks_done"), !stable,
+              timeoutMs);
           return stable ? out.compose(found -> StableVisitors.add(pool, q, found, timeoutMs)) : out;
         });
   }
@@ -343,19 +344,33 @@ final class RollupPath {
    * aggregating ~150k day rows of 5,000 pages costs per column summed.
    */
   static String dimensionSql(QuerySpec q, RollupDim d) {
-    return dimensionSql(q, d, false);
+    return dimensionSql(q, d, false, 0);
   }
 
-  /** @param blocks whether whole compacted weeks [$5, $6) are read from {@code rollup_dim_week} (the days outside them and carry($3) from days) */
-  static String dimensionSql(QuerySpec q, RollupDim d, boolean blocks) {
+  /** The counters of {@code rollup_dim} and {@code rollup_dim_week} after visitors (and carry), in the columns' order. */
+  private static final List<String> COUNTERS = List.of("pageviews", "events", "sessions", "bounces", "duration_us", "session_pageviews",
+      "clickers");
+
+  /**
+   * @param blocks whether whole compacted weeks [$5, $6) are read from {@code rollup_dim_week} (the days outside them and carry($3) from days)
+   * @param top when positive, only the rows ranked up to {@code top} by the query's order ({@link #topColumn}), ties included
+   */
+  static String dimensionSql(QuerySpec q, RollupDim d, boolean blocks, int top) {
     Set<Metric> m = EnumSet.copyOf(q.metrics());
     boolean attribute = d.kind() == RollupDim.Kind.SESSION_ATTRIBUTE;
     boolean visitors = m.contains(Metric.VISITORS) || attribute;
-    boolean pageviews = m.contains(Metric.PAGEVIEWS) || d.kind() == RollupDim.Kind.EVENT && d != RollupDim.EVENT_NAME;
-    boolean events = m.contains(Metric.EVENTS) || m.contains(Metric.CONVERSIONS) || attribute || d == RollupDim.EVENT_NAME
-        || d == RollupDim.GOAL;
     boolean sessions = attribute || d.kind() == RollupDim.Kind.SESSION_PAGE || m.stream().anyMatch(x -> x != Metric.VISITORS
         && x != Metric.PAGEVIEWS && x != Metric.EVENTS && x != Metric.CONVERSIONS);
+    Map<String, Boolean> needed = new LinkedHashMap<>();
+    needed.put("pageviews", m.contains(Metric.PAGEVIEWS) || d.kind() == RollupDim.Kind.EVENT && d != RollupDim.EVENT_NAME);
+    needed.put("events", m.contains(Metric.EVENTS) || m.contains(Metric.CONVERSIONS) || attribute || d == RollupDim.EVENT_NAME
+        || d == RollupDim.GOAL);
+    needed.put("sessions", sessions);
+    needed.put("bounces", m.contains(Metric.BOUNCE_RATE) || m.contains(Metric.BOUNCES));
+    needed.put("duration_us", m.contains(Metric.AVG_DURATION) || m.contains(Metric.TOTAL_DURATION));
+    needed.put("session_pageviews", m.contains(Metric.VIEWS_PER_VISIT));
+    needed.put("clickers", m.contains(Metric.CLICKERS));
+    List<String> read = COUNTERS.stream().filter(needed::get).toList();
     String carryA = blocks ? "sum(carry)" : "coalesce(sum(carry) filter (where day = $3), 0)";
     String having = switch (d.kind()) {
       case SESSION_PAGE -> "sum(sessions) > 0";
@@ -365,22 +380,49 @@ final class RollupPath {
     };
     String source = "rollup_dim where site_id = $1 and dim = $2 and day >= $3 and day < $4";
     if (blocks) {
-      List<String> counters = List.of("visitors", "pageviews", "events", "sessions", "bounces", "duration_us", "session_pageviews", "clickers");
-      source = "(select value, " + String.join(", ", counters.subList(0, 1)) + ", 0 as carry, "
-          + String.join(", ", counters.subList(1, counters.size())) + " from rollup_dim_week where site_id = $1 and dim = $2 "
-          + "and week >= $5 and week < $6 union all select value, "
-          + "case when day >= $5 and day < $6 then 0 else visitors end, case when day = $3 then carry else 0 end, "
-          + counters.subList(1, counters.size()).stream().map(c -> "case when day >= $5 and day < $6 then 0 else " + c + " end")
-              .collect(java.util.stream.Collectors.joining(", "))
-          + " from rollup_dim where site_id = $1 and dim = $2 and (day >= $3 and day < $5 or day >= $6 and day < $4 or day = $3)) r("
-          + "value, visitors, carry, " + String.join(", ", counters.subList(1, counters.size())) + ")";
+      // only the counters read: each one costs a case per day row
+      List<String> columns = new ArrayList<>(List.of("value"));
+      List<String> weekColumns = new ArrayList<>(List.of("value"));
+      List<String> dayColumns = new ArrayList<>(List.of("value"));
+      if (visitors) {
+        columns.addAll(List.of("visitors", "carry"));
+        weekColumns.addAll(List.of("visitors", "0"));
+        dayColumns.addAll(List.of("case when day >= $5 and day < $6 then 0 else visitors end", "case when day = $3 then carry else 0 end"));
+      }
+      for (String c : read) {
+        columns.add(c);
+        weekColumns.add(c);
+        dayColumns.add("case when day >= $5 and day < $6 then 0 else " + c + " end");
+      }
+      source = "(select " + String.join(", ", weekColumns) + " from rollup_dim_week where site_id = $1 and dim = $2 and week >= $5 and week < $6 "
+          + "union all select " + String.join(", ", dayColumns) + " from rollup_dim where site_id = $1 and dim = $2 "
+          + "and (day >= $3 and day < $5 or day >= $6 and day < $4 or day = $3)) r(" + String.join(", ", columns) + ")";
     }
-    return "select value, " + (visitors ? "sum(visitors) + " + carryA : "0::bigint") + " as visitors, "
-        + sum(pageviews, "pageviews") + sum(events, "events") + sum(sessions, "sessions")
-        + sum(m.contains(Metric.BOUNCE_RATE) || m.contains(Metric.BOUNCES), "bounces")
-        + sum(m.contains(Metric.AVG_DURATION) || m.contains(Metric.TOTAL_DURATION), "duration_us")
-        + sum(m.contains(Metric.VIEWS_PER_VISIT), "session_pageviews") + sum(m.contains(Metric.CLICKERS), "clickers").replaceAll(", $", " ")
-        + "from " + source + " group by value having " + having;
+    StringBuilder sql = new StringBuilder("select value, ").append(visitors ? "sum(visitors) + " + carryA : "0::bigint").append(" as visitors");
+    for (String c : COUNTERS) {
+      sql.append(", ").append(needed.get(c) ? "sum(" + c + ")::bigint" : "0::bigint").append(" as ").append(c);
+    }
+    sql.append(" from ").append(source).append(" group by value having ").append(having);
+    if (top > 0) {
+      sql.append(" order by ").append(topColumn(q, d)).append(q.descending() ? " desc" : " asc").append(" fetch first ").append(top)
+          .append(" rows with ties");
+    }
+    return sql.toString();
+  }
+
+  /** Breakdowns are cut to their top rows in SQL only up to this many (a dashboard's page of rows is far fewer). */
+  static final int MAX_TOP = 10_000;
+  private static final Set<Metric> RANKABLE = EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS, Metric.SESSIONS, Metric.BOUNCES,
+      Metric.CLICKERS);
+
+  /**
+   * The counter column a breakdown's rows are ranked by when that ranking can be done in SQL: the query orders by a
+   * count it asks for whose column holds its value as is (not goals, whose rows are renamed). The engine then sorts
+   * the rows ranked up to offset + limit with every tie at the cut, which orders and pages exactly as all rows would.
+   */
+  static String topColumn(QuerySpec q, RollupDim d) {
+    Metric key = Metric.parse(q.orderBy() != null ? q.orderBy() : q.metrics().get(0).id());
+    return d != RollupDim.GOAL && key != null && RANKABLE.contains(key) && q.metrics().contains(key) ? key.id() : null;
   }
 
   /**
@@ -403,12 +445,16 @@ final class RollupPath {
     return (needed ? "sum(" + column + ")::bigint" : "0::bigint") + " as " + column + ", ";
   }
 
-  private static Future<List<Map<String, Object>>> byDimension(Pool pool, QuerySpec q, RollupDim d, LocalDate weeksDone, int timeoutMs) {
+  /** @param cut whether the rows may be cut to the query's top ones in SQL (not when stable visitors are added to them afterwards) */
+  private static Future<List<Map<String, Object>>> byDimension(Pool pool, QuerySpec q, RollupDim d, LocalDate weeksDone, boolean cut,
+                                                              int timeoutMs) {
     LocalDate a = LocalDate.ofInstant(q.start(), ZoneOffset.UTC);
     LocalDate b = LocalDate.ofInstant(q.end(), ZoneOffset.UTC);
     LocalDate[] weeks = blocks(a, b, weeksDone);
     Tuple args = weeks == null ? Tuple.of(q.siteId(), d.id(), a, b) : Tuple.of(q.siteId(), d.id(), a, b, weeks[0], weeks[1]);
-    return BoundedSql.execute(pool, dimensionSql(q, d, weeks != null), args, timeoutMs, ROW_SCAN)
+    long ranked = (long) q.offset() + q.limit();
+    int top = cut && topColumn(q, d) != null && ranked <= MAX_TOP ? (int) ranked : 0;
+    return BoundedSql.execute(pool, dimensionSql(q, d, weeks != null, top), args, timeoutMs, ROW_SCAN)
         .map(rows -> {
       if (d == RollupDim.GOAL) {
         return goalRows(rows, q);
@@ -453,7 +499,11 @@ final class RollupPath {
   private static Future<List<Map<String, Object>>> drillRows(Pool pool, QuerySpec q, RollupDim attribute, int timeoutMs) {
     Tuple args = Tuple.of(q.siteId(), attribute.id(), LocalDate.ofInstant(q.start(), ZoneOffset.UTC), LocalDate.ofInstant(q.end(), ZoneOffset.UTC),
         q.filters().get(0).values().get(0));
-    return BoundedSql.execute(pool, DRILL, args, timeoutMs, ROW_SCAN).map(rows -> {
+    String column = topColumn(q, attribute);
+    long top = (long) q.offset() + q.limit();
+    String sql = column == null || top > MAX_TOP ? DRILL
+        : DRILL + " order by " + column + (q.descending() ? " desc" : " asc") + " fetch first " + top + " rows with ties";
+    return BoundedSql.execute(pool, sql, args, timeoutMs, ROW_SCAN).map(rows -> {
       List<Map<String, Object>> out = new ArrayList<>();
       for (Row r : rows) {
         Map<String, Object> row = new LinkedHashMap<>();
