@@ -124,7 +124,8 @@ public final class RollupDelta {
   final Map<DrillKey, long[]> drills = new HashMap<>();
 
   void drill(int site, RollupDim filter, String filterValue, long epochDay, String page, int column, long n) {
-    if (n != 0) {
+    // a drill-down filters on one value ("is"), never on an absent one: rows without a value would never be read
+    if (n != 0 && filterValue != null) {
       drills.computeIfAbsent(new DrillKey(site, filter.id, filterValue, epochDay, page), k -> new long[DRILL_COLUMNS.size()])[column] += n;
     }
   }

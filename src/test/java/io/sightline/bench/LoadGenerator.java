@@ -84,6 +84,9 @@ public final class LoadGenerator {
     }
   }
 
+  private static final List<String> COUNTRIES = List.of("US", "US", "US", "DE", "DE", "GB", "FR", "IN", "IN", "BR", "JP", "CA", "NL",
+      "ES", "IT", "SE", "PL", "AU", "MX", "CH");
+
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new LinkedHashMap<>(Map.of("--rate", "10000", "--seconds", "20", "--connections", "64",
         "--mode", "keyless", "--batch", "50", "--warmup", "5"));
@@ -102,9 +105,15 @@ public final class LoadGenerator {
     if (target == null) {
       dir = TestPostgres.tempDir("sightline-bench-");
       ByteArrayOutputStream banner = new ByteArrayOutputStream();
-      server = SightlineServer.start(new ConfigLoader().load(null, false, Map.of(), Map.of("http.port", "0",
+      Map<String, String> settings = new LinkedHashMap<>(Map.of("http.port", "0",
           "database.embedded.dataDir", dir.resolve("data").toString(), "bootstrap.domain", "bench.example",
-          "ingest.keylessRateLimitPerMinute", "1000000", "writer.rollups", options.getOrDefault("--rollups", "true"))), new PrintStream(banner, true, StandardCharsets.UTF_8));
+          "ingest.keylessRateLimitPerMinute", "1000000", "writer.rollups", options.getOrDefault("--rollups", "true")));
+      for (String kv : options.getOrDefault("--set", "").split(",")) { // --set writer.batchSize=5000,ingest.cdnCountryHeader=CF-IPCountry
+        if (kv.contains("=")) {
+          settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        }
+      }
+      server = SightlineServer.start(new ConfigLoader().load(null, false, Map.of(), settings), new PrintStream(banner, true, StandardCharsets.UTF_8));
       target = "http://127.0.0.1:" + server.httpPort();
       Matcher m = Pattern.compile("site key\\s+\\([^)]*\\):\\s+(sl_\\S+)").matcher(banner.toString(StandardCharsets.UTF_8));
       key = m.find() ? m.group(1) : null;
@@ -231,7 +240,8 @@ public final class LoadGenerator {
       body = events.encode();
     }
     return client.request(HttpMethod.POST, path).compose(req -> {
-      req.putHeader("User-Agent", ua).putHeader("X-Forwarded-For", ip)
+      // a CDN's country header, read with --set ingest.cdnCountryHeader=CF-IPCountry (no GeoIP database here)
+      req.putHeader("User-Agent", ua).putHeader("X-Forwarded-For", ip).putHeader("CF-IPCountry", COUNTRIES.get(Math.floorMod(ip.hashCode(), COUNTRIES.size())))
           .putHeader("Content-Type", mode.equals("keyless") ? "text/plain" : "application/json");
       if (!mode.equals("keyless")) {
         req.putHeader("x-api-key", key);
