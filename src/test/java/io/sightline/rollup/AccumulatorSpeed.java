@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Not a test: {@code java ... AccumulatorSpeed} prints the accumulator's CPU cost per event (run on demand). */
+/**
+ * Not a test: {@code java ... AccumulatorSpeed [batch]} prints the accumulator's CPU cost per event and the delta rows a
+ * batch of that many events (default 500) upserts per event (run on demand).
+ */
 public final class AccumulatorSpeed {
   public static void main(String[] args) {
+    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     Random random = new Random(1);
     Instant t0 = Instant.parse("2026-11-20T00:00:00Z");
     List<EventRecord> events = new ArrayList<>();
@@ -33,14 +37,15 @@ public final class AccumulatorSpeed {
       RollupAccumulator acc = new RollupAccumulator();
       long start = System.nanoTime();
       long rows = 0;
-      for (int i = 0; i < events.size(); i += 500) {
-        RollupDelta d = acc.apply(events.subList(i, i + 500), sessions.subList(i, i + 500), t0);
+      for (int i = 0; i < events.size(); i += batch) {
+        int to = Math.min(events.size(), i + batch);
+        RollupDelta d = acc.apply(events.subList(i, to), sessions.subList(i, to), t0);
         rows += d.totalRows().size() + d.dimRows().size() + d.drillRows().size();
         acc.commit();
       }
       long ns = System.nanoTime() - start;
-      System.out.printf("%,d events in %,d ms: %.2f us/event, %.2f delta rows/event (batches of 500)%n", events.size(), ns / 1_000_000,
-          ns / 1000.0 / events.size(), (double) rows / events.size());
+      System.out.printf("%,d events in %,d ms: %.2f us/event, %.2f delta rows/event (batches of %,d)%n", events.size(), ns / 1_000_000,
+          ns / 1000.0 / events.size(), (double) rows / events.size(), batch);
     }
   }
 }
