@@ -9,11 +9,17 @@ import java.time.Duration;
  * The default is 1: concurrent batches that touch the same sessions wait on each other's row
  * locks, which measured slower (1.0k vs 7.6k beacons/s) than one growing batch at a time.
  * {@code rollups}: keep the rollup tables in the batches' transactions (README, "Rollups"); then
- * one batch commits at a time whatever {@code concurrentCommits} says.
+ * one batch commits at a time whatever {@code concurrentCommits} says. Each batch stores its
+ * rollup delta as pending, and the writer folds the sum of the pending deltas into the rollup tables
+ * every {@code rollupFoldInterval} (so dashboards trail ingestion by about that much), or as soon as
+ * the sum holds {@code rollupFoldRows} rows (the bound on that part of the writer's memory).
  */
 public record WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits,
-                           boolean rollups) {
+                           boolean rollups, Duration rollupFoldInterval, int rollupFoldRows) {
+  public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_FOLD_ROWS = 200_000;
+
   public WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits) {
-    this(batchSize, flushInterval, queueEvents, ackTimeout, concurrentCommits, true);
+    this(batchSize, flushInterval, queueEvents, ackTimeout, concurrentCommits, true, DEFAULT_FOLD_INTERVAL, DEFAULT_FOLD_ROWS);
   }
 }

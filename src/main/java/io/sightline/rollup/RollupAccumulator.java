@@ -50,6 +50,17 @@ public final class RollupAccumulator {
   private record Remembered(SessionRow row, Instant touched) {
   }
 
+  /** Events and pageviews per (site, UTC day, session attributes) since the last {@link #endOfChunk}, spread over the rows there. */
+  private record AttributeRow(int site, long day, SessionAttributes attributes) {
+  }
+
+  /** A visitor's session attributes already counted on one day since the last {@link #endOfChunk}: its pairs need no lookup. */
+  private record AttributePairs(int site, long visitorId, long saltDay, long day, SessionAttributes attributes) {
+  }
+
+  private final Map<AttributeRow, long[]> attributeRows = new HashMap<>();
+  private final java.util.Set<AttributePairs> attributePairs = new java.util.HashSet<>();
+
   /** Computes the delta of a batch and updates the state (tentatively, until commit or rollback). */
   public RollupDelta apply(List<EventRecord> events, List<SessionRow> states, Instant now) {
     RollupDelta delta = new RollupDelta();
@@ -62,7 +73,25 @@ public final class RollupAccumulator {
     for (SessionRow s : states) {
       session(s, now, delta);
     }
+    endOfChunk(delta);
     return delta;
+  }
+
+  /**
+   * Adds the events counted per session attributes since the last call to their dimension rows in
+   * {@code delta} (which must be the delta those events were counted into), and forgets which visitors'
+   * attribute pairs were seen. Callers of {@link #event} call it before they read the delta.
+   */
+  void endOfChunk(RollupDelta delta) {
+    attributeRows.forEach((k, counts) -> {
+      for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
+        long[] row = delta.dimRow(k.site(), SessionAttributes.DIMS[i], k.day(), k.attributes().values[i]);
+        row[RollupDelta.D_EVENTS] += counts[0];
+        row[RollupDelta.D_PAGEVIEWS] += counts[1];
+      }
+    });
+    attributeRows.clear();
+    attributePairs.clear();
   }
 
   /** The flag key of each rollup dimension's pairs, by ordinal (null: the dimension's pairs flag nothing). */
@@ -99,11 +128,12 @@ public final class RollupAccumulator {
     long day = Math.floorDiv(second, 86_400);
     boolean engagement = "engagement".equals(e.type());
     boolean pageview = "pageview".equals(e.type());
-    delta.total(site, quarter, RollupDelta.T_PAGEVIEWS, pageview ? 1 : 0);
-    delta.total(site, quarter, RollupDelta.T_EVENTS, engagement ? 0 : 1);
+    long[] total = delta.totalRow(site, quarter);
+    total[RollupDelta.T_PAGEVIEWS] += pageview ? 1 : 0;
+    total[RollupDelta.T_EVENTS] += engagement ? 0 : 1;
     boolean stable = e.stableVisitor();
     if (stable) {
-      delta.total(site, quarter, RollupDelta.T_STABLE, 1);
+      total[RollupDelta.T_STABLE]++;
       sketches.add(site, StableSketches.DAY, day, null, e.visitorId());
     }
     long saltDay = e.saltDay().toEpochDay();
@@ -112,17 +142,36 @@ public final class RollupAccumulator {
       dedupe.visit(site, e.visitorId(), saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
       mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(Keys.pair(site, e.visitorId(), VISITOR_FLAG_DIM, null), saltDay, day));
     }
+    if (!stable) {
+      SessionAttributes attributes = SessionAttributes.of(e);
+      if (!engagement) {
+        long[] counts = attributeRows.computeIfAbsent(new AttributeRow(site, day, attributes), k -> new long[2]);
+        counts[0]++;
+        counts[1] += pageview ? 1 : 0;
+      }
+      // the same visitor with the same attributes on the same day again: each pair is already counted (outcome 0)
+      if (attributePairs.add(new AttributePairs(site, e.visitorId(), saltDay, day, attributes))) {
+        for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
+          RollupDim d = SessionAttributes.DIMS[i];
+          int outcome = dedupe.pair(site, e.visitorId(), saltDay, d, attributes.values[i], day, delta);
+          if (FLAG_KEYS[d.ordinal()] != null) {
+            mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
+          }
+        }
+      }
+    }
     for (RollupDim d : RollupDim.values()) {
-      if (d.kind == RollupDim.Kind.SESSION_PAGE || d.kind == RollupDim.Kind.GOAL) {
-        continue;
+      if (d.kind == RollupDim.Kind.SESSION_PAGE || d.kind == RollupDim.Kind.GOAL || !stable && d.kind == RollupDim.Kind.SESSION_ATTRIBUTE) {
+        continue; // session attributes of daily ids: above
       }
       String value = d == RollupDim.EVENT_NAME && engagement ? null : d.valueOf(e);
       if (d.kind == RollupDim.Kind.EVENT && value == null) {
         continue; // event rows only exist for a value
       }
       if (!engagement) { // engagement beacons are no events; they still show a visitor's presence
-        delta.dim(site, d, day, value, RollupDelta.D_EVENTS, 1);
-        delta.dim(site, d, day, value, RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
+        long[] row = delta.dimRow(site, d, day, value);
+        row[RollupDelta.D_EVENTS]++;
+        row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
       }
       if (stable && d.member(e)) {
         sketches.add(site, d.id, day, value, e.visitorId());
@@ -135,8 +184,11 @@ public final class RollupAccumulator {
     }
     if (!engagement) {
       for (RollupDim a : DRILL) {
-        delta.drill(site, a, a.valueOf(e), day, e.pathname(), RollupDelta.D_EVENTS, 1);
-        delta.drill(site, a, a.valueOf(e), day, e.pathname(), RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
+        long[] row = delta.drillRow(site, a, a.valueOf(e), day, e.pathname());
+        if (row != null) {
+          row[RollupDelta.D_EVENTS]++;
+          row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
+        }
       }
     }
     if (!stable && pageview) {
@@ -161,8 +213,9 @@ public final class RollupAccumulator {
   private void conversions(EventRecord e, long day, long saltDay, boolean pageview, RollupDelta delta) {
     for (GoalRule g : goals.getOrDefault(e.siteId(), NO_GOALS)) {
       if (g.completedBy(e)) {
-        delta.dim(e.siteId(), RollupDim.GOAL, day, g.key(), RollupDelta.D_EVENTS, 1);
-        delta.dim(e.siteId(), RollupDim.GOAL, day, g.key(), RollupDelta.D_PAGEVIEWS, pageview ? 1 : 0);
+        long[] row = delta.dimRow(e.siteId(), RollupDim.GOAL, day, g.key());
+        row[RollupDelta.D_EVENTS]++;
+        row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
         if (!e.stableVisitor()) {
           dedupe.pair(e.siteId(), e.visitorId(), saltDay, RollupDim.GOAL, g.key(), day, delta);
         }
@@ -191,10 +244,11 @@ public final class RollupAccumulator {
       rowsIgnored++;
       return; // an older snapshot handed over late: the stored row keeps the further one, so do the rollups
     }
-    if (before != null) {
-      contribute(before.row(), -1, delta);
+    if (before == null) {
+      contribute(s, 1, delta);
+    } else {
+      move(before.row(), s, delta);
     }
-    contribute(s, 1, delta);
     sessionLog.add(Map.entry(key, before == null ? new Remembered(null, null) : before));
     sessions.put(key, new Remembered(s, now));
   }
@@ -220,23 +274,67 @@ public final class RollupAccumulator {
     return bounce(s) ? 0 : ChronoUnit.MICROS.between(s.startedAt(), s.lastSeenAt());
   }
 
+  /** The dimensions whose rows carry session counters. */
+  private static final RollupDim[] SESSION_DIMS = java.util.Arrays.stream(RollupDim.values())
+      .filter(d -> d.kind == RollupDim.Kind.SESSION_ATTRIBUTE || d.kind == RollupDim.Kind.SESSION_PAGE).toArray(RollupDim[]::new);
+
+  /** A session's counters, in the order of the session columns (sessions, bounces, duration_us, session_pageviews, clickers). */
+  private static long[] counters(SessionRow s) {
+    return new long[] {1, bounce(s) ? 1 : 0, durationMicros(s), s.pageviews(), s.clicks() > 0 ? 1 : 0};
+  }
+
+  /** Adds ({@code sign} 1) or removes (-1) a session state's counts, at its start. */
   static void contribute(SessionRow s, int sign, RollupDelta delta) {
-    int site = s.siteId();
+    long[] counters = counters(s);
     long second = s.startedAt().getEpochSecond();
-    long quarter = Math.floorDiv(second, 900);
+    add(delta.totalRow(s.siteId(), Math.floorDiv(second, 900)), RollupDelta.T_SESSION_BASE, counters, sign);
     long day = Math.floorDiv(second, 86_400);
-    long[] counters = {1, bounce(s) ? 1 : 0, durationMicros(s), s.pageviews(), s.clicks() > 0 ? 1 : 0};
-    for (int i = 0; i < counters.length; i++) {
-      delta.total(site, quarter, RollupDelta.T_SESSION_BASE + i, sign * counters[i]);
+    for (RollupDim d : SESSION_DIMS) {
+      add(delta.dimRow(s.siteId(), d, day, d.valueOf(s)), RollupDelta.D_SESSION_BASE, counters, sign);
     }
-    for (RollupDim d : RollupDim.values()) {
-      if (d.kind != RollupDim.Kind.SESSION_ATTRIBUTE && d.kind != RollupDim.Kind.SESSION_PAGE) {
-        continue;
+  }
+
+  /**
+   * Replaces a session's counted state by a further one: the same start (it is part of the session's
+   * key), so the same rows, but for the dimensions whose value changed (the exit page, mostly); one
+   * lookup per row with the difference.
+   */
+  private static void move(SessionRow before, SessionRow after, RollupDelta delta) {
+    if (!before.startedAt().equals(after.startedAt())) {
+      contribute(before, -1, delta);
+      contribute(after, 1, delta);
+      return;
+    }
+    long[] was = counters(before);
+    long[] now = counters(after);
+    long[] diff = new long[now.length];
+    boolean same = true;
+    for (int i = 0; i < now.length; i++) {
+      diff[i] = now[i] - was[i];
+      same &= diff[i] == 0;
+    }
+    long second = after.startedAt().getEpochSecond();
+    if (!same) {
+      add(delta.totalRow(after.siteId(), Math.floorDiv(second, 900)), RollupDelta.T_SESSION_BASE, diff, 1);
+    }
+    long day = Math.floorDiv(second, 86_400);
+    for (RollupDim d : SESSION_DIMS) {
+      String a = d.valueOf(before);
+      String b = d.valueOf(after);
+      if (java.util.Objects.equals(a, b)) {
+        if (!same) {
+          add(delta.dimRow(after.siteId(), d, day, b), RollupDelta.D_SESSION_BASE, diff, 1);
+        }
+      } else {
+        add(delta.dimRow(before.siteId(), d, day, a), RollupDelta.D_SESSION_BASE, was, -1);
+        add(delta.dimRow(after.siteId(), d, day, b), RollupDelta.D_SESSION_BASE, now, 1);
       }
-      String value = d.valueOf(s);
-      for (int i = 0; i < counters.length; i++) {
-        delta.dim(site, d, day, value, RollupDelta.D_SESSION_BASE + i, sign * counters[i]);
-      }
+    }
+  }
+
+  private static void add(long[] row, int base, long[] counters, int sign) {
+    for (int i = 0; i < counters.length; i++) {
+      row[base + i] += sign * counters[i];
     }
   }
 
@@ -247,6 +345,8 @@ public final class RollupAccumulator {
   }
 
   public void rollback() {
+    attributeRows.clear();
+    attributePairs.clear();
     dedupe.rollback();
     sketches.rollback();
     for (int i = sessionLog.size() - 1; i >= 0; i--) {
@@ -265,6 +365,7 @@ public final class RollupAccumulator {
    * backfill window are refused at ingest) and sessions not seen for {@link #SESSION_MEMORY}.
    */
   public void evict(Instant now, long oldestSaltDay) {
+    attributePairs.clear(); // they stand for pairs of the state; cleared with any of it
     dedupe.forgetBefore(oldestSaltDay);
     sketches.forgetBefore(oldestSaltDay);
     Instant cutoff = now.minus(SESSION_MEMORY);

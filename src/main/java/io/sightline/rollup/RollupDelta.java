@@ -68,7 +68,7 @@ public final class RollupDelta {
     /** Mixed: the record's default (31 x field hashes) collides for day x value grids and degrades the maps into trees. */
     @Override
     public int hashCode() {
-      return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (dim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + Keys.fnv(value));
+      return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (dim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + hash(value));
     }
 
     @Override
@@ -96,8 +96,8 @@ public final class RollupDelta {
 
     @Override
     public int hashCode() {
-      return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (filterDim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + Keys.fnv(filterValue)
-          + 31 * Keys.fnv(page));
+      return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (filterDim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + hash(filterValue)
+          + Keys.mix(hash(page)));
     }
 
     @Override
@@ -122,6 +122,26 @@ public final class RollupDelta {
   final Map<TotalKey, long[]> totals = new HashMap<>();
   final Map<DimKey, long[]> dims = new HashMap<>();
   final Map<DrillKey, long[]> drills = new HashMap<>();
+
+  /** A string's hash for the keys' hash codes: {@link String#hashCode()}, which the string caches, so each value is hashed once. */
+  private static long hash(String s) {
+    return s == null ? 0x5bd1e9955bd1e995L : s.hashCode() * 0x9E3779B97F4A7C15L;
+  }
+
+  /** The counters of a total row (created at 0), to add to in place: one lookup for several counters. */
+  long[] totalRow(int site, long quarter) {
+    return totals.computeIfAbsent(new TotalKey(site, quarter), k -> new long[TOTAL_COLUMNS.size()]);
+  }
+
+  long[] dimRow(int site, RollupDim dim, long epochDay, String value) {
+    return dims.computeIfAbsent(new DimKey(site, dim.id, epochDay, value), k -> new long[DIM_COLUMNS.size()]);
+  }
+
+  /** Null for an absent filter value (see {@link #drill}). */
+  long[] drillRow(int site, RollupDim filter, String filterValue, long epochDay, String page) {
+    return filterValue == null ? null
+        : drills.computeIfAbsent(new DrillKey(site, filter.id, filterValue, epochDay, page), k -> new long[DRILL_COLUMNS.size()]);
+  }
 
   void drill(int site, RollupDim filter, String filterValue, long epochDay, String page, int column, long n) {
     // a drill-down filters on one value ("is"), never on an absent one: rows without a value would never be read
@@ -164,6 +184,25 @@ public final class RollupDelta {
     other.totals.forEach((k, v) -> add(totals.computeIfAbsent(k, x -> new long[v.length]), v));
     other.dims.forEach((k, v) -> add(dims.computeIfAbsent(k, x -> new long[v.length]), v));
     other.drills.forEach((k, v) -> add(drills.computeIfAbsent(k, x -> new long[v.length]), v));
+  }
+
+  /** Adds {@code sign} times a row's counters to the row of {@code key}. */
+  <K> void addRow(Map<K, long[]> rows, K key, long[] c, int sign) {
+    long[] into = rows.computeIfAbsent(key, x -> new long[c.length]);
+    for (int i = 0; i < c.length; i++) {
+      into[i] += sign * c[i];
+    }
+  }
+
+  /** Rows in memory (zero rows included): what the writer's interval between folds holds. */
+  public int size() {
+    return totals.size() + dims.size() + drills.size();
+  }
+
+  public void clear() {
+    totals.clear();
+    dims.clear();
+    drills.clear();
   }
 
   private static void add(long[] into, long[] v) {

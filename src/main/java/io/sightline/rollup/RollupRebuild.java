@@ -17,7 +17,8 @@ import java.util.Map;
  * Recomputes a site's rollups from its raw events and sessions, through the same
  * {@link RollupAccumulator} the writer uses: for data stored before rollups existed (an upgrade),
  * or after rows were changed by hand. One transaction that first locks the rollup tables, so a
- * running writer's batches wait and then add to the rebuilt rows; events are read one UTC day at a
+ * running writer's batches and folds wait and then add to the rebuilt rows (which are the raw truth
+ * less the deltas still pending, {@link RollupFold#subtractPending}); events are read one UTC day at a
  * time, dropping each salt day's dedupe state once no event can reach it any more. Goal rows are
  * computed with the site's current goals, which are then covered from {@code -infinity}.
  */
@@ -31,7 +32,7 @@ public final class RollupRebuild {
   }
 
   public static Future<Result> site(Pool pool, int siteId) {
-    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim, rollup_dim_week, rollup_drill, rollup_sketch in exclusive mode").execute()
+    return pool.withTransaction(conn -> conn.query("lock table rollup_total, rollup_dim, rollup_dim_week, rollup_drill, rollup_sketch, rollup_pending in exclusive mode").execute()
         // sketches and drill-down rows are written day by day as they become final, so a big site's never all sit in memory
         .compose(v -> conn.preparedQuery("delete from rollup_sketch where site_id = $1").execute(Tuple.of(siteId)))
         .compose(v -> conn.preparedQuery("delete from rollup_drill where site_id = $1").execute(Tuple.of(siteId)))
@@ -43,11 +44,12 @@ public final class RollupRebuild {
           acc.setGoals(goals); // the site's current goals, counted over all its events: covered from -infinity
           List<String> goalKeys = goals.getOrDefault(siteId, List.of()).stream().map(GoalRule::key).distinct().toList();
           RollupDelta delta = new RollupDelta();
-          Future<Long> events = Future.succeededFuture(0L);
+          // the pending deltas of events already stored are added by the writer's next fold: written here less them
+          Future<Long> events = RollupFold.subtractPending(conn, siteId, delta).map(0L);
           if (r.getOffsetDateTime("first") != null) {
             LocalDate first = r.getOffsetDateTime("first").toLocalDate();
             LocalDate last = r.getOffsetDateTime("last").atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-            events = days(conn, siteId, acc, delta, first.minusDays(1), last, 0);
+            events = events.compose(n -> days(conn, siteId, acc, delta, first.minusDays(1), last, 0));
           }
           return events.compose(n -> RollupRestore.stream(conn, "select * from sessions where site_id = $1", Tuple.of(siteId),
                   row -> RollupAccumulator.contribute(StoredRows.session(row), 1, delta))
@@ -67,6 +69,10 @@ public final class RollupRebuild {
     return RollupRestore.stream(conn, "select " + RollupRestore.EVENT_COLUMNS + ", stable_visitor, event_id, first_mask from events "
             + "where site_id = $1 and ts >= $2 and ts < $3 order by ts, event_id", range, // one order: a second rebuild rewrites no flag
         row -> flags.add(row, acc.event(RollupRestore.event(row, row.getBoolean("stable_visitor")), delta)))
+        .map(n -> {
+          acc.endOfChunk(delta);
+          return n;
+        })
         .compose(n -> flags.write(conn, range).map(n))
         .compose(n -> writeSketches(conn, acc.sketches().touchedRows()).map(n))
         // events are read day by day, so a pair's salt-day events come before its next-day ones: rows before this day are final

@@ -62,6 +62,7 @@ public final class RollupRestore {
           public void accept(Row r) {
             acc.event(event(r), scratch);
             if (++n % PAGE == 0) {
+              acc.endOfChunk(scratch);
               scratch = new RollupDelta(); // the counts are already in the tables; only the state matters
             }
           }
@@ -72,7 +73,10 @@ public final class RollupRestore {
         .compose(rows -> stream(conn, "select site_id, dim, day, value, sketch from rollup_sketch where day >= $1", Tuple.of(oldestSaltDay),
             r -> acc.sketches().restore(new StableSketches.Key(r.getInteger("site_id"), r.getShort("dim"), r.getLocalDate("day").toEpochDay(),
                 r.getString("value")), r.getBuffer("sketch").getBytes())).map(sketches -> rows + sketches)))
-        .onSuccess(v -> acc.commit());
+        .onSuccess(v -> {
+          acc.endOfChunk(new RollupDelta()); // counts already stored: only the state matters
+          acc.commit();
+        });
   }
 
   /** Runs a query through a cursor, handing every row to {@code sink}; returns the row count. */

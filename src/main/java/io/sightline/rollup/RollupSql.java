@@ -20,8 +20,13 @@ public final class RollupSql {
   public static final int DRILL_PARAMS = 5 + RollupDelta.DRILL_COLUMNS.size();
 
   public static String upsertDrills(int firstParam) {
+    return upsertDrills(firstParam, null);
+  }
+
+  /** {@code where}: a condition on the rows to insert (null: all), e.g. the fold's guard ({@link RollupFold}). */
+  static String upsertDrills(int firstParam, String where) {
     return upsert("rollup_drill", List.of("site_id", "filter_dim", "filter_value", "day", "page"),
-        List.of("int4[]", "int2[]", "text[]", "date[]", "text[]"), RollupDelta.DRILL_COLUMNS, "on constraint rollup_drill_key", firstParam);
+        List.of("int4[]", "int2[]", "text[]", "date[]", "text[]"), RollupDelta.DRILL_COLUMNS, "on constraint rollup_drill_key", firstParam, where);
   }
 
   public static Object[] drillArrays(List<Map.Entry<RollupDelta.DrillKey, long[]>> rows) {
@@ -80,16 +85,25 @@ public final class RollupSql {
   }
 
   public static String upsertTotals(int firstParam) {
+    return upsertTotals(firstParam, null);
+  }
+
+  static String upsertTotals(int firstParam, String where) {
     return upsert("rollup_total", List.of("site_id", "bucket"), List.of("int4[]", "timestamptz[]"), RollupDelta.TOTAL_COLUMNS,
-        "(site_id, bucket)", firstParam);
+        "(site_id, bucket)", firstParam, where);
   }
 
   public static String upsertDims(int firstParam) {
-    return upsert("rollup_dim", List.of("site_id", "dim", "day", "value"), List.of("int4[]", "int2[]", "date[]", "text[]"),
-        RollupDelta.DIM_COLUMNS, "on constraint rollup_dim_key", firstParam);
+    return upsertDims(firstParam, null);
   }
 
-  private static String upsert(String table, List<String> keys, List<String> keyTypes, List<String> counters, String target, int first) {
+  static String upsertDims(int firstParam, String where) {
+    return upsert("rollup_dim", List.of("site_id", "dim", "day", "value"), List.of("int4[]", "int2[]", "date[]", "text[]"),
+        RollupDelta.DIM_COLUMNS, "on constraint rollup_dim_key", firstParam, where);
+  }
+
+  private static String upsert(String table, List<String> keys, List<String> keyTypes, List<String> counters, String target, int first,
+                               String where) {
     StringBuilder params = new StringBuilder();
     int p = first;
     for (String type : keyTypes) {
@@ -100,6 +114,7 @@ public final class RollupSql {
     }
     String names = String.join(", ", keys) + ", " + String.join(", ", counters);
     return "insert into " + table + " (" + names + ") select * from unnest(" + params + ") "
+        + (where == null ? "" : "where " + where + " ")
         + "on conflict " + target + " do update set "
         + counters.stream().map(c -> c + " = " + table + "." + c + " + excluded." + c).collect(Collectors.joining(", "));
   }

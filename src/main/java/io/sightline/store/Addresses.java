@@ -6,6 +6,8 @@ public final class Addresses {
   public static final String WRITE_EVENTS = "sightline.store.write-events";
   /** Publish: {@link CommittedEvents} after each commit. */
   public static final String EVENTS_COMMITTED = "sightline.store.events-committed";
+  /** Asks the writer to fold its pending rollup deltas now; the reply comes once the batches committed before the request are folded. */
+  public static final String FOLD_ROLLUPS = "sightline.store.fold-rollups";
 
   private Addresses() {
   }

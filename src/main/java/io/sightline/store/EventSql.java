@@ -1,6 +1,7 @@
 package io.sightline.store;
 
 import io.sightline.rollup.GoalCoverage;
+import io.sightline.rollup.RollupFold;
 import io.sightline.rollup.RollupSql;
 import io.vertx.core.json.JsonArray;
 
@@ -124,23 +125,25 @@ final class EventSql {
   static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") " + SESSION_UPSERT;
 
   /**
-   * The same batch with its rollup deltas (and the coverage of sites new to the rollups, and of goals
-   * the writer started or stopped counting, {@link GoalCoverage}), still one
-   * statement and so one transaction: rollups hold exactly the committed events, whatever crashes.
+   * The same batch with its rollup delta stored for the next fold ({@link RollupFold}), the coverage of
+   * sites new to the rollups and of goals the writer started or stopped counting ({@link GoalCoverage}),
+   * and the stable visitors' sketches: still one statement and so one transaction. The delta of
+   * committed events is therefore always either pending or folded, whatever crashes. Returns the
+   * pending row's id.
    */
   static final String WRITE_BATCH_WITH_ROLLUPS = writeWithRollups();
+
+  /** Parameters of {@link #WRITE_BATCH_WITH_ROLLUPS} after the events' and sessions' arrays: new sites, goal changes, sketches, delta. */
+  static final int ROLLUP_PARAMS = 1 + GoalCoverage.PARAMS + RollupSql.SKETCH_PARAMS + 1;
 
   private static String writeWithRollups() {
     int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
     return "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + "), upserted_sessions as (" + SESSION_UPSERT + "), "
-        + "totals as (" + io.sightline.rollup.RollupSql.upsertTotals(p) + "), "
-        + "covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($" + (p + io.sightline.rollup.RollupSql.TOTAL_PARAMS)
+        + "covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($" + p
         + "::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), "
-        + GoalCoverage.sql(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS) + ", "
-        + "sketched as (" + RollupSql.upsertSketches(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS + GoalCoverage.PARAMS) + "), "
-        + "drilled as (" + RollupSql.upsertDrills(p + RollupSql.TOTAL_PARAMS + 1 + RollupSql.DIM_PARAMS + GoalCoverage.PARAMS
-            + RollupSql.SKETCH_PARAMS) + ") "
-        + io.sightline.rollup.RollupSql.upsertDims(p + io.sightline.rollup.RollupSql.TOTAL_PARAMS + 1);
+        + GoalCoverage.sql(p + 1) + ", "
+        + "sketched as (" + RollupSql.upsertSketches(p + 1 + GoalCoverage.PARAMS) + ") "
+        + RollupFold.insertPending(p + 1 + GoalCoverage.PARAMS + RollupSql.SKETCH_PARAMS);
   }
 
   static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "

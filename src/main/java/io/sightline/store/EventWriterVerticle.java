@@ -10,6 +10,7 @@ import io.sightline.rollup.GoalCoverage;
 import io.sightline.rollup.RollupAccumulator;
 import io.sightline.rollup.RollupDelta;
 import io.sightline.rollup.RollupRestore;
+import io.sightline.rollup.RollupFold;
 import io.sightline.rollup.RollupSql;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,10 +46,14 @@ import java.util.concurrent.TimeUnit;
  * once {@code writer.queueEvents} events wait, new requests are refused (503 to the sender).
  * On undeploy it drains the queue (bounded by the shutdown grace) before the pool closes.
  *
- * <p>With rollups on ({@code writer.rollups}), each batch also carries its rollup deltas
- * ({@link RollupAccumulator}) in the same statement, so the rollups hold exactly the committed
- * events whatever fails or crashes; the in-memory state is committed or rolled back with the
- * transaction, and one batch commits at a time. At start the state is rebuilt from the stored rows.
+ * <p>With rollups on ({@code writer.rollups}), each batch also stores its rollup delta
+ * ({@link RollupAccumulator}) as pending in the same statement, and the writer sums the committed
+ * deltas in memory; every {@code writer.rollupFoldMillis} (or at {@code writer.rollupFoldRows} summed
+ * rows, or when asked on {@link Addresses#FOLD_ROLLUPS}) it folds the sum into the rollup tables and
+ * deletes the pending rows in one statement ({@link RollupFold}). Every committed event's counts are
+ * thus either pending or folded, whatever fails or crashes; a starting writer folds what is left
+ * pending. The accumulator's state is committed or rolled back with each batch's transaction, and one
+ * statement (batch or fold) runs at a time. At start the state is rebuilt from the stored rows.
  * Confined to its own event loop: plain collections, no locks.
  */
 public final class EventWriterVerticle extends VerticleBase {
@@ -75,12 +80,24 @@ public final class EventWriterVerticle extends VerticleBase {
   private final Set<Integer> coveredSites = new HashSet<>();
   private long evictionTimer = -1;
   private long goalTimer = -1;
+  private long foldTimer = -1;
+  /** The sum of the committed batches' deltas not folded yet, and their pending rows' ids. */
+  private final RollupDelta unfolded = new RollupDelta();
+  private final it.unimi.dsi.fastutil.longs.LongArrayList unfoldedIds = new it.unimi.dsi.fastutil.longs.LongArrayList();
+  private boolean foldDue;
+  private boolean foldBackingOff;
+  private long foldBackoffMs;
+  /** Fold requests waiting for the fold of the batches committed when they came: (last pending id then, message). */
+  private final List<Map.Entry<Long, Message<Object>>> foldWaiters = new ArrayList<>();
+  private MessageConsumer<Object> foldConsumer;
 
   private final Timer commitLatency;
   private final DistributionSummary batchSizes;
   private final Counter failures;
   private final Counter refused;
   private final Counter unstorable;
+  private Timer foldLatency;
+  private Counter foldFailures;
 
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
     this(pool, config, drainMillis, registry, 0);
@@ -115,6 +132,12 @@ public final class EventWriterVerticle extends VerticleBase {
       Gauge.builder("sightline_rollup_goals", goals, GoalCoverage::size)
           .description("Goals (site, type and pattern) the rollup writer counts conversions of")
           .register(registry);
+      Gauge.builder("sightline_rollup_unfolded_rows", unfolded, RollupDelta::size)
+          .description("Rollup rows the writer has summed since its last fold (bounded by writer.rollupFoldRows)")
+          .register(registry);
+      foldLatency = Timer.builder("sightline_rollup_fold_seconds").description("Time to fold the pending rollup deltas into the rollup tables")
+          .publishPercentileHistogram().register(registry);
+      foldFailures = Counter.builder("sightline_rollup_fold_failures").description("Folds that failed and were retried").register(registry);
     }
   }
 
@@ -126,7 +149,8 @@ public final class EventWriterVerticle extends VerticleBase {
     } else {
       Instant now = Instant.now();
       long started = System.nanoTime();
-      ready = RollupRestore.ensureCoverage(pool)
+      ready = RollupFold.recover(pool) // what a crash left pending, before anything reads or adds to the rollups
+          .compose(v -> RollupRestore.ensureCoverage(pool))
           .compose(v -> pool.query("select site_id from rollup_coverage").execute())
           .compose(rows -> {
             rows.forEach(r -> coveredSites.add(r.getInteger(0)));
@@ -141,11 +165,29 @@ public final class EventWriterVerticle extends VerticleBase {
             goalTimer = vertx.setPeriodic(GoalCoverage.REFRESH_MILLIS, id -> goals.refresh(pool));
           });
       evictionTimer = vertx.setPeriodic(60_000, id -> rollups.evict(Instant.now(), oldestSaltDay(Instant.now()).toEpochDay()));
+      foldTimer = vertx.setPeriodic(config.rollupFoldInterval().toMillis(), id -> {
+        if (!unfoldedIds.isEmpty()) {
+          foldDue = true;
+          flush();
+        }
+      });
+      foldConsumer = vertx.eventBus().consumer(Addresses.FOLD_ROLLUPS, this::foldRequested);
     }
-    return ready.compose(v -> {
+    return ready.compose(v -> foldConsumer == null ? Future.succeededFuture() : foldConsumer.completion()).compose(v -> {
       consumer = vertx.eventBus().consumer(Addresses.WRITE_EVENTS, this::enqueue);
       return consumer.completion();
     });
+  }
+
+  /** A request to fold now: answered once the batches committed before it are folded (at once if they are). */
+  private void foldRequested(Message<Object> message) {
+    if (unfoldedIds.isEmpty()) {
+      message.reply(null);
+      return;
+    }
+    foldWaiters.add(Map.entry(unfoldedIds.getLong(unfoldedIds.size() - 1), message));
+    foldDue = true;
+    flush();
   }
 
   private LocalDate oldestSaltDay(Instant now) {
@@ -179,9 +221,71 @@ public final class EventWriterVerticle extends VerticleBase {
       timerId = -1;
     }
     int slots = rollups == null ? config.concurrentCommits() : 1; // the rollup state follows one transaction at a time
-    while (!backingOff && !queue.isEmpty() && inFlight < slots) {
-      startBatch();
+    while (!backingOff && inFlight < slots) {
+      if (rollups != null && foldDue && !foldBackingOff && !unfoldedIds.isEmpty()) {
+        startFold();
+      } else if (!queue.isEmpty() && (rollups == null || unfolded.size() < config.rollupFoldRows())) {
+        startBatch(); // beyond rollupFoldRows summed rows, batches wait for a fold: the memory stays bounded
+      } else {
+        break;
+      }
     }
+  }
+
+  /** Folds the summed deltas of the committed batches into the rollup tables ({@link RollupFold}). */
+  private void startFold() {
+    inFlight++;
+    foldDue = false;
+    long[] ids = unfoldedIds.toLongArray();
+    long started = System.nanoTime();
+    RollupFold.fold(pool, ids, unfolded).onComplete(ar -> {
+      inFlight--;
+      if (ar.succeeded()) {
+        foldLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        if (foldBackoffMs > 0) {
+          LOG.info("Rollup fold recovered");
+        }
+        foldBackoffMs = 0;
+        unfolded.clear(); // nothing was added meanwhile: batches and folds take turns
+        unfoldedIds.clear();
+        long last = ids[ids.length - 1];
+        foldWaiters.removeIf(w -> {
+          if (w.getKey() <= last) {
+            w.getValue().reply(null);
+            return true;
+          }
+          return false;
+        });
+      } else {
+        // the sum stays in memory and the rows stay pending: the next fold takes both; batches go on meanwhile
+        foldFailures.increment();
+        foldBackingOff = true;
+        foldBackoffMs = foldBackoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, foldBackoffMs * 2);
+        LOG.warn("Folding {} rollup deltas failed ({}); retrying in {} ms", ids.length, ar.cause().getMessage(), foldBackoffMs);
+        vertx.setTimer(foldBackoffMs, t -> {
+          foldBackingOff = false;
+          foldDue = true;
+          flush();
+        });
+      }
+      settle();
+    });
+  }
+
+  /** After a batch or a fold: the next one, or the end of a drain once everything is written and folded. */
+  private void settle() {
+    if (drained != null && queue.isEmpty() && inFlight == 0) {
+      if (rollups != null && !unfoldedIds.isEmpty()) {
+        foldDue = true;
+      } else {
+        drained.tryComplete();
+        return;
+      }
+    }
+    if (unfolded.size() >= (rollups == null ? Integer.MAX_VALUE : config.rollupFoldRows())) {
+      foldDue = true;
+    }
+    flush();
   }
 
   private void startBatch() {
@@ -221,11 +325,7 @@ public final class EventWriterVerticle extends VerticleBase {
           committed.forEach(m -> vertx.eventBus().publish(Addresses.EVENTS_COMMITTED,
               new CommittedEvents(m.body().events(), m.body().sessions())));
         }
-        if (!queue.isEmpty()) {
-          flush(); // what queued up during this commit already waited a commit's time: the next group
-        } else if (drained != null && inFlight == 0) {
-          drained.tryComplete();
-        }
+        settle(); // what queued up during this commit already waited a commit's time: the next group
       } else {
         failures.increment();
         failing = true;
@@ -283,7 +383,6 @@ public final class EventWriterVerticle extends VerticleBase {
     }
     RollupDelta delta = rollups.apply(events, sessions, Instant.now());
     args.set(EventSql.FIRST_MASK, delta.firstMasks());
-    args.addAll(List.of(RollupSql.totalArrays(delta.totalRows())));
     Set<Integer> newSites = new HashSet<>();
     events.forEach(e -> {
       if (!coveredSites.contains(e.siteId())) {
@@ -291,21 +390,22 @@ public final class EventWriterVerticle extends VerticleBase {
       }
     });
     args.add(newSites.toArray(Integer[]::new));
-    args.addAll(List.of(RollupSql.dimArrays(delta.dimRows())));
     GoalCoverage.Pending goalChanges = goals.pending(); // taken with the delta: both follow the goals installed now
     args.addAll(List.of(goalChanges.arrays()));
     args.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows())));
-    args.addAll(List.of(RollupSql.drillArrays(delta.drillRows())));
-    return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS).execute(Tuple.wrap(args)).<Void>mapEmpty()
+    args.add(RollupFold.pendingValue(delta));
+    return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS).execute(Tuple.wrap(args))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             rollups.commit();
             goals.committed(goalChanges);
             coveredSites.addAll(newSites);
+            unfolded.addAll(delta);
+            unfoldedIds.add(ar.result().iterator().next().getLong(0));
           } else {
             rollups.rollback();
           }
-        });
+        }).mapEmpty();
   }
 
   private static SessionRow furthest(SessionRow a, SessionRow b) {
@@ -325,18 +425,18 @@ public final class EventWriterVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(evictionTimer); // false when there is none
     vertx.cancelTimer(goalTimer);
+    vertx.cancelTimer(foldTimer);
     drained = Promise.promise();
-    if (queue.isEmpty() && inFlight == 0) {
-      drained.tryComplete();
-    } else {
+    if (queuedEvents > 0) {
       LOG.info("Draining {} queued events", queuedEvents);
-      flush();
     }
+    settle(); // writes what is queued, then folds what is pending
     return consumer.unregister().compose(v -> drained.future().timeout(drainMillis, TimeUnit.MILLISECONDS))
         .recover(err -> {
-          LOG.warn("Stopped with {} events not written (not acknowledged to their senders): {}", queuedEvents, err.getMessage());
+          LOG.warn("Stopped with {} events not written (not acknowledged to their senders) and {} batches' rollup deltas pending "
+              + "(folded by the next start): {}", queuedEvents, unfoldedIds.size(), err.getMessage());
           queue.forEach(m -> m.fail(QUEUE_FULL, "server stopping"));
           return Future.succeededFuture();
-        });
+        }).eventually(() -> foldConsumer == null ? Future.succeededFuture() : foldConsumer.unregister());
   }
 }

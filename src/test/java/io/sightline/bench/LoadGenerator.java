@@ -149,6 +149,7 @@ public final class LoadGenerator {
     Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Map<Integer, Integer> statuses = new TreeMap<>();
     long[] counts = new long[2]; // sent, completed
+    CpuSnapshot cpuBefore = CpuSnapshot.take();
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch done = new CountDownLatch(1);
@@ -178,6 +179,7 @@ public final class LoadGenerator {
     });
     done.await(seconds + 120L, TimeUnit.SECONDS);
     double elapsed = (System.nanoTime() - start) / 1e9;
+    CpuSnapshot cpuAfter = CpuSnapshot.take();
     if (!report) {
       return;
     }
@@ -187,6 +189,53 @@ public final class LoadGenerator {
     System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", latency.getValueAtPercentile(50) / 1000.0,
         latency.getValueAtPercentile(90) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
         latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0);
+    if (ok > 0) {
+      System.out.println(cpuAfter.since(cpuBefore, ok * batch));
+    }
+  }
+
+  /**
+   * CPU time of the machine (/proc/stat), of this JVM, and of this JVM's threads grouped by name (digits dropped),
+   * so a run can say per accepted event where the CPU went: in the server's event loops, the generator, the JIT, or
+   * outside the JVM (PostgreSQL, mostly, when the server runs in-process).
+   */
+  private record CpuSnapshot(long machineNanos, long jvmNanos, Map<String, Long> threads) {
+    static CpuSnapshot take() {
+      long machine = 0;
+      try {
+        String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long ticks = 0;
+        for (int i = 1; i <= 8 && i < f.length; i++) {
+          ticks += i == 4 || i == 5 ? 0 : Long.parseLong(f[i]); // all but idle and iowait
+        }
+        machine = ticks * 10_000_000L; // USER_HZ = 100
+      } catch (Exception e) {
+        machine = -1; // not Linux: machine time unknown
+      }
+      long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+      java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      Map<String, Long> threads = new TreeMap<>();
+      for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+        if (info != null) {
+          long t = mx.getThreadCpuTime(info.getThreadId());
+          if (t > 0) {
+            threads.merge(info.getThreadName().replaceAll("\\d+", "N") + "#" + info.getThreadId(), t, Long::sum);
+          }
+        }
+      }
+      return new CpuSnapshot(machine, jvm, threads);
+    }
+
+    String since(CpuSnapshot before, long events) {
+      StringBuilder out = new StringBuilder(String.format("cpu us/event: machine %.1f, this JVM %.1f, outside it %.1f; threads:",
+          machineNanos < 0 ? Double.NaN : (machineNanos - before.machineNanos) / 1000.0 / events, (jvmNanos - before.jvmNanos) / 1000.0 / events,
+          machineNanos < 0 ? Double.NaN : (machineNanos - before.machineNanos - jvmNanos + before.jvmNanos) / 1000.0 / events));
+      threads.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.threads.getOrDefault(e.getKey(), 0L)))
+          .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .forEach(e -> out.append(String.format(" %s %.1f", e.getKey(), e.getValue() / 1000.0 / events)));
+      return out.toString();
+    }
   }
 
   private void loop(HttpClient client, String mode, String key, String domain, int batch, long end, Histogram latency,

@@ -10,12 +10,21 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Not a test: {@code java ... AccumulatorSpeed [batch]} prints the accumulator's CPU cost per event and the delta rows a
- * batch of that many events (default 500) upserts per event (run on demand).
+ * Not a test: {@code java ... AccumulatorSpeed [batch] [fold]} prints the writer's rollup CPU cost per event (the
+ * accumulator, the pending delta's encoding and the sum kept until the fold) and the rows a fold upserts per event when
+ * it folds every {@code fold} events (defaults: batches of 2,000, folds every 20,000 events; run on demand).
  */
 public final class AccumulatorSpeed {
+  /** A batch's session states as the writer hands them over: the last one of each session. */
+  private static List<SessionRow> merged(List<SessionRow> states) {
+    java.util.Map<Long, SessionRow> last = new java.util.TreeMap<>();
+    states.forEach(s -> last.put(s.sessionId(), s));
+    return new ArrayList<>(last.values());
+  }
+
   public static void main(String[] args) {
-    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int fold = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     Random random = new Random(1);
     Instant t0 = Instant.parse("2026-11-20T00:00:00Z");
     List<EventRecord> events = new ArrayList<>();
@@ -37,15 +46,23 @@ public final class AccumulatorSpeed {
       RollupAccumulator acc = new RollupAccumulator();
       long start = System.nanoTime();
       long rows = 0;
+      long bytes = 0;
+      RollupDelta unfolded = new RollupDelta();
       for (int i = 0; i < events.size(); i += batch) {
         int to = Math.min(events.size(), i + batch);
-        RollupDelta d = acc.apply(events.subList(i, to), sessions.subList(i, to), t0);
-        rows += d.totalRows().size() + d.dimRows().size() + d.drillRows().size();
+        RollupDelta d = acc.apply(events.subList(i, to), merged(sessions.subList(i, to)), t0);
+        bytes += DeltaCodec.encode(d).length;
         acc.commit();
+        unfolded.addAll(d);
+        if (to % fold < batch || to == events.size()) {
+          rows += unfolded.size();
+          unfolded = new RollupDelta();
+        }
       }
       long ns = System.nanoTime() - start;
-      System.out.printf("%,d events in %,d ms: %.2f us/event, %.2f delta rows/event (batches of %,d)%n", events.size(), ns / 1_000_000,
-          ns / 1000.0 / events.size(), (double) rows / events.size(), batch);
+      System.out.printf("%,d events in %,d ms: %.2f us/event, %.0f pending bytes/event, %.2f folded rows/event (batches of %,d, folds "
+          + "every %,d events)%n", events.size(), ns / 1_000_000, ns / 1000.0 / events.size(), (double) bytes / events.size(),
+          (double) rows / events.size(), batch, fold);
     }
   }
 }

@@ -141,6 +141,7 @@ class RollupGoalsTest {
   }
 
   private static List<Map<String, Object>> run(RunningServer server, boolean rollups, QuerySpec q) {
+    server.foldRollups();
     List<Map<String, Object>> rows = new ArrayList<>(Await.result(new QueryEngine(server.server.database().pool(), 30_000, rollups).run(q),
         Duration.ofSeconds(60)).rows());
     rows.sort(Comparator.comparing(r -> String.valueOf(r.get("goal"))));

@@ -78,6 +78,7 @@ class StableVisitorsTest {
   }
 
   static List<Map<String, Object>> run(RunningServer server, boolean rollups, QuerySpec q) {
+    server.foldRollups();
     return Await.result(new QueryEngine(server.server.database().pool(), 30_000, rollups).run(q), Duration.ofSeconds(60)).rows();
   }
 

@@ -2,6 +2,10 @@ package io.sightline.support;
 
 import io.sightline.lifecycle.SightlineServer;
 
+import io.sightline.store.Addresses;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,8 +71,34 @@ public final class RunningServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.httpPort();
   }
 
+  /**
+   * A request to this server. Before every request that may read analytics (anything but ingestion,
+   * metrics, health and the tracker script) the writer folds its pending rollup deltas, so that a test
+   * reads what it sent; in production dashboards trail ingestion by up to {@code writer.rollupFoldMillis}.
+   */
   public HttpResponse<String> send(String method, String path, String body, String... headers) {
+    if (!(path.startsWith("/api/event") || path.startsWith("/metrics") || path.startsWith("/health") || path.startsWith("/js/"))) {
+      foldRollups();
+    }
     return sendTo(base() + path, method, body, headers);
+  }
+
+  /** Folds the writer's pending rollup deltas now (nothing when the writer keeps no rollups). */
+  public void foldRollups() {
+    try {
+      server.await(server.vertx().eventBus().request(Addresses.FOLD_ROLLUPS, null, new DeliveryOptions().setSendTimeout(20_000)));
+    } catch (RuntimeException e) {
+      if (!(rootCause(e) instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS)) {
+        throw e;
+      }
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    while (e.getCause() != null && e.getCause() != e) {
+      e = e.getCause();
+    }
+    return e;
   }
 
   /** A request to an absolute URL (for example the separate operations port). */
@@ -92,8 +122,9 @@ public final class RunningServer implements AutoCloseable {
     return send("GET", path, null, headers);
   }
 
-  /** Runs SQL on the server's own database (reads for assertions). */
+  /** Runs SQL on the server's own database (reads for assertions), after folding the pending rollup deltas. */
   public io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> sql(String sql, Object... args) {
+    foldRollups();
     return server.await(server.database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)));
   }
 

@@ -1,0 +1,179 @@
+package io.sightline.rollup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The binary form of a batch's rollup delta, stored in {@code rollup_pending} with the batch's events
+ * until the writer folds it into the rollup tables ({@link RollupFold}). Only a crash recovery or a
+ * rebuild reads it back, so it is built for cheap writing: a version byte, then the total, dimension
+ * and drill-down rows, each as a count followed by the keys and the counters in zigzag varints
+ * (counters are mostly 0 or 1, so most take one byte). Strings are UTF-8 with their length + 1 (0 = null).
+ */
+public final class DeltaCodec {
+  private static final byte VERSION = 1;
+
+  private DeltaCodec() {
+  }
+
+  public static byte[] encode(RollupDelta delta) {
+    Writer w = new Writer();
+    w.buf[w.pos++] = VERSION;
+    // the maps unsorted, zero rows included: cheaper than sorting, and a zero row adds nothing when read back
+    w.varint(delta.totals.size());
+    for (Map.Entry<RollupDelta.TotalKey, long[]> e : delta.totals.entrySet()) {
+      w.varint(e.getKey().siteId());
+      w.zigzag(e.getKey().quarter());
+      w.counters(e.getValue());
+    }
+    w.varint(delta.dims.size());
+    for (Map.Entry<RollupDelta.DimKey, long[]> e : delta.dims.entrySet()) {
+      RollupDelta.DimKey k = e.getKey();
+      w.varint(k.siteId());
+      w.varint(k.dim());
+      w.zigzag(k.epochDay());
+      w.string(k.value());
+      w.counters(e.getValue());
+    }
+    w.varint(delta.drills.size());
+    for (Map.Entry<RollupDelta.DrillKey, long[]> e : delta.drills.entrySet()) {
+      RollupDelta.DrillKey k = e.getKey();
+      w.varint(k.siteId());
+      w.varint(k.filterDim());
+      w.string(k.filterValue());
+      w.zigzag(k.epochDay());
+      w.string(k.page());
+      w.counters(e.getValue());
+    }
+    return Arrays.copyOf(w.buf, w.pos);
+  }
+
+  /** Adds a stored delta into {@code into}, each counter times {@code sign} (1, or -1 to subtract it), for {@code site} only when it is not null. */
+  public static void addInto(byte[] bytes, RollupDelta into, int sign, Integer site) {
+    Reader r = new Reader(bytes);
+    if (r.bytes[r.pos++] != VERSION) {
+      throw new IllegalArgumentException("unknown rollup delta version " + bytes[0]);
+    }
+    int n = (int) r.varint();
+    for (int i = 0; i < n; i++) {
+      int s = (int) r.varint();
+      long quarter = r.zigzag();
+      long[] c = r.counters(RollupDelta.TOTAL_COLUMNS.size());
+      if (site == null || site == s) {
+        into.addRow(into.totals, new RollupDelta.TotalKey(s, quarter), c, sign);
+      }
+    }
+    n = (int) r.varint();
+    for (int i = 0; i < n; i++) {
+      int s = (int) r.varint();
+      short dim = (short) r.varint();
+      long day = r.zigzag();
+      String value = r.string();
+      long[] c = r.counters(RollupDelta.DIM_COLUMNS.size());
+      if (site == null || site == s) {
+        into.addRow(into.dims, new RollupDelta.DimKey(s, dim, day, value), c, sign);
+      }
+    }
+    n = (int) r.varint();
+    for (int i = 0; i < n; i++) {
+      int s = (int) r.varint();
+      short dim = (short) r.varint();
+      String value = r.string();
+      long day = r.zigzag();
+      String page = r.string();
+      long[] c = r.counters(RollupDelta.DRILL_COLUMNS.size());
+      if (site == null || site == s) {
+        into.addRow(into.drills, new RollupDelta.DrillKey(s, dim, value, day, page), c, sign);
+      }
+    }
+    if (r.pos != bytes.length) {
+      throw new IllegalArgumentException("trailing bytes in a rollup delta");
+    }
+  }
+
+  private static final class Writer {
+    byte[] buf = new byte[4096];
+    int pos;
+
+    private void room(int n) {
+      if (pos + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      }
+    }
+
+    void varint(long v) {
+      room(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[pos++] = (byte) v;
+    }
+
+    void zigzag(long v) {
+      varint((v << 1) ^ (v >> 63));
+    }
+
+    void counters(long[] c) {
+      for (long v : c) {
+        zigzag(v);
+      }
+    }
+
+    void string(String s) {
+      if (s == null) {
+        varint(0);
+        return;
+      }
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      varint(b.length + 1L);
+      room(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+  }
+
+  private static final class Reader {
+    final byte[] bytes;
+    int pos;
+
+    Reader(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    long varint() {
+      long v = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte b = bytes[pos++];
+        v |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          return v;
+        }
+      }
+    }
+
+    long zigzag() {
+      long v = varint();
+      return (v >>> 1) ^ -(v & 1);
+    }
+
+    long[] counters(int n) {
+      long[] c = new long[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = zigzag();
+      }
+      return c;
+    }
+
+    String string() {
+      int len = (int) varint();
+      if (len == 0) {
+        return null;
+      }
+      String s = new String(bytes, pos, len - 1, StandardCharsets.UTF_8);
+      pos += len - 1;
+      return s;
+    }
+  }
+}

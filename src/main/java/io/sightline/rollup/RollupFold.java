@@ -1,0 +1,104 @@
+package io.sightline.rollup;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Folds the batches' pending deltas ({@code rollup_pending}, V15) into the rollup tables: one statement
+ * deletes the pending rows and upserts their sum, so each batch's counts are either still pending or
+ * folded, never both nor neither. Folding once a second instead of once per batch is what keeps the
+ * rollups cheap at ingest: the pages, sources and countries of the moment repeat across hundreds of
+ * batches, and each summed row is upserted once (README, "Rollups").
+ */
+public final class RollupFold {
+  private static final Logger LOG = LoggerFactory.getLogger(RollupFold.class);
+  private static final String GUARD = "(select rollup_fold_check(c, cardinality($1::int8[])) from gone_count)";
+
+  /**
+   * $1 the pending ids summed, then the totals', dimension rows' and drill-down rows' arrays
+   * ({@link RollupSql}). Returns the number of pending rows deleted: all of them (folded now) or 0
+   * (folded before, by a fold whose reply was lost); anything else fails the statement.
+   */
+  static final String FOLD = "with gone as (delete from rollup_pending where id = any($1::int8[]) returning 1), "
+      + "gone_count as (select count(*) as c from gone), "
+      + "totals as (" + RollupSql.upsertTotals(2, GUARD) + "), "
+      + "dims as (" + RollupSql.upsertDims(2 + RollupSql.TOTAL_PARAMS, GUARD) + "), "
+      + "drills as (" + RollupSql.upsertDrills(2 + RollupSql.TOTAL_PARAMS + RollupSql.DIM_PARAMS, GUARD) + ") "
+      + "select c from gone_count";
+
+  /** The statement that stores a batch's delta (appended to the batch's own statement); returns its id. */
+  public static String insertPending(int param) {
+    return "insert into rollup_pending (delta) values ($" + param + ") returning id";
+  }
+
+  public static Buffer pendingValue(RollupDelta delta) {
+    return Buffer.buffer(DeltaCodec.encode(delta));
+  }
+
+  private RollupFold() {
+  }
+
+  /**
+   * Upserts {@code sum}, the sum of the pending rows {@code ids}, and deletes those rows. True when
+   * this call folded them, false when they had already been folded.
+   */
+  public static Future<Boolean> fold(SqlClient client, long[] ids, RollupDelta sum) {
+    List<Object> args = new ArrayList<>();
+    Long[] boxed = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      boxed[i] = ids[i];
+    }
+    args.add(boxed);
+    args.addAll(List.of(RollupSql.totalArrays(sum.totalRows())));
+    args.addAll(List.of(RollupSql.dimArrays(sum.dimRows())));
+    args.addAll(List.of(RollupSql.drillArrays(sum.drillRows())));
+    return client.preparedQuery(FOLD).execute(Tuple.wrap(args)).map(rows -> rows.iterator().next().getLong(0) > 0);
+  }
+
+  /**
+   * Folds whatever a writer left pending (it crashed or could not fold on its way down), before a new
+   * writer takes events. Returns the number of batches folded.
+   */
+  public static Future<Integer> recover(Pool pool) {
+    return pool.withTransaction(conn -> conn.query("select id, delta from rollup_pending order by id for update").execute()
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(0);
+          }
+          RollupDelta sum = new RollupDelta();
+          long[] ids = new long[rows.size()];
+          int i = 0;
+          for (Row r : rows) {
+            ids[i++] = r.getLong("id");
+            DeltaCodec.addInto(r.getBuffer("delta").getBytes(), sum, 1, null);
+          }
+          return fold(conn, ids, sum).map(folded -> {
+            LOG.info("Folded {} rollup deltas left pending by the previous writer", ids.length);
+            return ids.length;
+          });
+        }));
+  }
+
+  /**
+   * Subtracts one site's pending deltas from {@code into}: a rebuild writes the truth of the events
+   * stored so far, and the next fold adds these deltas (of events already stored) on top. The caller
+   * holds {@code rollup_pending} locked, so nothing is added or folded meanwhile.
+   */
+  static Future<Integer> subtractPending(SqlClient conn, int siteId, RollupDelta into) {
+    return conn.query("select delta from rollup_pending").execute().map(rows -> {
+      for (Row r : rows) {
+        DeltaCodec.addInto(r.getBuffer("delta").getBytes(), into, -1, siteId);
+      }
+      return rows.size();
+    });
+  }
+}

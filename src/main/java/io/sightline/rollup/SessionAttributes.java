@@ -1,0 +1,43 @@
+package io.sightline.rollup;
+
+import io.sightline.store.EventRecord;
+
+import java.util.Arrays;
+
+/**
+ * The values of an event's session attributes ({@link RollupDim.Kind#SESSION_ATTRIBUTE}: source,
+ * channel, the UTMs, location, device, browser, OS), in {@link #DIMS} order. Every event of a session
+ * carries the same ones, so the accumulator counts an event once under this tuple and spreads the tuple's
+ * counts over the thirteen dimension rows once per batch ({@link RollupAccumulator}), instead of thirteen
+ * row updates per event. Equal when every value is equal.
+ */
+final class SessionAttributes {
+  static final RollupDim[] DIMS = Arrays.stream(RollupDim.values()).filter(d -> d.kind == RollupDim.Kind.SESSION_ATTRIBUTE)
+      .toArray(RollupDim[]::new);
+
+  final String[] values;
+  private final int hash;
+
+  private SessionAttributes(String[] values) {
+    this.values = values;
+    this.hash = Arrays.hashCode(values); // String caches its hash: cheap after the first time
+  }
+
+  static SessionAttributes of(EventRecord e) {
+    String[] v = new String[DIMS.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = DIMS[i].valueOf(e);
+    }
+    return new SessionAttributes(v);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SessionAttributes a && a.hash == hash && Arrays.equals(a.values, values);
+  }
+}
