@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sightline.config.WriterConfig;
 import io.sightline.rollup.GoalCoverage;
+import io.sightline.rollup.PendingDeltas;
 import io.sightline.rollup.RollupAccumulator;
 import io.sightline.rollup.RollupDelta;
 import io.sightline.rollup.RollupRestore;
@@ -81,14 +82,11 @@ public final class EventWriterVerticle extends VerticleBase {
   private long evictionTimer = -1;
   private long goalTimer = -1;
   private long foldTimer = -1;
-  /** The sum of the committed batches' deltas not folded yet, and their pending rows' ids. */
-  private final RollupDelta unfolded = new RollupDelta();
-  private final it.unimi.dsi.fastutil.longs.LongArrayList unfoldedIds = new it.unimi.dsi.fastutil.longs.LongArrayList();
+  /** The committed batches' deltas not folded yet. */
+  private final PendingDeltas pending = new PendingDeltas();
   private boolean foldDue;
   private boolean foldBackingOff;
   private long foldBackoffMs;
-  /** Fold requests waiting for the fold of the batches committed when they came: (last pending id then, message). */
-  private final List<Map.Entry<Long, Message<Object>>> foldWaiters = new ArrayList<>();
   private MessageConsumer<Object> foldConsumer;
 
   private final Timer commitLatency;
@@ -98,6 +96,7 @@ public final class EventWriterVerticle extends VerticleBase {
   private final Counter unstorable;
   private Timer foldLatency;
   private Counter foldFailures;
+  private DistributionSummary foldRows;
 
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
     this(pool, config, drainMillis, registry, 0);
@@ -132,11 +131,12 @@ public final class EventWriterVerticle extends VerticleBase {
       Gauge.builder("sightline_rollup_goals", goals, GoalCoverage::size)
           .description("Goals (site, type and pattern) the rollup writer counts conversions of")
           .register(registry);
-      Gauge.builder("sightline_rollup_unfolded_rows", unfolded, RollupDelta::size)
+      Gauge.builder("sightline_rollup_unfolded_rows", pending, PendingDeltas::rows)
           .description("Rollup rows the writer has summed since its last fold (bounded by writer.rollupFoldRows)")
           .register(registry);
       foldLatency = Timer.builder("sightline_rollup_fold_seconds").description("Time to fold the pending rollup deltas into the rollup tables")
           .publishPercentileHistogram().register(registry);
+      foldRows = DistributionSummary.builder("sightline_rollup_fold_rows").description("Rollup rows upserted per fold").register(registry);
       foldFailures = Counter.builder("sightline_rollup_fold_failures").description("Folds that failed and were retried").register(registry);
     }
   }
@@ -166,10 +166,8 @@ public final class EventWriterVerticle extends VerticleBase {
           });
       evictionTimer = vertx.setPeriodic(60_000, id -> rollups.evict(Instant.now(), oldestSaltDay(Instant.now()).toEpochDay()));
       foldTimer = vertx.setPeriodic(config.rollupFoldInterval().toMillis(), id -> {
-        if (!unfoldedIds.isEmpty()) {
-          foldDue = true;
-          flush();
-        }
+        foldDue = true;
+        flush();
       });
       foldConsumer = vertx.eventBus().consumer(Addresses.FOLD_ROLLUPS, this::foldRequested);
     }
@@ -181,11 +179,7 @@ public final class EventWriterVerticle extends VerticleBase {
 
   /** A request to fold now: answered once the batches committed before it are folded (at once if they are). */
   private void foldRequested(Message<Object> message) {
-    if (unfoldedIds.isEmpty()) {
-      message.reply(null);
-      return;
-    }
-    foldWaiters.add(Map.entry(unfoldedIds.getLong(unfoldedIds.size() - 1), message));
+    pending.whenFolded(() -> message.reply(null));
     foldDue = true;
     flush();
   }
@@ -220,48 +214,39 @@ public final class EventWriterVerticle extends VerticleBase {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
+    if (rollups != null && foldDue && !foldBackingOff && pending.canFold()) {
+      startFold(); // beside the batches: they never wait on each other's rows
+    }
     int slots = rollups == null ? config.concurrentCommits() : 1; // the rollup state follows one transaction at a time
-    while (!backingOff && inFlight < slots) {
-      if (rollups != null && foldDue && !foldBackingOff && !unfoldedIds.isEmpty()) {
-        startFold();
-      } else if (!queue.isEmpty() && (rollups == null || unfolded.size() < config.rollupFoldRows())) {
-        startBatch(); // beyond rollupFoldRows summed rows, batches wait for a fold: the memory stays bounded
-      } else {
+    while (!backingOff && !queue.isEmpty() && inFlight < slots) {
+      if (rollups != null && pending.rows() >= config.rollupFoldRows()) {
+        foldDue = true; // beyond rollupFoldRows summed rows, batches wait for a fold: the memory stays bounded
         break;
       }
+      startBatch();
     }
   }
 
   /** Folds the summed deltas of the committed batches into the rollup tables ({@link RollupFold}). */
   private void startFold() {
-    inFlight++;
     foldDue = false;
-    long[] ids = unfoldedIds.toLongArray();
+    int batches = pending.batches();
     long started = System.nanoTime();
-    RollupFold.fold(pool, ids, unfolded).onComplete(ar -> {
-      inFlight--;
+    pending.fold(pool).onComplete(ar -> {
       if (ar.succeeded()) {
         foldLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        foldRows.record(ar.result());
         if (foldBackoffMs > 0) {
           LOG.info("Rollup fold recovered");
         }
         foldBackoffMs = 0;
-        unfolded.clear(); // nothing was added meanwhile: batches and folds take turns
-        unfoldedIds.clear();
-        long last = ids[ids.length - 1];
-        foldWaiters.removeIf(w -> {
-          if (w.getKey() <= last) {
-            w.getValue().reply(null);
-            return true;
-          }
-          return false;
-        });
       } else {
-        // the sum stays in memory and the rows stay pending: the next fold takes both; batches go on meanwhile
+        // the sum stays in memory and the rows stay pending: the fold is retried as it was; batches go on meanwhile
         foldFailures.increment();
         foldBackingOff = true;
         foldBackoffMs = foldBackoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, foldBackoffMs * 2);
-        LOG.warn("Folding {} rollup deltas failed ({}); retrying in {} ms", ids.length, ar.cause().getMessage(), foldBackoffMs);
+        LOG.warn("Folding the rollup deltas of up to {} batches failed ({}); retrying in {} ms", batches, ar.cause().getMessage(),
+            foldBackoffMs);
         vertx.setTimer(foldBackoffMs, t -> {
           foldBackingOff = false;
           foldDue = true;
@@ -272,17 +257,17 @@ public final class EventWriterVerticle extends VerticleBase {
     });
   }
 
-  /** After a batch or a fold: the next one, or the end of a drain once everything is written and folded. */
+  /** After a batch or a fold: the next ones, or the end of a drain once everything is written and folded. */
   private void settle() {
     if (drained != null && queue.isEmpty() && inFlight == 0) {
-      if (rollups != null && !unfoldedIds.isEmpty()) {
+      if (rollups != null && !pending.allFolded()) {
         foldDue = true;
       } else {
         drained.tryComplete();
         return;
       }
     }
-    if (unfolded.size() >= (rollups == null ? Integer.MAX_VALUE : config.rollupFoldRows())) {
+    if (rollups != null && pending.rows() >= config.rollupFoldRows()) {
       foldDue = true;
     }
     flush();
@@ -400,8 +385,7 @@ public final class EventWriterVerticle extends VerticleBase {
             rollups.commit();
             goals.committed(goalChanges);
             coveredSites.addAll(newSites);
-            unfolded.addAll(delta);
-            unfoldedIds.add(ar.result().iterator().next().getLong(0));
+            pending.committed(delta, ar.result().iterator().next().getLong(0));
           } else {
             rollups.rollback();
           }
@@ -434,7 +418,7 @@ public final class EventWriterVerticle extends VerticleBase {
     return consumer.unregister().compose(v -> drained.future().timeout(drainMillis, TimeUnit.MILLISECONDS))
         .recover(err -> {
           LOG.warn("Stopped with {} events not written (not acknowledged to their senders) and {} batches' rollup deltas pending "
-              + "(folded by the next start): {}", queuedEvents, unfoldedIds.size(), err.getMessage());
+              + "(folded by the next start): {}", queuedEvents, pending.batches(), err.getMessage());
           queue.forEach(m -> m.fail(QUEUE_FULL, "server stopping"));
           return Future.succeededFuture();
         }).eventually(() -> foldConsumer == null ? Future.succeededFuture() : foldConsumer.unregister());

@@ -136,11 +136,30 @@ public final class LoadGenerator {
       drive(vertx, client, mode, key, domain, rate, warmup, connections, batch, false);
     }
     drive(vertx, client, mode, key, domain, rate, seconds, connections, batch, true);
+    printWriterMetrics(target);
     client.close();
     vertx.close();
     if (server != null) {
       server.stop();
       TestPostgres.deleteRecursively(dir);
+    }
+  }
+
+  /** The writer's commit and rollup fold times over the whole run (warm-up included), from the server's /metrics. */
+  private static void printWriterMetrics(String target) {
+    try {
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          URI.create(target + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      StringBuilder out = new StringBuilder("writer:");
+      for (String line : r.body().split("\n")) {
+        if (line.matches("sightline_(writer_commit_seconds|rollup_fold_seconds|rollup_fold_rows)_(sum|count)[ {].*") || line.startsWith("sightline_rollup_unfolded_rows")
+            || line.startsWith("sightline_rollup_state_entries")) {
+          out.append(' ').append(line.replace("sightline_", ""));
+        }
+      }
+      System.out.println(r.statusCode() == 200 ? out : "writer: /metrics answered " + r.statusCode());
+    } catch (Exception e) {
+      System.out.println("writer: metrics unavailable (" + e.getMessage() + ")");
     }
   }
 
