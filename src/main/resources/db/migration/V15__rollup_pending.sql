@@ -1,6 +1,6 @@
 -- Rollup deltas between folds (README, "Rollups"). Each batch of events stores its delta here, in the
 -- statement that inserts the events (one row per batch, io.sightline.rollup.DeltaCodec), and the
--- writer keeps the sum of the batches since its last fold in memory. About once a second it upserts
+-- writer keeps the sum of the batches since its last fold in memory. Every writer.rollupFoldMillis it upserts
 -- that sum into rollup_total, rollup_dim and rollup_drill and deletes the rows it summed, in one
 -- statement (io.sightline.rollup.RollupFold). A row is therefore in exactly one place: still here, or
 -- folded. A writer that starts folds what a crash left here before it takes events; a rebuild

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits,
                            boolean rollups, Duration rollupFoldInterval, int rollupFoldRows) {
-  public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(10);
   public static final int DEFAULT_FOLD_ROWS = 200_000;
 
   public WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits) {

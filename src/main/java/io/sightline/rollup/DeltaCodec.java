@@ -8,11 +8,11 @@ import java.util.Map;
  * The binary form of a batch's rollup delta, stored in {@code rollup_pending} with the batch's events
  * until the writer folds it into the rollup tables ({@link RollupFold}). Only a crash recovery or a
  * rebuild reads it back, so it is built for cheap writing: a version byte, then the total, dimension
- * and drill-down rows, each as a count followed by the keys and the counters in zigzag varints
- * (counters are mostly 0 or 1, so most take one byte). Strings are UTF-8 with their length + 1 (0 = null).
+ * and drill-down rows, each as a count followed by the keys, a mask of the non-zero counters and those
+ * counters in zigzag varints (mostly 1: one byte each). Strings are UTF-8 with their length + 1 (0 = null).
  */
 public final class DeltaCodec {
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
 
   private DeltaCodec() {
   }
@@ -115,9 +115,17 @@ public final class DeltaCodec {
       varint((v << 1) ^ (v >> 63));
     }
 
+    /** A mask of the non-zero counters, then those: most of a row's counters are 0. */
     void counters(long[] c) {
+      long mask = 0;
+      for (int i = 0; i < c.length; i++) {
+        mask |= c[i] != 0 ? 1L << i : 0;
+      }
+      varint(mask);
       for (long v : c) {
-        zigzag(v);
+        if (v != 0) {
+          zigzag(v);
+        }
       }
     }
 
@@ -159,9 +167,13 @@ public final class DeltaCodec {
     }
 
     long[] counters(int n) {
+      long mask = varint();
+      if (mask >>> n != 0) {
+        throw new IllegalArgumentException("counter mask " + mask + " for " + n + " counters");
+      }
       long[] c = new long[n];
       for (int i = 0; i < n; i++) {
-        c[i] = zigzag();
+        c[i] = (mask >>> i & 1) != 0 ? zigzag() : 0;
       }
       return c;
     }

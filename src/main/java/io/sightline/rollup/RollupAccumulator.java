@@ -52,10 +52,18 @@ public final class RollupAccumulator {
 
   /** Events and pageviews per (site, UTC day, session attributes) since the last {@link #endOfChunk}, spread over the rows there. */
   private record AttributeRow(int site, long day, SessionAttributes attributes) {
+    @Override
+    public int hashCode() {
+      return (int) Keys.mix(((long) site << 32 ^ day) * 0x9E3779B97F4A7C15L + attributes.hash);
+    }
   }
 
   /** A visitor's session attributes already counted on one day since the last {@link #endOfChunk}: its pairs need no lookup. */
   private record AttributePairs(int site, long visitorId, long saltDay, long day, SessionAttributes attributes) {
+    @Override
+    public int hashCode() {
+      return (int) Keys.mix(Keys.visitor(site, visitorId) + (saltDay << 1 ^ day) * 0x9E3779B97F4A7C15L + attributes.hash);
+    }
   }
 
   private final Map<AttributeRow, long[]> attributeRows = new HashMap<>();

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Folds the batches' pending deltas ({@code rollup_pending}, V15) into the rollup tables: one statement
  * deletes the pending rows and upserts their sum, so each batch's counts are either still pending or
- * folded, never both nor neither. Folding once a second instead of once per batch is what keeps the
+ * folded, never both nor neither. Folding every few seconds instead of once per batch is what keeps the
  * rollups cheap at ingest: the pages, sources and countries of the moment repeat across hundreds of
  * batches, and each summed row is upserted once (README, "Rollups").
  */

@@ -16,11 +16,15 @@ final class SessionAttributes {
       .toArray(RollupDim[]::new);
 
   final String[] values;
-  private final int hash;
+  final int hash;
 
   private SessionAttributes(String[] values) {
     this.values = values;
-    this.hash = Arrays.hashCode(values); // String caches its hash: cheap after the first time
+    long h = 0;
+    for (String v : values) { // String caches its hash: cheap after the first time; mixed, as few values vary
+      h = Keys.mix(h + (v == null ? 0x5bd1e995L : v.hashCode()));
+    }
+    this.hash = (int) h;
   }
 
   static SessionAttributes of(EventRecord e) {

@@ -54,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * deletes the pending rows in one statement ({@link RollupFold}). Every committed event's counts are
  * thus either pending or folded, whatever fails or crashes; a starting writer folds what is left
  * pending. The accumulator's state is committed or rolled back with each batch's transaction, and one
- * statement (batch or fold) runs at a time. At start the state is rebuilt from the stored rows.
+ * batch commits at a time; a fold runs beside the batches ({@link PendingDeltas}). At start the state
+ * is rebuilt from the stored rows.
  * Confined to its own event loop: plain collections, no locks.
  */
 public final class EventWriterVerticle extends VerticleBase {

@@ -251,7 +251,7 @@ public final class LoadGenerator {
           machineNanos < 0 ? Double.NaN : (machineNanos - before.machineNanos) / 1000.0 / events, (jvmNanos - before.jvmNanos) / 1000.0 / events,
           machineNanos < 0 ? Double.NaN : (machineNanos - before.machineNanos - jvmNanos + before.jvmNanos) / 1000.0 / events));
       threads.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.threads.getOrDefault(e.getKey(), 0L)))
-          .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
           .forEach(e -> out.append(String.format(" %s %.1f", e.getKey(), e.getValue() / 1000.0 / events)));
       return out.toString();
     }

@@ -62,7 +62,7 @@ class RollupCrashTest {
   @Test
   void aWriterKilledBetweenTheBatchAndTheFoldLeavesItsDeltasPendingAndTheNextStartFoldsThem() throws Exception {
     Instant now = Instant.now();
-    RunningServer before = RunningServer.start("ingest.cdnCountryHeader", "CF-IPCountry");
+    RunningServer before = RunningServer.start("ingest.cdnCountryHeader", "CF-IPCountry", "writer.rollupFoldMillis", "200");
     RollupTraffic.send(before, before.siteKey(), RollupTraffic.generate(now, 3, 40));
     // every fold fails from here on, as if the process died after each batch's commit and before any fold
     before.sql("create function fail_rollup() returns trigger language plpgsql as $$ begin "
