@@ -1,6 +1,6 @@
 package io.sightline.rollup;
 
-/** 64-bit keys of the dedupe state: splitmix64 finalizers over the site, the visitor id and a 64-bit FNV-1a hash of the value. */
+/** 64-bit keys of the dedupe state: splitmix64 finalizers over the site and visitor id, and over a 64-bit FNV-1a hash of a value. */
 final class Keys {
   private Keys() {
   }
@@ -9,13 +9,14 @@ final class Keys {
     return mix(visitorId ^ mix(site));
   }
 
-  static long pair(int site, long visitorId, short dim, String value) {
-    return mix(visitor(site, visitorId) + mix(dim * 0x9E3779B97F4A7C15L ^ fnv(value)));
+  /** A (dimension, value) pair of one visitor, within its {@link DedupeState.Visitor} table. */
+  static long value(short dim, String value) {
+    return mix(dim * 0x9E3779B97F4A7C15L ^ fnv(value));
   }
 
-  /** (visitor, page, session attribute value) for the first-occurrence flags; {@code pageHash} = {@link #fnv} of the page. */
-  static long pagePair(int site, long visitorId, short attributeDim, long pageHash, String attributeValue) {
-    return mix(visitor(site, visitorId) + mix((1000 + attributeDim) * 0x9E3779B97F4A7C15L ^ pageHash) + mix(fnv(attributeValue) ^ 0x2545F4914F6CDD1DL));
+  /** (page, session attribute value) of one visitor, for the first-occurrence flags; {@code pageHash} = {@link #fnv} of the page. */
+  static long pageValue(short attributeDim, long pageHash, String attributeValue) {
+    return mix((1000 + attributeDim) * 0x9E3779B97F4A7C15L ^ pageHash) + mix(fnv(attributeValue) ^ 0x2545F4914F6CDD1DL);
   }
 
   static long mix(long z) {

@@ -58,16 +58,7 @@ public final class RollupAccumulator {
     }
   }
 
-  /** A visitor's session attributes already counted on one day since the last {@link #endOfChunk}: its pairs need no lookup. */
-  private record AttributePairs(int site, long visitorId, long saltDay, long day, SessionAttributes attributes) {
-    @Override
-    public int hashCode() {
-      return (int) Keys.mix(Keys.visitor(site, visitorId) + (saltDay << 1 ^ day) * 0x9E3779B97F4A7C15L + attributes.hash);
-    }
-  }
-
   private final Map<AttributeRow, long[]> attributeRows = new HashMap<>();
-  private final java.util.Set<AttributePairs> attributePairs = new java.util.HashSet<>();
 
   /** Computes the delta of a batch and updates the state (tentatively, until commit or rollback). */
   public RollupDelta apply(List<EventRecord> events, List<SessionRow> states, Instant now) {
@@ -87,8 +78,8 @@ public final class RollupAccumulator {
 
   /**
    * Adds the events counted per session attributes since the last call to their dimension rows in
-   * {@code delta} (which must be the delta those events were counted into), and forgets which visitors'
-   * attribute pairs were seen. Callers of {@link #event} call it before they read the delta.
+   * {@code delta} (which must be the delta those events were counted into). Callers of {@link #event} call it
+   * before they read the delta.
    */
   void endOfChunk(RollupDelta delta) {
     attributeRows.forEach((k, counts) -> {
@@ -99,7 +90,6 @@ public final class RollupAccumulator {
       }
     });
     attributeRows.clear();
-    attributePairs.clear();
   }
 
   /** The flag key of each rollup dimension's pairs, by ordinal (null: the dimension's pairs flag nothing). */
@@ -109,7 +99,8 @@ public final class RollupAccumulator {
       .filter(k -> k.page != null && k.attribute != null).toArray(FirstFlags.Key[]::new);
   private static final RollupDim[] PAGE_KEY_DIMS = java.util.Arrays.stream(PAGE_KEYS).map(k -> RollupDim.of(k.attribute))
       .toArray(RollupDim[]::new);
-  private static final short VISITOR_FLAG_DIM = 0;
+  /** The visitor's own pair (dimension 0, no value): its first event of a UTC day. */
+  private static final long VISITOR_KEY = Keys.value((short) 0, null);
   /**
    * The drill-down attributes kept per page ({@code rollup_drill}): "top pages where source / channel /
    * country is X" from rows, like the one-dimension breakdowns.
@@ -146,26 +137,27 @@ public final class RollupAccumulator {
     }
     long saltDay = e.saltDay().toEpochDay();
     int mask = 0;
+    DedupeState.Visitor visitor = stable ? null : dedupe.visitor(site, e.visitorId(), saltDay);
     if (!stable) {
-      dedupe.visit(site, e.visitorId(), saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
-      mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(Keys.pair(site, e.visitorId(), VISITOR_FLAG_DIM, null), saltDay, day));
-    }
-    if (!stable) {
-      SessionAttributes attributes = SessionAttributes.of(e);
+      dedupe.visit(visitor, site, saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
+      mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(visitor, VISITOR_KEY, saltDay, day));
+      SessionAttributes attributes = visitor.attributes != null && visitor.attributes.matches(e) ? visitor.attributes : SessionAttributes.of(e);
       if (!engagement) {
         long[] counts = attributeRows.computeIfAbsent(new AttributeRow(site, day, attributes), k -> new long[2]);
         counts[0]++;
         counts[1] += pageview ? 1 : 0;
       }
-      // the same visitor with the same attributes on the same day again: each pair is already counted (outcome 0)
-      if (attributePairs.add(new AttributePairs(site, e.visitorId(), saltDay, day, attributes))) {
+      // the visitor's last attributes again on the same day: each of their pairs is already counted (outcome 0)
+      if (attributes != visitor.attributes || visitor.attributesDay != day) {
         for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
           RollupDim d = SessionAttributes.DIMS[i];
-          int outcome = dedupe.pair(site, e.visitorId(), saltDay, d, attributes.values[i], day, delta);
+          int outcome = dedupe.pair(visitor, site, saltDay, d, attributes.values[i], day, delta);
           if (FLAG_KEYS[d.ordinal()] != null) {
             mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
           }
         }
+        visitor.attributes = attributes;
+        visitor.attributesDay = day;
       }
     }
     for (RollupDim d : RollupDim.values()) {
@@ -184,7 +176,7 @@ public final class RollupAccumulator {
       if (stable && d.member(e)) {
         sketches.add(site, d.id, day, value, e.visitorId());
       } else if (d.member(e)) {
-        int outcome = dedupe.pair(site, e.visitorId(), saltDay, d, value, day, delta);
+        int outcome = dedupe.pair(visitor, site, saltDay, d, value, day, delta);
         if (FLAG_KEYS[d.ordinal()] != null) {
           mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
         }
@@ -203,29 +195,29 @@ public final class RollupAccumulator {
       long page = Keys.fnv(e.pathname());
       for (int i = 0; i < PAGE_KEYS.length; i++) {
         RollupDim a = PAGE_KEY_DIMS[i];
-        long key = Keys.pagePair(site, e.visitorId(), a.id, page, a.valueOf(e));
+        long key = Keys.pageValue(a.id, page, a.valueOf(e));
         int outcome = a == RollupDim.SOURCE || a == RollupDim.CHANNEL
-            ? dedupe.drillPair(site, key, saltDay, a, a.valueOf(e), e.pathname(), day, delta) : dedupe.flagPair(key, saltDay, day);
+            ? dedupe.drillPair(visitor, site, key, saltDay, a, a.valueOf(e), e.pathname(), day, delta) : dedupe.flagPair(visitor, key, saltDay, day);
         mask |= FirstFlags.bits(PAGE_KEYS[i], outcome);
       }
-      dedupe.drillPair(site, Keys.pagePair(site, e.visitorId(), RollupDim.COUNTRY.id, page, e.country()), saltDay, RollupDim.COUNTRY,
+      dedupe.drillPair(visitor, site, Keys.pageValue(RollupDim.COUNTRY.id, page, e.country()), saltDay, RollupDim.COUNTRY,
           e.country(), e.pathname(), day, delta);
     }
     if (!engagement) {
-      conversions(e, day, saltDay, pageview, delta);
+      conversions(e, visitor, day, saltDay, pageview, delta);
     }
     return mask;
   }
 
   /** One {@link RollupDim#GOAL} row per goal of the site the event completes: events (= conversions), pageviews, visitor pairs. */
-  private void conversions(EventRecord e, long day, long saltDay, boolean pageview, RollupDelta delta) {
+  private void conversions(EventRecord e, DedupeState.Visitor visitor, long day, long saltDay, boolean pageview, RollupDelta delta) {
     for (GoalRule g : goals.getOrDefault(e.siteId(), NO_GOALS)) {
       if (g.completedBy(e)) {
         long[] row = delta.dimRow(e.siteId(), RollupDim.GOAL, day, g.key());
         row[RollupDelta.D_EVENTS]++;
         row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
-        if (!e.stableVisitor()) {
-          dedupe.pair(e.siteId(), e.visitorId(), saltDay, RollupDim.GOAL, g.key(), day, delta);
+        if (visitor != null) {
+          dedupe.pair(visitor, e.siteId(), saltDay, RollupDim.GOAL, g.key(), day, delta);
         }
       }
     }
@@ -354,7 +346,6 @@ public final class RollupAccumulator {
 
   public void rollback() {
     attributeRows.clear();
-    attributePairs.clear();
     dedupe.rollback();
     sketches.rollback();
     for (int i = sessionLog.size() - 1; i >= 0; i--) {
@@ -373,7 +364,6 @@ public final class RollupAccumulator {
    * backfill window are refused at ingest) and sessions not seen for {@link #SESSION_MEMORY}.
    */
   public void evict(Instant now, long oldestSaltDay) {
-    attributePairs.clear(); // they stand for pairs of the state; cleared with any of it
     dedupe.forgetBefore(oldestSaltDay);
     sketches.forgetBefore(oldestSaltDay);
     Instant cutoff = now.minus(SESSION_MEMORY);

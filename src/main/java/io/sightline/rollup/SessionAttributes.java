@@ -35,6 +35,16 @@ final class SessionAttributes {
     return new SessionAttributes(v);
   }
 
+  /** Whether the event carries these values (compared without building its tuple). */
+  boolean matches(EventRecord e) {
+    for (int i = 0; i < values.length; i++) {
+      if (!java.util.Objects.equals(values[i], DIMS[i].valueOf(e))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public int hashCode() {
     return hash;
