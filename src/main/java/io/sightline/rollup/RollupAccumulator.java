@@ -160,10 +160,7 @@ public final class RollupAccumulator {
         visitor.attributesDay = day;
       }
     }
-    for (RollupDim d : RollupDim.values()) {
-      if (d.kind == RollupDim.Kind.SESSION_PAGE || d.kind == RollupDim.Kind.GOAL || !stable && d.kind == RollupDim.Kind.SESSION_ATTRIBUTE) {
-        continue; // session attributes of daily ids: above
-      }
+    for (RollupDim d : stable ? STABLE_EVENT_DIMS : EVENT_DIMS) {
       String value = d == RollupDim.EVENT_NAME && engagement ? null : d.valueOf(e);
       if (d.kind == RollupDim.Kind.EVENT && value == null) {
         continue; // event rows only exist for a value
@@ -273,6 +270,12 @@ public final class RollupAccumulator {
   static long durationMicros(SessionRow s) {
     return bounce(s) ? 0 : ChronoUnit.MICROS.between(s.startedAt(), s.lastSeenAt());
   }
+
+  /** The dimensions counted per event (beside the goals): of daily ids the event kind (session attributes are counted per tuple), of stable ids also the session attributes. */
+  private static final RollupDim[] EVENT_DIMS = java.util.Arrays.stream(RollupDim.values())
+      .filter(d -> d.kind == RollupDim.Kind.EVENT).toArray(RollupDim[]::new);
+  private static final RollupDim[] STABLE_EVENT_DIMS = java.util.Arrays.stream(RollupDim.values())
+      .filter(d -> d.kind == RollupDim.Kind.EVENT || d.kind == RollupDim.Kind.SESSION_ATTRIBUTE).toArray(RollupDim[]::new);
 
   /** The dimensions whose rows carry session counters. */
   private static final RollupDim[] SESSION_DIMS = java.util.Arrays.stream(RollupDim.values())

@@ -55,6 +55,15 @@ public final class RollupDelta {
     }
 
     @Override
+    public int hashCode() {
+      return hashOf(siteId, quarter);
+    }
+
+    static int hashOf(int siteId, long quarter) {
+      return (int) Keys.mix((long) siteId << 40 ^ quarter);
+    }
+
+    @Override
     public int compareTo(TotalKey o) {
       return siteId != o.siteId ? Integer.compare(siteId, o.siteId) : Long.compare(quarter, o.quarter);
     }
@@ -68,6 +77,10 @@ public final class RollupDelta {
     /** Mixed: the record's default (31 x field hashes) collides for day x value grids and degrades the maps into trees. */
     @Override
     public int hashCode() {
+      return hashOf(siteId, dim, epochDay, value);
+    }
+
+    static int hashOf(int siteId, short dim, long epochDay, String value) {
       return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (dim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + hash(value));
     }
 
@@ -96,6 +109,10 @@ public final class RollupDelta {
 
     @Override
     public int hashCode() {
+      return hashOf(siteId, filterDim, filterValue, epochDay, page);
+    }
+
+    static int hashOf(int siteId, short filterDim, String filterValue, long epochDay, String page) {
       return (int) Keys.mix(Keys.mix(((long) siteId << 16 | (filterDim & 0xffff)) ^ epochDay * 0x9E3779B97F4A7C15L) + hash(filterValue)
           + Keys.mix(hash(page)));
     }
@@ -128,25 +145,119 @@ public final class RollupDelta {
     return s == null ? 0x5bd1e9955bd1e995L : s.hashCode() * 0x9E3779B97F4A7C15L;
   }
 
+  /*
+   * Lookups of the accumulator's rows go through reusable probes: a probe has the key's hash and equals the key, so a
+   * row that exists is found without building a key (a key is built only for a new row). HashMap calls the probe's
+   * equals with the stored key.
+   */
+  private final TotalProbe totalProbe = new TotalProbe();
+  private final DimProbe dimProbe = new DimProbe();
+  private final DrillProbe drillProbe = new DrillProbe();
+
+  private static final class TotalProbe {
+    int siteId;
+    long quarter;
+
+    @Override
+    public int hashCode() {
+      return TotalKey.hashOf(siteId, quarter);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TotalKey k && k.siteId == siteId && k.quarter == quarter;
+    }
+  }
+
+  private static final class DimProbe {
+    int siteId;
+    short dim;
+    long epochDay;
+    String value;
+
+    @Override
+    public int hashCode() {
+      return DimKey.hashOf(siteId, dim, epochDay, value);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DimKey k && k.siteId == siteId && k.dim == dim && k.epochDay == epochDay && Objects.equals(k.value, value);
+    }
+  }
+
+  private static final class DrillProbe {
+    int siteId;
+    short filterDim;
+    String filterValue;
+    long epochDay;
+    String page;
+
+    @Override
+    public int hashCode() {
+      return DrillKey.hashOf(siteId, filterDim, filterValue, epochDay, page);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DrillKey k && k.siteId == siteId && k.filterDim == filterDim && k.epochDay == epochDay
+          && Objects.equals(k.filterValue, filterValue) && Objects.equals(k.page, page);
+    }
+  }
+
   /** The counters of a total row (created at 0), to add to in place: one lookup for several counters. */
   long[] totalRow(int site, long quarter) {
-    return totals.computeIfAbsent(new TotalKey(site, quarter), k -> new long[TOTAL_COLUMNS.size()]);
+    TotalProbe p = totalProbe;
+    p.siteId = site;
+    p.quarter = quarter;
+    @SuppressWarnings("SuspiciousMethodCalls") long[] row = totals.get(p);
+    if (row == null) {
+      row = new long[TOTAL_COLUMNS.size()];
+      totals.put(new TotalKey(site, quarter), row);
+    }
+    return row;
   }
 
   long[] dimRow(int site, RollupDim dim, long epochDay, String value) {
-    return dims.computeIfAbsent(new DimKey(site, dim.id, epochDay, value), k -> new long[DIM_COLUMNS.size()]);
+    DimProbe p = dimProbe;
+    p.siteId = site;
+    p.dim = dim.id;
+    p.epochDay = epochDay;
+    p.value = value;
+    @SuppressWarnings("SuspiciousMethodCalls") long[] row = dims.get(p);
+    p.value = null;
+    if (row == null) {
+      row = new long[DIM_COLUMNS.size()];
+      dims.put(new DimKey(site, dim.id, epochDay, value), row);
+    }
+    return row;
   }
 
   /** Null for an absent filter value (see {@link #drill}). */
   long[] drillRow(int site, RollupDim filter, String filterValue, long epochDay, String page) {
-    return filterValue == null ? null
-        : drills.computeIfAbsent(new DrillKey(site, filter.id, filterValue, epochDay, page), k -> new long[DRILL_COLUMNS.size()]);
+    if (filterValue == null) {
+      return null;
+    }
+    DrillProbe p = drillProbe;
+    p.siteId = site;
+    p.filterDim = filter.id;
+    p.filterValue = filterValue;
+    p.epochDay = epochDay;
+    p.page = page;
+    @SuppressWarnings("SuspiciousMethodCalls") long[] row = drills.get(p);
+    p.filterValue = null;
+    p.page = null;
+    if (row == null) {
+      row = new long[DRILL_COLUMNS.size()];
+      drills.put(new DrillKey(site, filter.id, filterValue, epochDay, page), row);
+    }
+    return row;
   }
 
   void drill(int site, RollupDim filter, String filterValue, long epochDay, String page, int column, long n) {
     // a drill-down filters on one value ("is"), never on an absent one: rows without a value would never be read
     if (n != 0 && filterValue != null) {
-      drills.computeIfAbsent(new DrillKey(site, filter.id, filterValue, epochDay, page), k -> new long[DRILL_COLUMNS.size()])[column] += n;
+      drillRow(site, filter, filterValue, epochDay, page)[column] += n;
     }
   }
 
@@ -169,21 +280,32 @@ public final class RollupDelta {
 
   void total(int site, long quarter, int column, long n) {
     if (n != 0) {
-      totals.computeIfAbsent(new TotalKey(site, quarter), k -> new long[TOTAL_COLUMNS.size()])[column] += n;
+      totalRow(site, quarter)[column] += n;
     }
   }
 
   void dim(int site, RollupDim dim, long epochDay, String value, int column, long n) {
     if (n != 0) {
-      dims.computeIfAbsent(new DimKey(site, dim.id, epochDay, value), k -> new long[DIM_COLUMNS.size()])[column] += n;
+      dimRow(site, dim, epochDay, value)[column] += n;
     }
   }
 
   /** Adds another delta into this one. */
   public void addAll(RollupDelta other) {
-    other.totals.forEach((k, v) -> add(totals.computeIfAbsent(k, x -> new long[v.length]), v));
-    other.dims.forEach((k, v) -> add(dims.computeIfAbsent(k, x -> new long[v.length]), v));
-    other.drills.forEach((k, v) -> add(drills.computeIfAbsent(k, x -> new long[v.length]), v));
+    addAll(totals, other.totals);
+    addAll(dims, other.dims);
+    addAll(drills, other.drills);
+  }
+
+  private static <K> void addAll(Map<K, long[]> into, Map<K, long[]> rows) {
+    for (Map.Entry<K, long[]> e : rows.entrySet()) {
+      long[] row = into.get(e.getKey());
+      if (row == null) {
+        into.put(e.getKey(), e.getValue().clone());
+      } else {
+        add(row, e.getValue());
+      }
+    }
   }
 
   /** Adds {@code sign} times a row's counters to the row of {@code key}. */

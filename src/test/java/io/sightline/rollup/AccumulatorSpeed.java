@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Not a test: {@code java ... AccumulatorSpeed [batch] [fold]} prints the writer's rollup CPU cost per event (the
- * accumulator, the pending delta's encoding and the sum kept until the fold) and the rows a fold upserts per event when
- * it folds every {@code fold} events (defaults: batches of 2,000, folds every 20,000 events; run on demand).
+ * Not a test: {@code java ... AccumulatorSpeed [batch] [fold] [events per visitor] [events]} prints the writer's rollup
+ * CPU cost per event (the accumulator, the pending delta's encoding and the sum kept until the fold) and the rows a fold
+ * upserts per event when it folds every {@code fold} events (defaults: batches of 2,000, folds every 20,000 events,
+ * visitors sending 10 events in a row from 2,000 pages, 1,000,000 events, so the state grows to millions of pairs
+ * like a busy day's; run on demand).
  */
 public final class AccumulatorSpeed {
   /** A batch's session states as the writer hands them over: the last one of each session. */
@@ -25,24 +27,27 @@ public final class AccumulatorSpeed {
   public static void main(String[] args) {
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int fold = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+    int perVisitor = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    int total = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
     Random random = new Random(1);
     Instant t0 = Instant.parse("2026-11-20T00:00:00Z");
     List<EventRecord> events = new ArrayList<>();
     List<SessionRow> sessions = new ArrayList<>();
-    for (int i = 0; i < 200_000; i++) {
-      long visitor = random.nextInt(20_000);
-      long session = visitor * 10 + random.nextInt(3);
-      Instant ts = t0.plusSeconds(i / 3);
+    for (int i = 0; i < total; i++) {
+      long visitor = i / perVisitor;
+      long session = visitor * 10;
+      Instant ts = t0.plusMillis(i * 50L);
+      String page = "/page/" + random.nextInt(2000);
       events.add(new EventRecord(1, ts, i, session, visitor, null, LocalDate.of(2026, 11, 20), null, i % 10 < 8 ? "pageview" : "custom",
-          i % 10 < 8 ? "pageview" : "Signup", "example.com", "/page/" + random.nextInt(2000), null, null, null,
-          new String[] {null, "Google", "Bing"}[(int) (session % 3)], "Organic Search", null, null, null, null, null, null,
+          i % 10 < 8 ? "pageview" : "Signup", "example.com", page, null, null, null,
+          new String[] {null, "Google", "Bing"}[(int) (visitor % 3)], "Organic Search", null, null, null, null, null, null,
           new String[] {"DE", "US", "FR"}[(int) (visitor % 3)], null, null, "desktop", "Chrome", null, "Windows", null, 1280,
           null, null, null, null, null, null, null, null, true, null, false));
-      sessions.add(new SessionRow(1, session, t0, ts, visitor, null, LocalDate.of(2026, 11, 20), "/", "/page/" + (i % 2000), "example.com",
+      sessions.add(new SessionRow(1, session, t0, ts, visitor, null, LocalDate.of(2026, 11, 20), "/", page, "example.com",
           null, null, null, "Organic Search", null, null, null, null, null, null, "DE", null, null, "desktop", "Chrome", null, "Windows",
-          null, 1280, 1 + i % 5, 1 + i % 7, false, 0, 0, null, 0, null, null, new Integer[0]));
+          null, 1280, 1 + i % perVisitor, 1 + i % perVisitor, false, 0, 0, null, 0, null, null, new Integer[0]));
     }
-    for (int round = 0; round < 5; round++) {
+    for (int round = 0; round < 3; round++) {
       RollupAccumulator acc = new RollupAccumulator();
       long start = System.nanoTime();
       long rows = 0;
@@ -61,8 +66,8 @@ public final class AccumulatorSpeed {
       }
       long ns = System.nanoTime() - start;
       System.out.printf("%,d events in %,d ms: %.2f us/event, %.0f pending bytes/event, %.2f folded rows/event (batches of %,d, folds "
-          + "every %,d events)%n", events.size(), ns / 1_000_000, ns / 1000.0 / events.size(), (double) bytes / events.size(),
-          (double) rows / events.size(), batch, fold);
+          + "every %,d events, %d events a visitor), %,d entries%n", events.size(), ns / 1_000_000, ns / 1000.0 / events.size(),
+          (double) bytes / events.size(), (double) rows / events.size(), batch, fold, perVisitor, acc.entries());
     }
   }
 }
