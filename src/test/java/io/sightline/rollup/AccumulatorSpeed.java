@@ -47,6 +47,7 @@ public final class AccumulatorSpeed {
           null, null, null, "Organic Search", null, null, null, null, null, null, "DE", null, null, "desktop", "Chrome", null, "Windows",
           null, 1280, 1 + i % perVisitor, 1 + i % perVisitor, false, 0, 0, null, 0, null, null, new Integer[0]));
     }
+    long baseline = heapAfterGc();
     for (int round = 0; round < 3; round++) {
       RollupAccumulator acc = new RollupAccumulator();
       long start = System.nanoTime();
@@ -68,6 +69,15 @@ public final class AccumulatorSpeed {
       System.out.printf("%,d events in %,d ms: %.2f us/event, %.0f pending bytes/event, %.2f folded rows/event (batches of %,d, folds "
           + "every %,d events, %d events a visitor), %,d entries%n", events.size(), ns / 1_000_000, ns / 1000.0 / events.size(),
           (double) bytes / events.size(), (double) rows / events.size(), batch, fold, perVisitor, acc.entries());
+      unfolded = null;
+      System.out.printf("state: %.1f bytes an entry (heap after a full GC, less the events')%n",
+          (double) (heapAfterGc() - baseline) / acc.entries());
     }
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
   }
 }
