@@ -9,10 +9,14 @@ import java.util.Map;
  * until the writer folds it into the rollup tables ({@link RollupFold}). Only a crash recovery or a
  * rebuild reads it back, so it is built for cheap writing: a version byte, then the total, dimension
  * and drill-down rows, each as a count followed by the keys, a mask of the non-zero counters and those
- * counters in zigzag varints (mostly 1: one byte each). Strings are UTF-8 with their length + 1 (0 = null).
+ * counters in zigzag varints (mostly 1: one byte each). A string is written once per delta (a page
+ * recurs in its dimension and drill-down rows): a varint tag, 0 for null, 2 x (UTF-8 length + 1) followed
+ * by the bytes for a new string, 2 x k + 1 for the k-th new string of the delta. Version 2 (each string
+ * in full, tag = length + 1) is still read: pending rows written before an upgrade.
  */
 public final class DeltaCodec {
-  private static final byte VERSION = 2;
+  private static final byte VERSION = 3;
+  private static final byte PLAIN_STRINGS = 2;
 
   private DeltaCodec() {
   }
@@ -52,9 +56,11 @@ public final class DeltaCodec {
   /** Adds a stored delta into {@code into}, each counter times {@code sign} (1, or -1 to subtract it), for {@code site} only when it is not null. */
   public static void addInto(byte[] bytes, RollupDelta into, int sign, Integer site) {
     Reader r = new Reader(bytes);
-    if (r.bytes[r.pos++] != VERSION) {
+    byte version = r.bytes[r.pos++];
+    if (version != VERSION && version != PLAIN_STRINGS) {
       throw new IllegalArgumentException("unknown rollup delta version " + bytes[0]);
     }
+    r.dictionary = version == VERSION ? new java.util.ArrayList<>() : null;
     int n = (int) r.varint();
     for (int i = 0; i < n; i++) {
       int s = (int) r.varint();
@@ -95,6 +101,7 @@ public final class DeltaCodec {
   private static final class Writer {
     byte[] buf = new byte[4096];
     int pos;
+    final java.util.HashMap<String, Integer> dictionary = new java.util.HashMap<>();
 
     private void room(int n) {
       if (pos + n > buf.length) {
@@ -134,17 +141,36 @@ public final class DeltaCodec {
         varint(0);
         return;
       }
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      varint(b.length + 1L);
-      room(b.length);
-      System.arraycopy(b, 0, buf, pos, b.length);
-      pos += b.length;
+      Integer seen = dictionary.putIfAbsent(s, dictionary.size());
+      if (seen != null) {
+        varint(2L * seen + 1);
+        return;
+      }
+      int n = s.length();
+      room(10 + n);
+      int tag = pos;
+      varint(2L * n + 2); // the length if every char is ASCII, which is most often the case
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          pos = tag;
+          byte[] b = s.getBytes(StandardCharsets.UTF_8);
+          varint(2L * b.length + 2);
+          room(b.length);
+          System.arraycopy(b, 0, buf, pos, b.length);
+          pos += b.length;
+          return;
+        }
+        buf[pos++] = (byte) c;
+      }
     }
   }
 
   private static final class Reader {
     final byte[] bytes;
     int pos;
+    /** The strings read so far (version 3), or null (version 2). */
+    java.util.List<String> dictionary;
 
     Reader(byte[] bytes) {
       this.bytes = bytes;
@@ -179,12 +205,31 @@ public final class DeltaCodec {
     }
 
     String string() {
-      int len = (int) varint();
-      if (len == 0) {
+      long tag = varint();
+      if (tag == 0) {
         return null;
       }
-      String s = new String(bytes, pos, len - 1, StandardCharsets.UTF_8);
-      pos += len - 1;
+      if (dictionary == null) {
+        return text((int) tag - 1);
+      }
+      if ((tag & 1) != 0) {
+        long k = tag >>> 1;
+        if (k >= dictionary.size()) {
+          throw new IllegalArgumentException("string reference " + k + " of " + dictionary.size());
+        }
+        return dictionary.get((int) k);
+      }
+      String s = text((int) (tag >>> 1) - 1);
+      dictionary.add(s);
+      return s;
+    }
+
+    private String text(int len) {
+      if (len < 0 || len > bytes.length - pos) {
+        throw new IllegalArgumentException("string of " + len + " bytes past the end");
+      }
+      String s = new String(bytes, pos, len, StandardCharsets.UTF_8);
+      pos += len;
       return s;
     }
   }

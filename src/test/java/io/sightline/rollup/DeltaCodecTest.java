@@ -76,6 +76,38 @@ class DeltaCodecTest {
     assertThrows(IllegalArgumentException.class, () -> DeltaCodec.addInto(longer, new RollupDelta(), 1, null));
   }
 
+  /** Pending rows written before the string dictionary (version 2, every string in full) are still read. */
+  @Test
+  void aVersionTwoDeltaIsStillRead() {
+    // version, 0 total rows, 1 dimension row (site 1, dim 1 = page, day 20000 zigzag = 40000, "/a" as length + 1,
+    // mask 1 = visitors, 1 zigzag = 2), 0 drill rows
+    byte[] v2 = {2, 0, 1, 1, 1, (byte) 0xC0, (byte) 0xB8, 0x02, 3, '/', 'a', 1, 2, 0};
+    RollupDelta back = new RollupDelta();
+    DeltaCodec.addInto(v2, back, 1, null);
+    assertEquals(1, back.dimRows().size());
+    assertEquals(new RollupDelta.DimKey(1, (short) 1, 20000, "/a"), back.dimRows().get(0).getKey());
+    assertArrayEquals(new long[] {1, 0, 0, 0, 0, 0, 0, 0, 0}, back.dimRows().get(0).getValue());
+  }
+
+  /** Each distinct string is stored once: a delta of many rows on few pages is mostly counters. */
+  @Test
+  void repeatedStringsAreWrittenOnce() {
+    RollupDelta d = new RollupDelta();
+    String page = "/a/rather/long/page/path/that/recurs";
+    for (int day = 0; day < 100; day++) {
+      d.dim(1, RollupDim.PAGE, 20_000 + day, page, RollupDelta.D_VISITORS, 1);
+      d.drill(1, RollupDim.COUNTRY, "DE", 20_000 + day, page, RollupDelta.D_VISITORS, 1);
+    }
+    byte[] bytes = DeltaCodec.encode(d);
+    assertTrue(bytes.length < 200 * 10, bytes.length + " bytes, against about 200 x (9 + " + page.length() + ") with the page in every row");
+    RollupDelta back = new RollupDelta();
+    DeltaCodec.addInto(bytes, back, 1, null);
+    assertRows(d.dimRows(), back.dimRows());
+    assertRows(d.drillRows(), back.drillRows());
+    byte[] badReference = {3, 0, 1, 1, 1, 2, 5, 1, 2, 0}; // a string reference (tag 5 = entry 2) before any string
+    assertThrows(IllegalArgumentException.class, () -> DeltaCodec.addInto(badReference, new RollupDelta(), 1, null));
+  }
+
   private static <K> void assertRows(List<Map.Entry<K, long[]>> expected, List<Map.Entry<K, long[]>> actual) {
     assertEquals(expected.size(), actual.size());
     for (int i = 0; i < expected.size(); i++) {
