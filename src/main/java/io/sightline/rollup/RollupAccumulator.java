@@ -58,7 +58,23 @@ public final class RollupAccumulator {
     }
   }
 
-  private final Map<AttributeRow, long[]> attributeRows = new HashMap<>();
+  /**
+   * What the events of one {@link AttributeRow} counted since the last {@link #endOfChunk}: events and pageviews,
+   * spread over the tuple's thirteen rows at the end; and per page the rows its events add to (the page's row, and
+   * its drill-down rows for the tuple's source, channel and country), found with one lookup instead of four.
+   */
+  private static final class AttributeChunk {
+    long events;
+    long pageviews;
+    final HashMap<String, long[][]> pages = new HashMap<>();
+  }
+
+  private final Map<AttributeRow, AttributeChunk> attributeRows = new HashMap<>();
+  /** The total row of the last event's quarter, in {@link #lastTotalDelta}: a batch's events mostly share one. */
+  private RollupDelta lastTotalDelta;
+  private int lastTotalSite;
+  private long lastTotalQuarter;
+  private long[] lastTotal;
 
   /** Computes the delta of a batch and updates the state (tentatively, until commit or rollback). */
   public RollupDelta apply(List<EventRecord> events, List<SessionRow> states, Instant now) {
@@ -82,14 +98,40 @@ public final class RollupAccumulator {
    * before they read the delta.
    */
   void endOfChunk(RollupDelta delta) {
-    attributeRows.forEach((k, counts) -> {
+    attributeRows.forEach((k, chunk) -> {
       for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
         long[] row = delta.dimRow(k.site(), SessionAttributes.DIMS[i], k.day(), k.attributes().values[i]);
-        row[RollupDelta.D_EVENTS] += counts[0];
-        row[RollupDelta.D_PAGEVIEWS] += counts[1];
+        row[RollupDelta.D_EVENTS] += chunk.events;
+        row[RollupDelta.D_PAGEVIEWS] += chunk.pageviews;
       }
     });
     attributeRows.clear();
+    lastTotalDelta = null;
+    lastTotal = null;
+  }
+
+  private long[] totalRow(RollupDelta delta, int site, long quarter) {
+    if (delta != lastTotalDelta || site != lastTotalSite || quarter != lastTotalQuarter) {
+      lastTotal = delta.totalRow(site, quarter);
+      lastTotalDelta = delta;
+      lastTotalSite = site;
+      lastTotalQuarter = quarter;
+    }
+    return lastTotal;
+  }
+
+  /** The rows an event on {@code page} adds to, for its chunk: the page's row, then one drill-down row per {@link #DRILL} attribute (null without a value). */
+  private static long[][] pageRows(AttributeChunk chunk, RollupDelta delta, EventRecord e, int site, long day) {
+    long[][] rows = chunk.pages.get(e.pathname());
+    if (rows == null) {
+      rows = new long[1 + DRILL.size()][];
+      rows[0] = delta.dimRow(site, RollupDim.PAGE, day, e.pathname());
+      for (int i = 0; i < DRILL.size(); i++) {
+        rows[1 + i] = delta.drillRow(site, DRILL.get(i), DRILL.get(i).valueOf(e), day, e.pathname());
+      }
+      chunk.pages.put(e.pathname(), rows);
+    }
+    return rows;
   }
 
   /** The flag key of each rollup dimension's pairs, by ordinal (null: the dimension's pairs flag nothing). */
@@ -127,7 +169,7 @@ public final class RollupAccumulator {
     long day = Math.floorDiv(second, 86_400);
     boolean engagement = "engagement".equals(e.type());
     boolean pageview = "pageview".equals(e.type());
-    long[] total = delta.totalRow(site, quarter);
+    long[] total = totalRow(delta, site, quarter);
     total[RollupDelta.T_PAGEVIEWS] += pageview ? 1 : 0;
     total[RollupDelta.T_EVENTS] += engagement ? 0 : 1;
     boolean stable = e.stableVisitor();
@@ -138,14 +180,18 @@ public final class RollupAccumulator {
     long saltDay = e.saltDay().toEpochDay();
     int mask = 0;
     DedupeState.Visitor visitor = stable ? null : dedupe.visitor(site, e.visitorId(), saltDay);
+    long[][] pageRows = null; // for a daily id's event on a page: its rows, shared with its tuple's other events there
     if (!stable) {
       dedupe.visit(visitor, site, saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
       mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(visitor, VISITOR_KEY, saltDay, day));
       SessionAttributes attributes = visitor.attributes != null && visitor.attributes.matches(e) ? visitor.attributes : SessionAttributes.of(e);
       if (!engagement) {
-        long[] counts = attributeRows.computeIfAbsent(new AttributeRow(site, day, attributes), k -> new long[2]);
-        counts[0]++;
-        counts[1] += pageview ? 1 : 0;
+        AttributeChunk chunk = attributeRows.computeIfAbsent(new AttributeRow(site, day, attributes), k -> new AttributeChunk());
+        chunk.events++;
+        chunk.pageviews += pageview ? 1 : 0;
+        if (e.pathname() != null) {
+          pageRows = pageRows(chunk, delta, e, site, day);
+        }
       }
       // the visitor's last attributes again on the same day: each of their pairs is already counted (outcome 0)
       if (attributes != visitor.attributes || visitor.attributesDay != day) {
@@ -166,7 +212,7 @@ public final class RollupAccumulator {
         continue; // event rows only exist for a value
       }
       if (!engagement) { // engagement beacons are no events; they still show a visitor's presence
-        long[] row = delta.dimRow(site, d, day, value);
+        long[] row = d == RollupDim.PAGE && pageRows != null ? pageRows[0] : delta.dimRow(site, d, day, value);
         row[RollupDelta.D_EVENTS]++;
         row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
       }
@@ -180,8 +226,9 @@ public final class RollupAccumulator {
       }
     }
     if (!engagement) {
-      for (RollupDim a : DRILL) {
-        long[] row = delta.drillRow(site, a, a.valueOf(e), day, e.pathname());
+      for (int i = 0; i < DRILL.size(); i++) {
+        RollupDim a = DRILL.get(i);
+        long[] row = pageRows != null ? pageRows[1 + i] : delta.drillRow(site, a, a.valueOf(e), day, e.pathname());
         if (row != null) {
           row[RollupDelta.D_EVENTS]++;
           row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
@@ -349,6 +396,8 @@ public final class RollupAccumulator {
 
   public void rollback() {
     attributeRows.clear();
+    lastTotalDelta = null;
+    lastTotal = null;
     dedupe.rollback();
     sketches.rollback();
     for (int i = sessionLog.size() - 1; i >= 0; i--) {
