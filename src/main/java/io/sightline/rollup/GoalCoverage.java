@@ -126,6 +126,11 @@ public final class GoalCoverage {
       this.changes = changes;
     }
 
+    /** Whether the batch carries no goal change (its statement then leaves the goal CTEs out). */
+    public boolean isEmpty() {
+      return changes.isEmpty();
+    }
+
     public Object[] arrays() {
       List<Integer> addSites = new ArrayList<>();
       List<String> addKeys = new ArrayList<>();

@@ -125,25 +125,50 @@ final class EventSql {
   static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") " + SESSION_UPSERT;
 
   /**
-   * The same batch with its rollup delta stored for the next fold ({@link RollupFold}), the coverage of
-   * sites new to the rollups and of goals the writer started or stopped counting ({@link GoalCoverage}),
-   * and the stable visitors' sketches: still one statement and so one transaction. The delta of
-   * committed events is therefore always either pending or folded, whatever crashes. Returns the
-   * pending row's id.
+   * The same batch with its rollup delta stored for the next fold ({@link RollupFold}), and, when the batch
+   * carries any, the coverage of sites new to the rollups, of goals the writer started or stopped counting
+   * ({@link GoalCoverage}), and the stable visitors' sketches: still one statement and so one transaction.
+   * The delta of committed events is therefore always either pending or folded, whatever crashes. Returns
+   * the pending row's id.
+   *
+   * <p>One variant per combination of those parts (index: 1 new sites, 2 goal changes, 4 sketches), each
+   * prepared once. Most batches carry none of them and take the lean variant: PostgreSQL re-plans these
+   * statements for each batch's parameters, and the goal CTE's look at the partitioned events table
+   * alone cost about 3 ms of planning a batch, several times the plan of the events and sessions
+   * (measured with pg_stat_statements, session 8).
    */
-  static final String WRITE_BATCH_WITH_ROLLUPS = writeWithRollups();
+  static final String[] WRITE_BATCH_WITH_ROLLUPS = new String[8];
 
-  /** Parameters of {@link #WRITE_BATCH_WITH_ROLLUPS} after the events' and sessions' arrays: new sites, goal changes, sketches, delta. */
-  static final int ROLLUP_PARAMS = 1 + GoalCoverage.PARAMS + RollupSql.SKETCH_PARAMS + 1;
+  static final int WITH_NEW_SITES = 1;
+  static final int WITH_GOALS = 2;
+  static final int WITH_SKETCHES = 4;
 
-  private static String writeWithRollups() {
+  static {
+    for (int parts = 0; parts < WRITE_BATCH_WITH_ROLLUPS.length; parts++) {
+      WRITE_BATCH_WITH_ROLLUPS[parts] = writeWithRollups(parts);
+    }
+  }
+
+  /** Parameters after the events' and sessions' arrays: those of the parts present, in this order, then the delta. */
+  private static String writeWithRollups(int parts) {
     int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
-    return "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + "), upserted_sessions as (" + SESSION_UPSERT + "), "
-        + "covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($" + p
-        + "::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), "
-        + GoalCoverage.sql(p + 1) + ", "
-        + "sketched as (" + RollupSql.upsertSketches(p + 1 + GoalCoverage.PARAMS) + ") "
-        + RollupFold.insertPending(p + 1 + GoalCoverage.PARAMS + RollupSql.SKETCH_PARAMS);
+    StringBuilder sql = new StringBuilder("with inserted_events as (").append(Column.insertSql("events", EVENT_COLUMNS))
+        .append("), upserted_sessions as (").append(SESSION_UPSERT).append("), ");
+    if ((parts & WITH_NEW_SITES) != 0) {
+      sql.append("covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($").append(p)
+          .append("::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), ");
+      p += 1;
+    }
+    if ((parts & WITH_GOALS) != 0) {
+      sql.append(GoalCoverage.sql(p)).append(", ");
+      p += GoalCoverage.PARAMS;
+    }
+    if ((parts & WITH_SKETCHES) != 0) {
+      sql.append("sketched as (").append(RollupSql.upsertSketches(p)).append("), ");
+      p += RollupSql.SKETCH_PARAMS;
+    }
+    sql.setLength(sql.length() - 2); // the last ", "
+    return sql.append(' ').append(RollupFold.insertPending(p)).toString();
   }
 
   static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "

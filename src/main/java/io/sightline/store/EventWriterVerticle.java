@@ -375,12 +375,22 @@ public final class EventWriterVerticle extends VerticleBase {
         newSites.add(e.siteId());
       }
     });
-    args.add(newSites.toArray(Integer[]::new));
     GoalCoverage.Pending goalChanges = goals.pending(); // taken with the delta: both follow the goals installed now
-    args.addAll(List.of(goalChanges.arrays()));
-    args.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows())));
+    int parts = 0;
+    if (!newSites.isEmpty()) {
+      parts |= EventSql.WITH_NEW_SITES;
+      args.add(newSites.toArray(Integer[]::new));
+    }
+    if (!goalChanges.isEmpty()) {
+      parts |= EventSql.WITH_GOALS;
+      args.addAll(List.of(goalChanges.arrays()));
+    }
+    if (!delta.sketchRows().isEmpty()) {
+      parts |= EventSql.WITH_SKETCHES;
+      args.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows())));
+    }
     args.add(RollupFold.pendingValue(delta));
-    return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS).execute(Tuple.wrap(args))
+    return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS[parts]).execute(Tuple.wrap(args))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             rollups.commit();
