@@ -1,9 +1,11 @@
 package io.sightline.rollup;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +15,10 @@ import java.util.List;
  * sum (a fold touches only the rollup tables and the rows it deletes, the batches only new pending rows,
  * so the two never wait on each other's locks). A fold that fails is retried as it was, alone: if its
  * statement had committed and only the reply was lost, the retry finds none of its rows and adds nothing
- * ({@link RollupFold}). Confined to the writer's event loop.
+ * ({@link RollupFold}). A committed delta is added into the sum later ({@link #sumCommitted()}), once the
+ * writer has sent its next batch: that upkeep then overlaps the batch's execution instead of delaying it.
+ * Confined to the writer's event loop (a fold's statement arguments are built on a worker thread, from a
+ * snapshot nothing changes any more).
  */
 public final class PendingDeltas {
   private record Snapshot(RollupDelta sum, long[] ids) {
@@ -23,6 +28,9 @@ public final class PendingDeltas {
   }
 
   private RollupDelta sum = new RollupDelta();
+  /** Committed deltas not yet in {@link #sum} (their ids are in {@link #ids} already). */
+  private final ArrayDeque<RollupDelta> unsummed = new ArrayDeque<>();
+  private int unsummedRows;
   private LongArrayList ids = new LongArrayList();
   private Snapshot folding;
   private Snapshot failed;
@@ -30,13 +38,25 @@ public final class PendingDeltas {
 
   /** A batch committed with its delta stored as pending row {@code id}. */
   public void committed(RollupDelta delta, long id) {
-    sum.addAll(delta);
+    unsummed.add(delta);
+    unsummedRows += delta.size();
     ids.add(id);
   }
 
-  /** Rows held in memory: the sum, a failed fold's and an ongoing fold's (the bound {@code writer.rollupFoldRows} applies to this). */
+  /** Adds the deltas committed since the last call into the sum (a fold does it first, if the writer has not). */
+  public void sumCommitted() {
+    for (RollupDelta d; (d = unsummed.poll()) != null; ) {
+      sum.addAll(d);
+    }
+    unsummedRows = 0;
+  }
+
+  /**
+   * Rows held in memory: the sum (and the deltas not yet in it, counted whole), a failed fold's and an ongoing fold's
+   * (the bound {@code writer.rollupFoldRows} applies to this).
+   */
   public int rows() {
-    return sum.size() + (failed == null ? 0 : failed.sum().size()) + (folding == null ? 0 : folding.sum().size());
+    return sum.size() + unsummedRows + (failed == null ? 0 : failed.sum().size()) + (folding == null ? 0 : folding.sum().size());
   }
 
   /** Whether a fold could start now: none running, and something to fold. */
@@ -83,20 +103,21 @@ public final class PendingDeltas {
   }
 
   /**
-   * Folds a failed fold again, or else everything summed so far; the caller checks {@link #canFold()}.
+   * Folds a failed fold again, or else everything committed so far; the caller checks {@link #canFold()}.
    * Completes with the number of rows folded.
    */
-  public Future<Integer> fold(SqlClient client) {
+  public Future<Integer> fold(Vertx vertx, SqlClient client) {
     if (failed != null) {
       folding = failed;
       failed = null;
     } else {
+      sumCommitted();
       folding = new Snapshot(sum, ids.toLongArray());
       sum = new RollupDelta();
       ids = new LongArrayList();
     }
     Snapshot s = folding;
-    return RollupFold.fold(client, s.ids(), s.sum()).transform(ar -> {
+    return RollupFold.fold(vertx, client, s.ids(), s.sum()).transform(ar -> {
       folding = null;
       if (ar.failed()) {
         failed = s;

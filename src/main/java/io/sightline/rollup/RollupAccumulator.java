@@ -70,15 +70,24 @@ public final class RollupAccumulator {
   }
 
   private final Map<AttributeRow, AttributeChunk> attributeRows = new HashMap<>();
+  /** The last event's chunk and its key's parts: a visitor's events mostly come in a row, with the same attributes. */
+  private AttributeChunk lastChunk;
+  private SessionAttributes lastChunkAttributes;
+  private int lastChunkSite;
+  private long lastChunkDay;
   /** The total row of the last event's quarter, in {@link #lastTotalDelta}: a batch's events mostly share one. */
   private RollupDelta lastTotalDelta;
   private int lastTotalSite;
   private long lastTotalQuarter;
   private long[] lastTotal;
 
+  /** The last batch's delta, for the size of the next one's. */
+  private RollupDelta lastDelta = new RollupDelta();
+
   /** Computes the delta of a batch and updates the state (tentatively, until commit or rollback). */
   public RollupDelta apply(List<EventRecord> events, List<SessionRow> states, Instant now) {
-    RollupDelta delta = new RollupDelta();
+    RollupDelta delta = new RollupDelta(lastDelta);
+    lastDelta = delta;
     Integer[] masks = new Integer[events.size()];
     for (int i = 0; i < masks.length; i++) {
       masks[i] = event(events.get(i), delta);
@@ -106,8 +115,19 @@ public final class RollupAccumulator {
       }
     });
     attributeRows.clear();
+    lastChunk = null;
     lastTotalDelta = null;
     lastTotal = null;
+  }
+
+  private AttributeChunk chunk(int site, long day, SessionAttributes attributes) {
+    if (lastChunk == null || attributes != lastChunkAttributes || site != lastChunkSite || day != lastChunkDay) {
+      lastChunk = attributeRows.computeIfAbsent(new AttributeRow(site, day, attributes), k -> new AttributeChunk());
+      lastChunkAttributes = attributes;
+      lastChunkSite = site;
+      lastChunkDay = day;
+    }
+    return lastChunk;
   }
 
   private long[] totalRow(RollupDelta delta, int site, long quarter) {
@@ -186,7 +206,7 @@ public final class RollupAccumulator {
       mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(visitor, VISITOR_KEY, saltDay, day));
       SessionAttributes attributes = visitor.attributes != null && visitor.attributes.matches(e) ? visitor.attributes : SessionAttributes.of(e);
       if (!engagement) {
-        AttributeChunk chunk = attributeRows.computeIfAbsent(new AttributeRow(site, day, attributes), k -> new AttributeChunk());
+        AttributeChunk chunk = chunk(site, day, attributes);
         chunk.events++;
         chunk.pageviews += pageview ? 1 : 0;
         if (e.pathname() != null) {
@@ -396,6 +416,7 @@ public final class RollupAccumulator {
 
   public void rollback() {
     attributeRows.clear();
+    lastChunk = null;
     lastTotalDelta = null;
     lastTotal = null;
     dedupe.rollback();

@@ -136,9 +136,26 @@ public final class RollupDelta {
   /** Column order of a {@code rollup_drill} delta (the first four of {@link #DIM_COLUMNS}, same indexes). */
   public static final List<String> DRILL_COLUMNS = List.of("visitors", "carry", "pageviews", "events");
 
-  final Map<TotalKey, long[]> totals = new HashMap<>();
-  final Map<DimKey, long[]> dims = new HashMap<>();
-  final Map<DrillKey, long[]> drills = new HashMap<>();
+  final Map<TotalKey, long[]> totals;
+  final Map<DimKey, long[]> dims;
+  final Map<DrillKey, long[]> drills;
+
+  public RollupDelta() {
+    totals = new HashMap<>();
+    dims = new HashMap<>();
+    drills = new HashMap<>();
+  }
+
+  /** Sized for about as many rows as {@code like} has: a batch's delta like the last one's, without rehashing as it fills. */
+  RollupDelta(RollupDelta like) {
+    totals = new HashMap<>(capacity(like.totals.size()));
+    dims = new HashMap<>(capacity(like.dims.size()));
+    drills = new HashMap<>(capacity(like.drills.size()));
+  }
+
+  private static int capacity(int rows) {
+    return (int) Math.min(1 << 30, rows * 4L / 3 + 1);
+  }
 
   /** A string's hash for the keys' hash codes: {@link String#hashCode()}, which the string caches, so each value is hashed once. */
   private static long hash(String s) {

@@ -1,6 +1,7 @@
 package io.sightline.rollup;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -52,6 +53,20 @@ public final class RollupFold {
    * this call folded them, false when they had already been folded.
    */
   public static Future<Boolean> fold(SqlClient client, long[] ids, RollupDelta sum) {
+    return client.preparedQuery(FOLD).execute(Tuple.wrap(arguments(ids, sum))).map(rows -> rows.iterator().next().getLong(0) > 0);
+  }
+
+  /**
+   * The same, with the statement's arguments (the sum's rows sorted, in arrays) built on a worker thread: the
+   * writer's event loop goes on preparing batches meanwhile. Nothing may change {@code sum} until this completes.
+   */
+  public static Future<Boolean> fold(Vertx vertx, SqlClient client, long[] ids, RollupDelta sum) {
+    return vertx.executeBlocking(() -> arguments(ids, sum), false)
+        .compose(args -> client.preparedQuery(FOLD).execute(Tuple.wrap(args)))
+        .map(rows -> rows.iterator().next().getLong(0) > 0);
+  }
+
+  private static List<Object> arguments(long[] ids, RollupDelta sum) {
     List<Object> args = new ArrayList<>();
     Long[] boxed = new Long[ids.length];
     for (int i = 0; i < ids.length; i++) {
@@ -61,7 +76,7 @@ public final class RollupFold {
     args.addAll(List.of(RollupSql.totalArrays(sum.totalRows())));
     args.addAll(List.of(RollupSql.dimArrays(sum.dimRows())));
     args.addAll(List.of(RollupSql.drillArrays(sum.drillRows())));
-    return client.preparedQuery(FOLD).execute(Tuple.wrap(args)).map(rows -> rows.iterator().next().getLong(0) > 0);
+    return args;
   }
 
   /**

@@ -233,7 +233,7 @@ public final class EventWriterVerticle extends VerticleBase {
     foldDue = false;
     int batches = pending.batches();
     long started = System.nanoTime();
-    pending.fold(pool).onComplete(ar -> {
+    pending.fold(vertx, pool).onComplete(ar -> {
       if (ar.succeeded()) {
         foldLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         foldRows.record(ar.result());
@@ -312,6 +312,9 @@ public final class EventWriterVerticle extends VerticleBase {
               new CommittedEvents(m.body().events(), m.body().sessions())));
         }
         settle(); // what queued up during this commit already waited a commit's time: the next group
+        if (rollups != null) {
+          pending.sumCommitted(); // while the next group executes: off the writer's critical path
+        }
       } else {
         failures.increment();
         failing = true;

@@ -50,24 +50,35 @@ public final class AccumulatorSpeed {
     long baseline = heapAfterGc();
     for (int round = 0; round < 3; round++) {
       RollupAccumulator acc = new RollupAccumulator();
-      long start = System.nanoTime();
       long rows = 0;
       long bytes = 0;
+      long applyNs = 0;
+      long encodeNs = 0;
+      long sumNs = 0;
       RollupDelta unfolded = new RollupDelta();
       for (int i = 0; i < events.size(); i += batch) {
         int to = Math.min(events.size(), i + batch);
-        RollupDelta d = acc.apply(events.subList(i, to), merged(sessions.subList(i, to)), t0);
+        List<SessionRow> states = merged(sessions.subList(i, to));
+        long t = System.nanoTime();
+        RollupDelta d = acc.apply(events.subList(i, to), states, t0);
+        long t1 = System.nanoTime();
         bytes += DeltaCodec.encode(d).length;
+        long t2 = System.nanoTime();
         acc.commit();
         unfolded.addAll(d);
+        long t3 = System.nanoTime();
+        applyNs += t1 - t;
+        encodeNs += t2 - t1;
+        sumNs += t3 - t2;
         if (to % fold < batch || to == events.size()) {
           rows += unfolded.size();
           unfolded = new RollupDelta();
         }
       }
-      long ns = System.nanoTime() - start;
-      System.out.printf("%,d events in %,d ms: %.2f us/event, %.0f pending bytes/event, %.2f folded rows/event (batches of %,d, folds "
+      long ns = applyNs + encodeNs + sumNs;
+      System.out.printf("%,d events in %,d ms: %.2f us/event (accumulator %.2f, encode %.2f, sum %.2f), %.0f pending bytes/event, %.2f folded rows/event (batches of %,d, folds "
           + "every %,d events, %d events a visitor), %,d entries%n", events.size(), ns / 1_000_000, ns / 1000.0 / events.size(),
+          applyNs / 1000.0 / events.size(), encodeNs / 1000.0 / events.size(), sumNs / 1000.0 / events.size(),
           (double) bytes / events.size(), (double) rows / events.size(), batch, fold, perVisitor, acc.entries());
       unfolded = null;
       System.out.printf("state: %.1f bytes an entry (heap after a full GC, less the events')%n",
