@@ -365,13 +365,12 @@ public final class EventWriterVerticle extends VerticleBase {
   }
 
   private Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
-    List<Object> args = new ArrayList<>(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
-    args.addAll(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
     if (rollups == null) {
-      return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(args)).mapEmpty();
+      return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(columns(events, sessions))).mapEmpty();
     }
+    // the columns on a worker while this loop computes the rollup delta: two independent halves of the batch's preparation
+    Future<List<Object>> columns = vertx.executeBlocking(() -> columns(events, sessions), false);
     RollupDelta delta = rollups.apply(events, sessions, Instant.now());
-    args.set(EventSql.FIRST_MASK, delta.firstMasks());
     Set<Integer> newSites = new HashSet<>();
     events.forEach(e -> {
       if (!coveredSites.contains(e.siteId())) {
@@ -379,31 +378,43 @@ public final class EventWriterVerticle extends VerticleBase {
       }
     });
     GoalCoverage.Pending goalChanges = goals.pending(); // taken with the delta: both follow the goals installed now
+    List<Object> extra = new ArrayList<>();
     int parts = 0;
     if (!newSites.isEmpty()) {
       parts |= EventSql.WITH_NEW_SITES;
-      args.add(newSites.toArray(Integer[]::new));
+      extra.add(newSites.toArray(Integer[]::new));
     }
     if (!goalChanges.isEmpty()) {
       parts |= EventSql.WITH_GOALS;
-      args.addAll(List.of(goalChanges.arrays()));
+      extra.addAll(List.of(goalChanges.arrays()));
     }
     if (!delta.sketchRows().isEmpty()) {
       parts |= EventSql.WITH_SKETCHES;
-      args.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows())));
+      extra.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows())));
     }
-    args.add(RollupFold.pendingValue(delta));
-    return pool.preparedQuery(EventSql.WRITE_BATCH_WITH_ROLLUPS[parts]).execute(Tuple.wrap(args))
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            rollups.commit();
-            goals.committed(goalChanges);
-            coveredSites.addAll(newSites);
-            pending.committed(delta, ar.result().iterator().next().getLong(0));
-          } else {
-            rollups.rollback();
-          }
-        }).mapEmpty();
+    extra.add(RollupFold.pendingValue(delta));
+    String sql = EventSql.WRITE_BATCH_WITH_ROLLUPS[parts];
+    return columns.compose(args -> {
+      args.set(EventSql.FIRST_MASK, delta.firstMasks());
+      args.addAll(extra);
+      return pool.preparedQuery(sql).execute(Tuple.wrap(args));
+    }).onComplete(ar -> {
+      if (ar.succeeded()) {
+        rollups.commit();
+        goals.committed(goalChanges);
+        coveredSites.addAll(newSites);
+        pending.committed(delta, ar.result().iterator().next().getLong(0));
+      } else {
+        rollups.rollback();
+      }
+    }).mapEmpty();
+  }
+
+  /** The events' and the sessions' column arrays, in the statement's parameter order. */
+  private static List<Object> columns(List<EventRecord> events, List<SessionRow> sessions) {
+    List<Object> args = new ArrayList<>(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
+    args.addAll(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
+    return args;
   }
 
   private static SessionRow furthest(SessionRow a, SessionRow b) {
