@@ -340,6 +340,23 @@ final class RollupPath {
   }
 
   /**
+   * Whether a session attribute's row exists, as on the raw path ({@link SessionPlan#readsSessions}): where counted
+   * events have the value when the metrics read events, where sessions started in range have it when they read
+   * sessions (a source whose only sessions in range started before it has events but no sessions there).
+   */
+  private static String attributeRowExists(QuerySpec q, String byEvents, String bySessions) {
+    boolean sessions = SessionPlan.readsSessions(q.metrics());
+    boolean events = SessionPlan.readsEvents(q.metrics()) || !sessions;
+    return events && sessions ? byEvents + " or " + bySessions : events ? byEvents : bySessions;
+  }
+
+  private static boolean attributeRowExists(QuerySpec q, boolean byEvents, boolean bySessions) {
+    boolean sessions = SessionPlan.readsSessions(q.metrics());
+    boolean events = SessionPlan.readsEvents(q.metrics()) || !sessions;
+    return events && byEvents || sessions && bySessions;
+  }
+
+  /**
    * The breakdown's SQL, summing only the counters the metrics (and the row-existence rule) read:
    * aggregating ~150k day rows of 5,000 pages costs per column summed.
    */
@@ -376,7 +393,7 @@ final class RollupPath {
       case SESSION_PAGE -> "sum(sessions) > 0";
       case EVENT -> d == RollupDim.EVENT_NAME ? "sum(events) > 0" : "sum(pageviews) > 0";
       case GOAL -> "sum(events) > 0";
-      case SESSION_ATTRIBUTE -> "sum(visitors) + " + carryA + " > 0 or sum(sessions) > 0 or sum(events) > 0";
+      case SESSION_ATTRIBUTE -> attributeRowExists(q, "sum(visitors) + " + carryA + " > 0 or sum(events) > 0", "sum(sessions) > 0");
     };
     String source = "rollup_dim where site_id = $1 and dim = $2 and day >= $3 and day < $4";
     if (blocks) {
@@ -468,7 +485,7 @@ final class RollupPath {
         boolean exists = switch (d.kind()) {
           case SESSION_PAGE -> sessions > 0;
           case EVENT -> d == RollupDim.EVENT_NAME ? events > 0 : pageviews > 0;
-          case SESSION_ATTRIBUTE -> visitors > 0 || sessions > 0 || events > 0;
+          case SESSION_ATTRIBUTE -> attributeRowExists(q, visitors > 0 || events > 0, sessions > 0);
           case GOAL -> events > 0;
         };
         if (!exists) {

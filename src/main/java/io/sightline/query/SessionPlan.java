@@ -48,6 +48,20 @@ final class SessionPlan {
   private static final Set<Metric> EVENT_SIDE = EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS, Metric.AVG_SCROLL,
       Metric.ENGAGEMENT, Metric.CONVERSIONS, Metric.CONVERSION_RATE, Metric.TOTAL_REVENUE, Metric.AVERAGE_REVENUE, Metric.ENTRANCES,
       Metric.EXITS, Metric.TIME_ON_PAGE, Metric.TOTAL_TIME_ON_PAGE, Metric.FORM_SUBMISSIONS);
+  /**
+   * Whether metrics read the sessions in scope (started in range). A session attribute's row then exists where such
+   * a session has the value; with {@link #readsEvents} too, also where a counted event has it (the rollup path
+   * applies the same rule).
+   */
+  static boolean readsSessions(java.util.Collection<Metric> metrics) {
+    return metrics.stream().anyMatch(SESSION_SIDE::contains);
+  }
+
+  /** Whether metrics read the counted events in range. */
+  static boolean readsEvents(java.util.Collection<Metric> metrics) {
+    return metrics.stream().anyMatch(EVENT_SIDE::contains);
+  }
+
   /** Session attributes an event row does not carry: read from its session's row. */
   private static final Set<Dimension> FROM_SESSION_ROW = EnumSet.of(Dimension.ENTRY_PAGE, Dimension.EXIT_PAGE, Dimension.SCREEN);
   /** The goals, read once into a CTE (an unnest per event would cost a function scan per row). */
@@ -87,9 +101,9 @@ final class SessionPlan {
     this.revenue = q.metrics().contains(Metric.TOTAL_REVENUE) || q.metrics().contains(Metric.AVERAGE_REVENUE);
     this.newVisitors = q.metrics().contains(Metric.NEW_VISITOR_SESSIONS);
     this.visitors = q.metrics().contains(Metric.VISITORS) || q.metrics().contains(Metric.CONVERSION_RATE);
-    this.sessionSide = q.metrics().stream().anyMatch(SESSION_SIDE::contains);
+    this.sessionSide = readsSessions(q.metrics());
     // rows of an event attribute exist where their member events are, so those always read the counted events
-    this.eventSide = q.metrics().stream().anyMatch(EVENT_SIDE::contains) || first != null && first.kind() == Dimension.Kind.EVENT;
+    this.eventSide = readsEvents(q.metrics()) || first != null && first.kind() == Dimension.Kind.EVENT;
     this.converters = q.metrics().contains(Metric.CONVERSION_RATE) && (first == null || first.kind() != Dimension.Kind.TIME);
     params.add(q.siteId());
     params.add(OffsetDateTime.ofInstant(q.start(), ZoneOffset.UTC));

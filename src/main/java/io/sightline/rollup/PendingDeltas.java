@@ -1,7 +1,7 @@
 package io.sightline.rollup;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.SqlClient;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 
@@ -106,7 +106,7 @@ public final class PendingDeltas {
    * Folds a failed fold again, or else everything committed so far; the caller checks {@link #canFold()}.
    * Completes with the number of rows folded.
    */
-  public Future<Integer> fold(Vertx vertx, SqlClient client) {
+  public Future<Integer> fold(WorkerExecutor workers, SqlClient client) {
     if (failed != null) {
       folding = failed;
       failed = null;
@@ -117,7 +117,7 @@ public final class PendingDeltas {
       ids = new LongArrayList();
     }
     Snapshot s = folding;
-    return RollupFold.fold(vertx, client, s.ids(), s.sum()).transform(ar -> {
+    return RollupFold.fold(workers, client, s.ids(), s.sum()).transform(ar -> {
       folding = null;
       if (ar.failed()) {
         failed = s;

@@ -1,7 +1,7 @@
 package io.sightline.rollup;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -57,11 +57,11 @@ public final class RollupFold {
   }
 
   /**
-   * The same, with the statement's arguments (the sum's rows sorted, in arrays) built on a worker thread: the
+   * The same, with the statement's arguments (the sum's rows sorted, in arrays) built on one of {@code workers}: the
    * writer's event loop goes on preparing batches meanwhile. Nothing may change {@code sum} until this completes.
    */
-  public static Future<Boolean> fold(Vertx vertx, SqlClient client, long[] ids, RollupDelta sum) {
-    return vertx.executeBlocking(() -> arguments(ids, sum), false)
+  public static Future<Boolean> fold(WorkerExecutor workers, SqlClient client, long[] ids, RollupDelta sum) {
+    return workers.executeBlocking(() -> arguments(ids, sum), false)
         .compose(args -> client.preparedQuery(FOLD).execute(Tuple.wrap(args)))
         .map(rows -> rows.iterator().next().getLong(0) > 0);
   }

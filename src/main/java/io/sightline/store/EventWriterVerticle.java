@@ -16,6 +16,7 @@ import io.sightline.rollup.RollupSql;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.PgException;
@@ -65,6 +66,8 @@ public final class EventWriterVerticle extends VerticleBase {
   private static final long MAX_BACKOFF_MS = 5000;
 
   private final Pool pool;
+  /** The threads that prepare a batch's columns and a fold's arguments beside the event loop (rollups on): the writer's own, so they never queue behind other blocking work. */
+  private WorkerExecutor workers;
   private final WriterConfig config;
   private final long drainMillis;
   private final Deque<Message<WriteRequest>> queue = new ArrayDeque<>();
@@ -148,6 +151,7 @@ public final class EventWriterVerticle extends VerticleBase {
     if (rollups == null) {
       ready = RollupRestore.forgetCoverage(pool);
     } else {
+      workers = vertx.createSharedWorkerExecutor("sightline-writer", 2);
       Instant now = Instant.now();
       long started = System.nanoTime();
       ready = RollupFold.recover(pool) // what a crash left pending, before anything reads or adds to the rollups
@@ -233,7 +237,7 @@ public final class EventWriterVerticle extends VerticleBase {
     foldDue = false;
     int batches = pending.batches();
     long started = System.nanoTime();
-    pending.fold(vertx, pool).onComplete(ar -> {
+    pending.fold(workers, pool).onComplete(ar -> {
       if (ar.succeeded()) {
         foldLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         foldRows.record(ar.result());
@@ -369,7 +373,7 @@ public final class EventWriterVerticle extends VerticleBase {
       return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(columns(events, sessions))).mapEmpty();
     }
     // the columns on a worker while this loop computes the rollup delta: two independent halves of the batch's preparation
-    Future<List<Object>> columns = vertx.executeBlocking(() -> columns(events, sessions), false);
+    Future<List<Object>> columns = workers.executeBlocking(() -> columns(events, sessions), false);
     RollupDelta delta = rollups.apply(events, sessions, Instant.now());
     Set<Integer> newSites = new HashSet<>();
     events.forEach(e -> {
@@ -446,6 +450,7 @@ public final class EventWriterVerticle extends VerticleBase {
               + "(folded by the next start): {}", queuedEvents, pending.batches(), err.getMessage());
           queue.forEach(m -> m.fail(QUEUE_FULL, "server stopping"));
           return Future.succeededFuture();
-        }).eventually(() -> foldConsumer == null ? Future.succeededFuture() : foldConsumer.unregister());
+        }).eventually(() -> foldConsumer == null ? Future.succeededFuture() : foldConsumer.unregister())
+        .eventually(() -> workers == null ? Future.succeededFuture() : workers.close());
   }
 }

@@ -11,7 +11,7 @@ import java.util.Random;
 
 /**
  * Not a test: {@code java ... AccumulatorSpeed [batch] [fold] [events per visitor] [events]} prints the writer's rollup
- * CPU cost per event (the accumulator, the pending delta's encoding and the sum kept until the fold) and the rows a fold
+ * CPU cost per event, whole and split (the accumulator, the pending delta's encoding and the sum kept until the fold) and the rows a fold
  * upserts per event when it folds every {@code fold} events (defaults: batches of 2,000, folds every 20,000 events,
  * visitors sending 10 events in a row from 2,000 pages, 1,000,000 events, so the state grows to millions of pairs
  * like a busy day's; run on demand).

@@ -174,7 +174,11 @@ class FirstFlagsTest {
         + "and ts >= $1 and ts < $2 group by 1", yesterday.atOffset(ZoneOffset.UTC), tomorrow.atOffset(ZoneOffset.UTC))
         .forEach(row -> byHand.put(row.getString(0), row.getLong(1)));
     assertEquals(byHand, visitors);
-    assertTrue(count("select count(*) from events e where site_id = 1 and salt_day < ts::date") > 10, "sessions crossed midnight");
+    // the traffic's sessions around midnight cross today's (keyless events before yesterday are refused): in the first
+    // hour of a UTC day few of their events are past it yet, so the generator is only checked later in the day
+    if (Duration.between(today, now).toMinutes() >= 60) {
+      assertTrue(count("select count(*) from events e where site_id = 1 and salt_day < ts::date") > 10, "sessions crossed midnight");
+    }
   }
 
   /** Pages where source, channel or country is one value: from rollup_drill over whole UTC days, the same as raw. */
