@@ -191,7 +191,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(range(writer, "ackTimeoutSeconds", "writer.ackTimeoutSeconds", 1, 600)),
         range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64), writer.getBoolean("rollups", true),
         Duration.ofMillis(range(writer, "rollupFoldMillis", "writer.rollupFoldMillis", 10, 60_000)),
-        range(writer, "rollupFoldRows", "writer.rollupFoldRows", 1_000, 10_000_000));
+        range(writer, "rollupFoldRows", "writer.rollupFoldRows", 1_000, 10_000_000),
+        range(writer, "partitions", "writer.partitions", 0, 64));
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
         range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660),
         range(storage, "retentionDays", "storage.retentionDays", 0, 36_600), range(storage, "rollupRetentionDays", "storage.rollupRetentionDays", 0, 36_600));

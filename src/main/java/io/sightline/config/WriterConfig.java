@@ -13,13 +13,21 @@ import java.time.Duration;
  * rollup delta as pending, and the writer folds the sum of the pending deltas into the rollup tables
  * every {@code rollupFoldInterval} (so dashboards trail ingestion by about that much), or as soon as
  * the sum holds {@code rollupFoldRows} rows (the bound on that part of the writer's memory).
+ * {@code partitions}: how many writers share the events, each owning the visitors that hash to it
+ * ({@code io.sightline.store.WriterPartitions}) and committing its own batches, so that many commits
+ * run at once; 0 = one per core. The batch size, queue and commit slots above apply to each.
  */
 public record WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits,
-                           boolean rollups, Duration rollupFoldInterval, int rollupFoldRows) {
+                           boolean rollups, Duration rollupFoldInterval, int rollupFoldRows, int partitions) {
   public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(10);
   public static final int DEFAULT_FOLD_ROWS = 200_000;
 
   public WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits) {
-    this(batchSize, flushInterval, queueEvents, ackTimeout, concurrentCommits, true, DEFAULT_FOLD_INTERVAL, DEFAULT_FOLD_ROWS);
+    this(batchSize, flushInterval, queueEvents, ackTimeout, concurrentCommits, true, DEFAULT_FOLD_INTERVAL, DEFAULT_FOLD_ROWS, 1);
+  }
+
+  /** The number of writer partitions: {@code partitions}, or one per core when it is 0. */
+  public int partitionCount() {
+    return partitions > 0 ? partitions : Runtime.getRuntime().availableProcessors();
   }
 }

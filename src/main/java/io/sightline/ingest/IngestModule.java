@@ -130,7 +130,7 @@ public final class IngestModule {
 
   public IngestRoutes routes(Vertx vertx, ApiKeyAuthenticator authenticator, SiteCache sites) {
     IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout(), quota,
-        new UserProfiles(pool));
+        new UserProfiles(pool), config.writer().partitionCount());
     return new IngestRoutes(service, authenticator, sites, config.ingest(), config.http().maxBodyBytes());
   }
 

@@ -8,7 +8,7 @@ import io.sightline.ingest.pipeline.IngestPipeline;
 import io.sightline.ingest.quota.MonthlyQuota;
 import io.sightline.user.UserProfiles;
 import io.sightline.site.Site;
-import io.sightline.store.Addresses;
+import io.sightline.store.WriterPartitions;
 import io.sightline.store.EventRecord;
 import io.sightline.store.SessionRow;
 import io.sightline.store.WriteRequest;
@@ -36,17 +36,20 @@ public final class IngestService {
   private final DeliveryOptions delivery;
   private final MonthlyQuota quota;
   private final UserProfiles users;
+  private final int partitions;
 
   public IngestService(Vertx vertx, IngestPipeline pipeline, UserAgents userAgents, IngestMetrics metrics, Duration ackTimeout) {
-    this(vertx, pipeline, userAgents, metrics, ackTimeout, MonthlyQuota.unlimited(), null);
+    this(vertx, pipeline, userAgents, metrics, ackTimeout, MonthlyQuota.unlimited(), null, 1);
   }
 
   /**
    * @param quota the monthly counters the pipeline's quota step takes from (given back for events not stored)
    * @param users identified users' profiles, upserted after each commit (null: none)
+   * @param partitions the writer partitions ({@link WriterPartitions}) events are handed to
    */
   public IngestService(Vertx vertx, IngestPipeline pipeline, UserAgents userAgents, IngestMetrics metrics, Duration ackTimeout,
-                       MonthlyQuota quota, UserProfiles users) {
+                       MonthlyQuota quota, UserProfiles users, int partitions) {
+    this.partitions = partitions;
     this.quota = quota;
     this.users = users;
     this.vertx = vertx;
@@ -82,25 +85,59 @@ public final class IngestService {
     }
   }
 
-  /** Hands accepted events to the writer; completes once they are committed, fails if refused or not confirmed in time. */
+  /**
+   * Hands accepted events to the writer partitions that own their visitors; completes once they are committed, fails if refused or
+   * not confirmed in time. A single event (every beacon) goes to one partition in one request; a batch whose visitors hash to
+   * several partitions is split, and succeeds once every part is committed.
+   */
   public Future<Void> commit(List<EventDraft> drafts) {
     if (drafts.isEmpty()) {
       return Future.succeededFuture();
     }
+    int first = partition(drafts.get(0));
+    boolean one = true;
+    for (int i = 1; i < drafts.size() && one; i++) {
+      one = partition(drafts.get(i)) == first;
+    }
+    Future<Void> written;
+    if (one) {
+      written = send(first, drafts);
+    } else {
+      List<List<EventDraft>> parts = new ArrayList<>(partitions);
+      for (int p = 0; p < partitions; p++) {
+        parts.add(new ArrayList<>());
+      }
+      drafts.forEach(d -> parts.get(partition(d)).add(d));
+      List<Future<Void>> sent = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        if (!parts.get(p).isEmpty()) {
+          sent.add(send(p, parts.get(p)));
+        }
+      }
+      written = Future.all(sent).mapEmpty();
+    }
+    return written.compose(v -> users == null ? Future.<Void>succeededFuture() : users.record(drafts).recover(err -> {
+      // the events are stored: a profile that could not be updated is logged, not reported to the sender
+      LOG.warn("User profiles not updated: {}", err.getMessage());
+      return Future.succeededFuture();
+    }));
+  }
+
+  private int partition(EventDraft d) {
+    return WriterPartitions.of(d.record.siteId(), d.record.visitorId(), partitions);
+  }
+
+  private Future<Void> send(int partition, List<EventDraft> drafts) {
     List<EventRecord> events = new ArrayList<>(drafts.size());
     List<SessionRow> sessions = new ArrayList<>(drafts.size());
     for (EventDraft d : drafts) {
       events.add(d.record);
       sessions.add(d.session);
     }
-    return vertx.eventBus().request(Addresses.WRITE_EVENTS, new WriteRequest(events, sessions), delivery)
+    return vertx.eventBus().request(WriterPartitions.address(partition), new WriteRequest(events, sessions), delivery)
         .onSuccess(reply -> drafts.forEach(d -> metrics.accepted(d.site.id(), 1)))
         .onFailure(err -> release(drafts))
-        .compose(reply -> users == null ? Future.<Void>succeededFuture() : users.record(drafts).recover(err -> {
-          // the events are stored: a profile that could not be updated is logged, not reported to the sender
-          LOG.warn("User profiles not updated: {}", err.getMessage());
-          return Future.succeededFuture();
-        }));
+        .mapEmpty();
   }
 
   /** Gives back the quota units of events that were not stored. */

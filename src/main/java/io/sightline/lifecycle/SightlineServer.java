@@ -15,6 +15,7 @@ import io.sightline.server.MaintenanceVerticle;
 import io.sightline.server.PeriodicTask;
 import io.sightline.store.CommittedEvents;
 import io.sightline.store.EventWriterVerticle;
+import io.sightline.store.WriterPartitions;
 import io.sightline.store.LocalCodec;
 import io.sightline.store.WriteRequest;
 import io.sightline.server.PublicRouter;
@@ -114,11 +115,28 @@ public final class SightlineServer {
       return Future.succeededFuture();
     }));
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
-    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime), new DeploymentOptions());
+    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime), new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
     // deployed before the HTTP servers, so undeployed after them: in-flight requests can still commit
     // restoring the rollup state reads the open salt days' events: allow it longer than other deployments
-    deployments.push(Await.result(vertx.deployVerticle(new EventWriterVerticle(database.pool(), config.writer(),
-        config.shutdownGrace().toMillis(), registry, config.ingest().backfillDays() + 2), new DeploymentOptions()), Duration.ofMinutes(15)));
+    // one writer per partition, each on its own event loop; what a crash left pending is folded once, before any of them starts
+    int partitions = config.writer().partitionCount();
+    Await.result(EventWriterVerticle.prepareStore(database.pool(), config.writer()), Duration.ofMinutes(15));
+    List<Future<String>> writers = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      writers.add(vertx.deployVerticle(new EventWriterVerticle(database.pool(), config.writer(), config.shutdownGrace().toMillis(), registry,
+          config.ingest().backfillDays() + 2, p, partitions), new DeploymentOptions()));
+    }
+    Await.result(Future.join(writers).transform(ar -> Future.succeededFuture()), Duration.ofMinutes(15)); // each one looked at below
+    for (Future<String> w : writers) {
+      if (w.failed()) {
+        writers.stream().filter(Future::succeeded).forEach(ok -> deployments.push(ok.result()));
+        throw new StartupException("Starting the event writer failed: " + w.cause().getMessage(), w.cause());
+      }
+      deployments.push(w.result());
+    }
+    if (config.writer().rollups()) {
+      Await.result(WriterPartitions.answerFoldRequests(vertx, partitions), DEPLOY_TIMEOUT);
+    }
     if (config.ops().separatePort()) {
       deploy(new HttpServerVerticle("Operations", config.ops().host(), config.ops().port(), routers::opsRouter,
           config.shutdownGrace(), opsPort), new DeploymentOptions());

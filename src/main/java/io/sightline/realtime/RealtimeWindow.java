@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +16,17 @@ import java.util.Map;
 
 /**
  * Per site, the last 60 minutes in one-minute buckets and the visitors active in them, fed with
- * committed events. Confined to the realtime verticle (plain collections, no locks); the clock is
- * injected so tests need no sleeping. Memory is bounded: per site and minute at most
- * {@link #MAX_KEYS} pages, sources and countries each (the rest count as "(other)"), per site at
- * most {@link #MAX_VISITORS} visitors (the least recently seen are forgotten first), and events
- * older than the window or for more than {@link #MAX_SITES} sites are ignored.
+ * committed events. Confined to the realtime verticle, whose handlers run one at a time (plain
+ * collections, no locks); the clock is injected so tests need no sleeping. Memory is bounded: per
+ * site and minute at most {@link #MAX_KEYS} pages, sources and countries each (the rest count as
+ * "(other)"), per site at most {@link #MAX_VISITORS} visitors (the least recently seen are
+ * forgotten first), and events older than the window or for more than {@link #MAX_SITES} sites
+ * are ignored.
+ *
+ * <p>A snapshot's cost is bounded by these caps: the minutes nothing happened in since the last
+ * snapshot are not copied again, and the visitors are sorted only when a batch changed them (in
+ * reverse arrival order, which is nearly most recent first already, so the sort is close to
+ * linear); otherwise the last sorted list is reused and only its expired tail is dropped.
  */
 public final class RealtimeWindow {
   public static final Duration SPAN = Duration.ofMinutes(60);
@@ -33,12 +40,40 @@ public final class RealtimeWindow {
 
   private static final class Site {
     final MinuteBucket[] ring = new MinuteBucket[MINUTES];
+    /** In arrival order of their latest event: an event moves its visitor to the end. */
     final LinkedHashMap<Long, ActiveVisitor> visitors = new LinkedHashMap<>(16, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Long, ActiveVisitor> eldest) {
         return size() > MAX_VISITORS;
       }
     };
+    /** The visitors as of the last snapshot, most recent first, while {@link #changed} is false. */
+    List<ActiveVisitor> sorted;
+    boolean changed = true;
+
+    /** The visitors seen at or after {@code horizon}, most recent first; the others are forgotten. */
+    List<ActiveVisitor> active(Instant horizon) {
+      if (changed) {
+        visitors.values().removeIf(v -> v.lastSeen().isBefore(horizon));
+        ActiveVisitor[] byRecency = new ActiveVisitor[visitors.size()];
+        int i = byRecency.length;
+        for (ActiveVisitor v : visitors.values()) {
+          byRecency[--i] = v;
+        }
+        Arrays.sort(byRecency, SiteSnapshot.MOST_RECENT);
+        sorted = List.of(byRecency);
+        changed = false;
+        return sorted;
+      }
+      int keep = sorted.size();
+      while (keep > 0 && sorted.get(keep - 1).lastSeen().isBefore(horizon)) {
+        visitors.remove(sorted.get(--keep).visitorId());
+      }
+      if (keep < sorted.size()) {
+        sorted = sorted.subList(0, keep);
+      }
+      return sorted;
+    }
   }
 
   public RealtimeWindow(Clock clock) {
@@ -65,22 +100,10 @@ public final class RealtimeWindow {
         site = new Site();
         sites.put(e.siteId(), site);
       }
-      MinuteBucket bucket = bucket(site, minute);
-      boolean pageview = "pageview".equals(e.type());
-      if (!"engagement".equals(e.type())) {
-        bucket.events++;
-      }
-      if (pageview) {
-        bucket.pageviews++;
-        MinuteBucket.count(bucket.pages, e.pathname(), MAX_KEYS);
-        MinuteBucket.count(bucket.sources, e.source() == null ? "Direct / None" : e.source(), MAX_KEYS);
-        MinuteBucket.count(bucket.countries, e.country(), MAX_KEYS);
-      }
-      if (e.revenueAmount() != null && e.revenueCurrency() != null) {
-        bucket.revenue.merge(e.revenueCurrency(), e.revenueAmount(), java.math.BigDecimal::add);
-      }
+      bucket(site, minute).add(e, MAX_KEYS);
       SessionRow s = sessions.get(e.sessionId());
       if (s != null) {
+        site.changed = true;
         ActiveVisitor previous = site.visitors.remove(e.visitorId()); // re-inserted: most recent last
         Instant lastSeen = previous != null && previous.lastSeen().isAfter(s.lastSeenAt()) ? previous.lastSeen() : s.lastSeenAt();
         site.visitors.put(e.visitorId(), new ActiveVisitor(e.visitorId(), s.sessionId(), s.startedAt(), lastSeen, s.entryPage(),
@@ -116,11 +139,7 @@ public final class RealtimeWindow {
       MinuteBucket b = site.ring[(int) Math.floorMod(m, (long) MINUTES)];
       minutes.add(b != null && b.minute == m ? b.copy() : new MinuteCounts(m, 0, 0, Map.of(), Map.of(), Map.of(), Map.of()));
     }
-    Instant horizon = now.minus(SPAN);
-    site.visitors.values().removeIf(v -> v.lastSeen().isBefore(horizon));
-    List<ActiveVisitor> visitors = new ArrayList<>(site.visitors.values());
-    visitors.sort(SiteSnapshot.MOST_RECENT);
-    return new SiteSnapshot(siteId, now, List.copyOf(minutes), List.copyOf(visitors));
+    return new SiteSnapshot(siteId, now, List.copyOf(minutes), site.active(now.minus(SPAN)));
   }
 
   /** Sites with anything in the window; forgets the others. */

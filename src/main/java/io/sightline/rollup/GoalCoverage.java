@@ -26,11 +26,12 @@ import java.util.Set;
  * next UTC midnight, or {@code -infinity} when its site has no stored event yet, since then every
  * event is counted); a goal it stops counting loses its row.
  *
- * <p>Those changes ride on the next batch's statement ({@link #pending}), not a statement of their
- * own: a batch's events count the goals installed when its delta was computed, so putting the row
- * change in the first batch counted with the new set makes "counting started/stopped" and the row
- * commit together, and the "site has no events" check sees exactly the events counted without the
- * goal. While no batch is written, nothing is counted wrongly either. Confined to the writer's event loop.
+ * <p>Whether a started goal's site has stored events is asked once every writer counts the goal:
+ * each writer (the only one, or every partition) installs reloaded goals between two of its batches
+ * ({@link #installOnly}), so when all have, every event stored without the goal is committed and
+ * visible, and every later one counts it. The row changes are then written at once ({@link #SQL}).
+ * With several writer partitions, the first one reloads the goals, has the others install them, and
+ * keeps the coverage rows ({@link #apply}). Confined to the writer's event loop.
  */
 public final class GoalCoverage {
   private static final Logger LOG = LoggerFactory.getLogger(GoalCoverage.class);
@@ -42,13 +43,19 @@ public final class GoalCoverage {
   }
 
   private final RollupAccumulator accumulator;
+  /** Whether this writer keeps the coverage rows (the only writer, or the first partition); the others only install goals. */
+  private final boolean keepsRows;
   private Set<SiteGoal> counted = Set.of();
-  /** Row changes not yet committed: true = the goal started being counted (insert), false = it stopped (delete). */
-  private final Map<SiteGoal, Boolean> changes = new LinkedHashMap<>();
   private boolean refreshing;
 
   public GoalCoverage(RollupAccumulator accumulator) {
+    this(accumulator, true);
+  }
+
+  /** @param keepsRows false for a writer partition other than the first: it counts the goals, the first one keeps their rows */
+  public GoalCoverage(RollupAccumulator accumulator, boolean keepsRows) {
     this.accumulator = accumulator;
+    this.keepsRows = keepsRows;
   }
 
   /** Every site's goals ({@code site = null}) or one site's, as the query engine matches them ({@link Goal#toMatch}). */
@@ -74,42 +81,80 @@ public final class GoalCoverage {
    * while none ran); one without gets a row; a row whose goal is gone is deleted.
    */
   public Future<Void> start(SqlClient client) {
+    if (!keepsRows) {
+      return load(client, null).map(goals -> {
+        installOnly(goals);
+        return null;
+      });
+    }
     return load(client, null).compose(goals -> client.query("select site_id, goal_key from rollup_goal_coverage").execute()
-        .map(rows -> {
+        .compose(rows -> {
           Set<SiteGoal> stored = new HashSet<>();
           rows.forEach(r -> stored.add(new SiteGoal(r.getInteger(0), r.getString(1))));
-          Set<SiteGoal> now = install(goals);
-          now.stream().filter(g -> !stored.contains(g)).forEach(g -> changes.put(g, true));
-          stored.stream().filter(g -> !now.contains(g)).forEach(g -> changes.put(g, false));
-          return null;
+          installOnly(goals);
+          Set<SiteGoal> now = keys(goals);
+          return record(client, stored, now);
         }));
   }
 
-  /** Reloads the goals (skipped while the previous reload runs); on failure the current ones stay. */
-  public void refresh(SqlClient client) {
+  /**
+   * Reloads the goals (null while the previous reload runs); on failure the current ones stay. The first partition then has
+   * every partition {@link #installOnly} them, itself included, and {@link #apply}s them.
+   */
+  public Future<Map<Integer, List<GoalRule>>> reload(SqlClient client) {
     if (refreshing) {
-      return;
+      return Future.succeededFuture(null);
     }
     refreshing = true;
-    load(client, null).onComplete(ar -> {
+    return load(client, null).onComplete(ar -> {
       refreshing = false;
       if (ar.failed()) {
         LOG.warn("Reloading the goals for the rollups failed ({}); counting the previous ones", ar.cause().getMessage());
-        return;
       }
-      Set<SiteGoal> before = counted;
-      Set<SiteGoal> now = install(ar.result());
-      // the latest change wins; a goal removed and re-added gets since = the next midnight again (conservative)
-      now.stream().filter(g -> !before.contains(g)).forEach(g -> changes.put(g, true));
-      before.stream().filter(g -> !now.contains(g)).forEach(g -> changes.put(g, false));
     });
   }
 
-  private Set<SiteGoal> install(Map<Integer, List<GoalRule>> goals) {
+  /**
+   * Once every partition counts {@code goals} (each installed them between two batches, so every event stored without them is
+   * committed): records the coverage rows that change, a started goal's from {@code -infinity} if its site has no stored event
+   * now (all its events are then counted), else from the next UTC midnight.
+   */
+  public Future<Void> apply(SqlClient client, Map<Integer, List<GoalRule>> goals) {
+    return record(client, counted, keys(goals));
+  }
+
+  private Future<Void> record(SqlClient client, Set<SiteGoal> before, Set<SiteGoal> now) {
+    List<SiteGoal> started = now.stream().filter(g -> !before.contains(g)).toList();
+    Integer[] sites = started.stream().map(SiteGoal::siteId).distinct().toArray(Integer[]::new);
+    Future<Set<Integer>> withEvents = sites.length == 0 ? Future.succeededFuture(Set.of())
+        : client.preparedQuery(SITES_WITH_EVENTS).execute(Tuple.of(sites)).map(rows -> {
+          Set<Integer> found = new HashSet<>();
+          rows.forEach(r -> found.add(r.getInteger(0)));
+          return found;
+        });
+    return withEvents.compose(found -> {
+      Map<SiteGoal, Change> changes = new LinkedHashMap<>();
+      started.forEach(g -> changes.put(g, found.contains(g.siteId()) ? Change.START : Change.START_FRESH));
+      before.stream().filter(g -> !now.contains(g)).forEach(g -> changes.put(g, Change.STOP));
+      Future<Void> written = changes.isEmpty() ? Future.succeededFuture()
+          : client.preparedQuery(SQL).execute(Tuple.wrap(arrays(changes))).mapEmpty();
+      return written.onSuccess(v -> counted = now); // else the next reload finds the same changes
+    });
+  }
+
+  private static final String SITES_WITH_EVENTS = "select s from unnest($1::int4[]) s where exists (select 1 from events e where e.site_id = s)";
+
+  /** What a coverage row undergoes: a goal started (from {@code -infinity} when {@code FRESH}, else the next midnight), or stopped. */
+  private enum Change { START_FRESH, START, STOP }
+
+  /** Counts {@code goals} from the next batch on (the caller makes sure no batch computed with the previous ones is in flight). */
+  public void installOnly(Map<Integer, List<GoalRule>> goals) {
+    accumulator.setGoals(goals);
+  }
+
+  private static Set<SiteGoal> keys(Map<Integer, List<GoalRule>> goals) {
     Set<SiteGoal> now = new HashSet<>();
     goals.forEach((site, rules) -> rules.forEach(r -> now.add(new SiteGoal(site, r.key()))));
-    accumulator.setGoals(goals);
-    counted = now;
     return now;
   }
 
@@ -118,60 +163,44 @@ public final class GoalCoverage {
     return counted.size();
   }
 
-  /** The row changes a batch carries: {@link #PARAMS} arrays for {@link #SQL}, and what to forget once it commits. */
-  public static final class Pending {
-    private final Map<SiteGoal, Boolean> changes;
-
-    private Pending(Map<SiteGoal, Boolean> changes) {
-      this.changes = changes;
-    }
-
-    /** Whether the batch carries no goal change (its statement then leaves the goal CTEs out). */
-    public boolean isEmpty() {
-      return changes.isEmpty();
-    }
-
-    public Object[] arrays() {
-      List<Integer> addSites = new ArrayList<>();
-      List<String> addKeys = new ArrayList<>();
-      List<Integer> dropSites = new ArrayList<>();
-      List<String> dropKeys = new ArrayList<>();
-      changes.forEach((g, add) -> {
-        (add ? addSites : dropSites).add(g.siteId());
-        (add ? addKeys : dropKeys).add(g.key());
-      });
-      return new Object[] {addSites.toArray(Integer[]::new), addKeys.toArray(String[]::new), dropSites.toArray(Integer[]::new),
-          dropKeys.toArray(String[]::new)};
-    }
+  private static Object[] arrays(Map<SiteGoal, Change> changes) {
+    List<Integer> addSites = new ArrayList<>();
+    List<String> addKeys = new ArrayList<>();
+    List<Boolean> addFresh = new ArrayList<>();
+    List<Integer> dropSites = new ArrayList<>();
+    List<String> dropKeys = new ArrayList<>();
+    // in key order: a rebuild that writes the same rows locks them in the same order
+    changes.entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(SiteGoal::siteId)
+        .thenComparing(SiteGoal::key))).forEach(e -> {
+      boolean add = e.getValue() != Change.STOP;
+      (add ? addSites : dropSites).add(e.getKey().siteId());
+      (add ? addKeys : dropKeys).add(e.getKey().key());
+      if (add) {
+        addFresh.add(e.getValue() == Change.START_FRESH);
+      }
+    });
+    return new Object[] {addSites.toArray(Integer[]::new), addKeys.toArray(String[]::new), addFresh.toArray(Boolean[]::new),
+        dropSites.toArray(Integer[]::new), dropKeys.toArray(String[]::new)};
   }
 
-  public Pending pending() {
-    return new Pending(Map.copyOf(changes));
-  }
-
-  /** The batch that carried {@code p} committed: its changes are stored (unless a reload changed them since). */
-  public void committed(Pending p) {
-    p.changes.forEach(changes::remove);
-  }
-
-  public static final int PARAMS = 4;
+  /** The coverage rows' changes, in one statement. */
+  static final String SQL = "with " + sql(1) + " select 1";
 
   /**
-   * CTEs for the batch statement, parameters from {@code first}: insert the started goals' rows,
+   * The changes as CTEs, parameters from {@code first}: insert the started goals' rows,
    * delete the stopped ones'. A started goal's row counts from the next UTC midnight after now plus
    * 5 minutes (events may be stamped up to a minute ahead of the clock, a few minutes of clock skew
    * between hosts allowed), so no event counted without the goal lies after {@code since}; or from
-   * {@code -infinity} when the site has no stored event (the statement's snapshot does not see the
-   * batch's own events, which are counted). An existing row (a rebuild that raced this writer's
-   * reload) only moves later.
+   * {@code -infinity} when its site had no stored event once every writer counted it ({@code fresh}).
+   * An existing row (a rebuild that raced this writer's reload) only moves later.
    */
-  public static String sql(int first) {
+  static String sql(int first) {
     return "goals_started as (insert into rollup_goal_coverage (site_id, goal_key, since) "
-        + "select g.site_id, g.goal_key, case when exists (select 1 from events e where e.site_id = g.site_id) "
-        + "then date_trunc('day', now() + interval '5 minutes', 'UTC') + interval '1 day' else '-infinity' end "
-        + "from unnest($" + first + "::int4[], $" + (first + 1) + "::text[]) g(site_id, goal_key) "
+        + "select g.site_id, g.goal_key, case when g.fresh then '-infinity' "
+        + "else date_trunc('day', now() + interval '5 minutes', 'UTC') + interval '1 day' end "
+        + "from unnest($" + first + "::int4[], $" + (first + 1) + "::text[], $" + (first + 2) + "::bool[]) g(site_id, goal_key, fresh) "
         + "on conflict (site_id, goal_key) do update set since = greatest(rollup_goal_coverage.since, excluded.since)), "
-        + "goals_stopped as (delete from rollup_goal_coverage c using unnest($" + (first + 2) + "::int4[], $" + (first + 3)
+        + "goals_stopped as (delete from rollup_goal_coverage c using unnest($" + (first + 3) + "::int4[], $" + (first + 4)
         + "::text[]) g(site_id, goal_key) where c.site_id = g.site_id and c.goal_key = g.goal_key)";
   }
 }

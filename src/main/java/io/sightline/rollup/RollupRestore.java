@@ -2,6 +2,7 @@ package io.sightline.rollup;
 
 import io.sightline.store.EventRecord;
 import io.sightline.store.StoredRows;
+import io.sightline.store.WriterPartitions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -47,13 +48,17 @@ public final class RollupRestore {
   }
 
   /**
-   * Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions into the
-   * accumulator; its goals must be installed first, so that the goals' visitor pairs are restored too.
+   * Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions of writer partition {@code partition}
+   * of {@code partitions} (its visitors only, {@code io.sightline.store.WriterPartitions}) into the accumulator, with the
+   * sketches that partition stored; its goals must be installed first, so that the goals' visitor pairs are restored too.
    */
-  public static Future<Long> restore(Pool pool, RollupAccumulator acc, LocalDate oldestSaltDay, Instant now) {
+  public static Future<Long> restore(Pool pool, RollupAccumulator acc, LocalDate oldestSaltDay, Instant now, int partition,
+                                     int partitions) {
     Instant sessionsSince = now.minus(RollupAccumulator.SESSION_MEMORY);
+    String mine = " and " + WriterPartitions.sql("$4") + " = $3";
     return pool.withTransaction(conn -> stream(conn, "select " + EVENT_COLUMNS + " from events where ts >= $1 and salt_day >= $2 "
-            + "and not stable_visitor", Tuple.of(oldestSaltDay.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(), oldestSaltDay),
+            + "and not stable_visitor" + mine, Tuple.of(oldestSaltDay.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(),
+            oldestSaltDay, (long) partition, (long) partitions),
         new Consumer<Row>() {
           RollupDelta scratch = new RollupDelta();
           long n;
@@ -67,10 +72,12 @@ public final class RollupRestore {
             }
           }
         })
-        .compose(events -> stream(conn, "select * from sessions where last_seen_at > $1 and started_at > $2",
-            Tuple.of(sessionsSince.atOffset(ZoneOffset.UTC), sessionsSince.minus(java.time.Duration.ofDays(2)).atOffset(ZoneOffset.UTC)),
+        .compose(events -> stream(conn, "select * from sessions where last_seen_at > $1 and started_at > $2" + mine,
+            Tuple.of(sessionsSince.atOffset(ZoneOffset.UTC), sessionsSince.minus(java.time.Duration.ofDays(2)).atOffset(ZoneOffset.UTC),
+                (long) partition, (long) partitions),
             r -> acc.remember(StoredRows.session(r), now)).map(sessions -> events + sessions))
-        .compose(rows -> stream(conn, "select site_id, dim, day, value, sketch from rollup_sketch where day >= $1", Tuple.of(oldestSaltDay),
+        .compose(rows -> stream(conn, "select site_id, dim, day, value, sketch from rollup_sketch where day >= $1 and part = $2",
+            Tuple.of(oldestSaltDay, (short) partition),
             r -> acc.sketches().restore(new StableSketches.Key(r.getInteger("site_id"), r.getShort("dim"), r.getLocalDate("day").toEpochDay(),
                 r.getString("value")), r.getBuffer("sketch").getBytes())).map(sketches -> rows + sketches)))
         .onSuccess(v -> {

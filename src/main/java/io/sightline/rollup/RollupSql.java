@@ -16,7 +16,7 @@ public final class RollupSql {
   public static final int TOTAL_PARAMS = 2 + RollupDelta.TOTAL_COLUMNS.size();
   public static final int DIM_PARAMS = 4 + RollupDelta.DIM_COLUMNS.size();
 
-  public static final int SKETCH_PARAMS = 5;
+  public static final int SKETCH_PARAMS = 6;
   public static final int DRILL_PARAMS = 5 + RollupDelta.DRILL_COLUMNS.size();
 
   public static String upsertDrills(int firstParam) {
@@ -59,14 +59,22 @@ public final class RollupSql {
     return out;
   }
 
-  /** Replaces the stored stable-visitor sketches of a batch (whole sketches: the writer's in-memory state, {@link StableSketches}). */
+  /**
+   * Replaces the stored stable-visitor sketches of a batch (whole sketches: the writer's in-memory state, {@link StableSketches}),
+   * as the rows of writer partition {@code $(first + 5)} (a rebuild writes partition 0's).
+   */
   public static String upsertSketches(int first) {
-    return "insert into rollup_sketch (site_id, dim, day, value, sketch) select * from unnest($" + first + "::int4[], $" + (first + 1)
-        + "::int2[], $" + (first + 2) + "::date[], $" + (first + 3) + "::text[], $" + (first + 4) + "::bytea[]) "
-        + "on conflict on constraint rollup_sketch_key do update set sketch = excluded.sketch";
+    return "insert into rollup_sketch (site_id, dim, day, value, sketch, part) select s.*, $" + (first + 5) + "::int2 from unnest($"
+        + first + "::int4[], $" + (first + 1) + "::int2[], $" + (first + 2) + "::date[], $" + (first + 3) + "::text[], $" + (first + 4)
+        + "::bytea[]) s on conflict on constraint rollup_sketch_key do update set sketch = excluded.sketch";
   }
 
+  /** A rebuild's sketches: partition 0's rows. */
   public static Object[] sketchArrays(List<Map.Entry<StableSketches.Key, byte[]>> rows) {
+    return sketchArrays(rows, 0);
+  }
+
+  public static Object[] sketchArrays(List<Map.Entry<StableSketches.Key, byte[]>> rows, int partition) {
     int n = rows.size();
     Integer[] sites = new Integer[n];
     Short[] dims = new Short[n];
@@ -81,7 +89,7 @@ public final class RollupSql {
       values[r] = k.value();
       sketches[r] = io.vertx.core.buffer.Buffer.buffer(rows.get(r).getValue());
     }
-    return new Object[] {sites, dims, days, values, sketches};
+    return new Object[] {sites, dims, days, values, sketches, (short) partition};
   }
 
   public static String upsertTotals(int firstParam) {

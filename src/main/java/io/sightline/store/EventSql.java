@@ -1,6 +1,5 @@
 package io.sightline.store;
 
-import io.sightline.rollup.GoalCoverage;
 import io.sightline.rollup.RollupFold;
 import io.sightline.rollup.RollupSql;
 import io.vertx.core.json.JsonArray;
@@ -126,22 +125,18 @@ final class EventSql {
 
   /**
    * The same batch with its rollup delta stored for the next fold ({@link RollupFold}), and, when the batch
-   * carries any, the coverage of sites new to the rollups, of goals the writer started or stopped counting
-   * ({@link GoalCoverage}), and the stable visitors' sketches: still one statement and so one transaction.
-   * The delta of committed events is therefore always either pending or folded, whatever crashes. Returns
-   * the pending row's id.
+   * carries any, the coverage of sites new to the rollups and the stable visitors' sketches: still one
+   * statement and so one transaction. The delta of committed events is therefore always either pending
+   * or folded, whatever crashes. Returns the pending row's id.
    *
-   * <p>One variant per combination of those parts (index: 1 new sites, 2 goal changes, 4 sketches), each
-   * prepared once. Most batches carry none of them and take the lean variant: PostgreSQL re-plans these
-   * statements for each batch's parameters, and the goal CTE's look at the partitioned events table
-   * alone cost about 3 ms of planning a batch, several times the plan of the events and sessions
-   * (measured with pg_stat_statements, session 8).
+   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches), each prepared once.
+   * Most batches carry neither and take the lean variant: PostgreSQL re-plans these statements for each
+   * batch's parameters, so every CTE a batch does not need is planning time saved.
    */
-  static final String[] WRITE_BATCH_WITH_ROLLUPS = new String[8];
+  static final String[] WRITE_BATCH_WITH_ROLLUPS = new String[4];
 
   static final int WITH_NEW_SITES = 1;
-  static final int WITH_GOALS = 2;
-  static final int WITH_SKETCHES = 4;
+  static final int WITH_SKETCHES = 2;
 
   static {
     for (int parts = 0; parts < WRITE_BATCH_WITH_ROLLUPS.length; parts++) {
@@ -158,10 +153,6 @@ final class EventSql {
       sql.append("covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($").append(p)
           .append("::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), ");
       p += 1;
-    }
-    if ((parts & WITH_GOALS) != 0) {
-      sql.append(GoalCoverage.sql(p)).append(", ");
-      p += GoalCoverage.PARAMS;
     }
     if ((parts & WITH_SKETCHES) != 0) {
       sql.append("sketched as (").append(RollupSql.upsertSketches(p)).append("), ");

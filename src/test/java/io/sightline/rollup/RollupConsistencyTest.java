@@ -56,7 +56,12 @@ class RollupConsistencyTest {
 
   @BeforeAll
   static void ingest() throws InterruptedException {
-    server = RunningServer.start("ingest.cdnCountryHeader", "CF-IPCountry");
+    ingestWith(2);
+  }
+
+  /** The traffic, through {@code partitions} writer partitions (the single-partition run: {@link RollupConsistencySinglePartitionTest}). */
+  static void ingestWith(int partitions) throws InterruptedException {
+    server = RunningServer.start("ingest.cdnCountryHeader", "CF-IPCountry", "writer.partitions", Integer.toString(partitions));
     List<GoalMatch> matches = new ArrayList<>();
     for (String[] g : GOALS) {
       var r = server.send("POST", "/admin/v1/sites/1/goals", new JsonObject().put("name", g[0]).put("type", g[1]).put("match", g[2]).encode(),

@@ -46,16 +46,16 @@ class EventWriterVerticleTest extends PgTestBase {
   @Test
   void aBatchWithOneUnstorableEventCommitsTheOthersAndRefusesOnlyThatOne() {
     // the three requests arrive within the linger time, so they form one batch
-    Future<Object> good1 = vertx.eventBus().request(Addresses.WRITE_EVENTS, request(1, "/one")).map(m -> m.body());
-    Future<Object> bad = vertx.eventBus().request(Addresses.WRITE_EVENTS, request(2, "/nul\u0000byte")).map(m -> m.body());
-    Future<Object> good2 = vertx.eventBus().request(Addresses.WRITE_EVENTS, request(3, "/three")).map(m -> m.body());
+    Future<Object> good1 = vertx.eventBus().request(WriterPartitions.address(0), request(1, "/one")).map(m -> m.body());
+    Future<Object> bad = vertx.eventBus().request(WriterPartitions.address(0), request(2, "/nul\u0000byte")).map(m -> m.body());
+    Future<Object> good2 = vertx.eventBus().request(WriterPartitions.address(0), request(3, "/three")).map(m -> m.body());
     await(good1);
     await(good2);
     ReplyException refused = assertThrows(ReplyException.class, () -> await(bad));
     assertEquals(EventWriterVerticle.UNSTORABLE, refused.failureCode());
     assertEquals(2L, sql("select count(*) as n from events").iterator().next().getLong("n"));
     assertEquals(2L, sql("select count(*) as n from sessions").iterator().next().getLong("n"));
-    await(vertx.eventBus().request(Addresses.WRITE_EVENTS, request(4, "/after"))); // the queue is not blocked
+    await(vertx.eventBus().request(WriterPartitions.address(0), request(4, "/after"))); // the queue is not blocked
     assertEquals(3L, sql("select count(*) as n from events").iterator().next().getLong("n"));
   }
 
@@ -66,8 +66,8 @@ class EventWriterVerticleTest extends PgTestBase {
     SessionRow newer = new SessionRow(older.siteId(), older.sessionId(), older.startedAt(), older.lastSeenAt().plusSeconds(30),
         older.visitorId(), null, older.saltDay(), "/a", "/b", "a.example", null, null, null, "Direct", null, null, null, null, null, null,
         null, null, null, "desktop", null, null, null, null, null, 2, 2, false, 0, 0, null, 0, null, null, new Integer[0]);
-    await(vertx.eventBus().request(Addresses.WRITE_EVENTS, new WriteRequest(List.of(), List.of(newer))));
-    await(vertx.eventBus().request(Addresses.WRITE_EVENTS, new WriteRequest(List.of(), List.of(older)))); // arrives late
+    await(vertx.eventBus().request(WriterPartitions.address(0), new WriteRequest(List.of(), List.of(newer))));
+    await(vertx.eventBus().request(WriterPartitions.address(0), new WriteRequest(List.of(), List.of(older)))); // arrives late
     var row = sql("select pageviews, exit_page from sessions").iterator().next();
     assertEquals(2, row.getInteger("pageviews"));
     assertEquals("/b", row.getString("exit_page"));

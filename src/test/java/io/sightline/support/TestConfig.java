@@ -18,6 +18,7 @@ public final class TestConfig {
     flags.put("http.host", "127.0.0.1");
     flags.put("http.instances", "1");
     flags.put("shutdown.graceSeconds", "2");
+    flags.put("writer.partitions", "2"); // several partitions whatever the machine's cores (the suites with one set it to 1)
     for (int i = 0; i < keyValues.length; i += 2) {
       flags.put(keyValues[i], keyValues[i + 1]);
     }

@@ -7,18 +7,20 @@ import io.sightline.auth.ApiPrincipal;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RequireScope;
 import io.sightline.auth.Scope;
-import io.sightline.http.JsonResponses;
 import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.realtime.ActiveVisitor;
 import io.sightline.realtime.RealtimeSnapshots;
 import io.sightline.realtime.SiteSnapshot;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,11 +30,22 @@ import java.util.Locale;
  * same body as server-sent events every 2 seconds for dashboards that would rather not poll (the
  * stream ends after 10 minutes; EventSource reconnects by itself). Both read the in-memory
  * snapshot, never PostgreSQL. Key with the {@code read} scope; the key's site.
+ *
+ * <p>The body and the event frame are encoded once per snapshot (memoized with it) into buffers
+ * that every poll and every stream of the site writes as they are; a site without current
+ * visitors answers with one shared empty body.
  */
 public final class ClickportRealtimeRoutes {
   static final int MAX_VISITORS = 20;
   static final long STREAM_INTERVAL_MS = 2000;
   static final long STREAM_LIFETIME_MS = 600_000;
+  static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8"); // as JsonResponses.send
+  private static final Buffer RETRY = Buffer.buffer("retry: 2000\n\n");
+  static final Buffer EMPTY_BODY = encode(SiteSnapshot.empty(0, Instant.EPOCH));
+  static final Buffer EMPTY_FRAME = frame(EMPTY_BODY);
+
+  /** What the memoized renderings of a snapshot are kept under. */
+  private enum Rendering { BODY, FRAME }
 
   private final RealtimeSnapshots snapshots;
 
@@ -50,14 +63,14 @@ public final class ClickportRealtimeRoutes {
   }
 
   private void realtime(RoutingContext ctx) {
-    JsonResponses.send(ctx, 200, body(snapshots.of(ApiPrincipal.of(ctx).siteId())));
+    ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body(snapshots.of(ApiPrincipal.of(ctx).siteId())));
   }
 
   private void stream(RoutingContext ctx, Vertx vertx) {
     int siteId = ApiPrincipal.of(ctx).siteId();
     HttpServerResponse response = ctx.response().setChunked(true)
         .putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-    response.write("retry: 2000\n\n");
+    response.write(RETRY);
     long started = System.currentTimeMillis();
     long timer = vertx.setPeriodic(1, STREAM_INTERVAL_MS, id -> {
       if (response.closed() || response.ended()) {
@@ -66,13 +79,32 @@ public final class ClickportRealtimeRoutes {
         vertx.cancelTimer(id);
         response.end();
       } else if (!response.writeQueueFull()) {
-        response.write("data: " + body(snapshots.of(siteId)).encode() + "\n\n");
+        response.write(frame(snapshots.of(siteId)));
       }
     });
     response.closeHandler(v -> vertx.cancelTimer(timer));
   }
 
-  static JsonObject body(SiteSnapshot snapshot) {
+  /** The encoded body for this snapshot: rendered once per snapshot, then the same buffer for every poll. */
+  static Buffer body(SiteSnapshot snapshot) {
+    return snapshot.activeCount(SiteSnapshot.CURRENT) == 0 ? EMPTY_BODY : snapshot.memo(Rendering.BODY, ClickportRealtimeRoutes::encode);
+  }
+
+  /** The server-sent event carrying {@link #body}: {@code data: <body>} and a blank line, once per snapshot. */
+  static Buffer frame(SiteSnapshot snapshot) {
+    return snapshot.activeCount(SiteSnapshot.CURRENT) == 0 ? EMPTY_FRAME : snapshot.memo(Rendering.FRAME, s -> frame(body(s)));
+  }
+
+  /** As {@code JsonResponses.send} writes it: the encoded string in UTF-8. */
+  private static Buffer encode(SiteSnapshot snapshot) {
+    return Buffer.buffer(json(snapshot).encode());
+  }
+
+  private static Buffer frame(Buffer body) {
+    return Buffer.buffer(body.length() + 8).appendString("data: ").appendBuffer(body).appendString("\n\n");
+  }
+
+  static JsonObject json(SiteSnapshot snapshot) {
     List<ActiveVisitor> active = snapshot.activeWithin(SiteSnapshot.CURRENT);
     JsonArray visitors = new JsonArray();
     active.stream().limit(MAX_VISITORS).forEach(v -> visitors.add(new JsonObject()

@@ -15,7 +15,6 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /realtime}: the last {@code time_window} minutes (1-60, default 30) of the in-memory
@@ -24,12 +23,20 @@ import java.util.Map;
  * {@code revenue}: the sum of the window's revenue (a site sends one currency); top pages, sources
  * and countries by pageviews (10 each); up to 100 visitors, most recent first; the timeline counts,
  * for each minute of the window, the active visitors whose last event fell in it.
+ *
+ * <p>The body depends only on the snapshot and the window, so it is rendered once per snapshot and
+ * window (at most 60 per snapshot) and shared by every poll of that snapshot: it must not be
+ * modified on its way out.
  */
 public final class DatalyrRealtime {
   static final int TOP = 10;
   static final int MAX_VISITORS = 100;
 
   private final RealtimeSnapshots snapshots;
+
+  /** A memoized body's key: the window is all a body depends on besides the snapshot. */
+  private record Window(int minutes) {
+  }
 
   public DatalyrRealtime(RealtimeSnapshots snapshots) {
     this.snapshots = snapshots;
@@ -42,7 +49,12 @@ public final class DatalyrRealtime {
     });
   }
 
+  /** The body for this snapshot and window, rendered once per snapshot and window. */
   static JsonObject body(SiteSnapshot s, int minutes) {
+    return s.memo(new Window(minutes), snapshot -> render(snapshot, minutes));
+  }
+
+  static JsonObject render(SiteSnapshot s, int minutes) {
     Duration window = Duration.ofMinutes(minutes);
     List<ActiveVisitor> active = s.activeWithin(window);
     BigDecimal revenue = s.revenue(window).values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -53,11 +65,10 @@ public final class DatalyrRealtime {
         .put("referrer", v.source() == null ? "(direct)" : v.source())
         .put("first_seen", v.firstSeen().toString()).put("last_seen", v.lastSeen().toString())
         .put("total_events", v.events()).put("session_duration_seconds", v.durationSeconds())));
-    Map<Long, Integer> byMinute = s.visitorsByLastMinute(window);
     JsonArray timeline = new JsonArray();
     long current = s.takenAt().getEpochSecond() / 60;
-    for (long m = current - minutes + 1; m <= current; m++) {
-      timeline.add(new JsonObject().put("minute", Instant.ofEpochSecond(m * 60).toString()).put("visitors", byMinute.getOrDefault(m, 0)));
+    for (long m = current - minutes + 1; m <= current; m++) { // every visitor last seen in one of these minutes is active in the window
+      timeline.add(new JsonObject().put("minute", Instant.ofEpochSecond(m * 60).toString()).put("visitors", s.visitorsLastSeenIn(m)));
     }
     JsonArray pages = new JsonArray();
     s.top(window, MinuteCounts::pages, TOP).forEach((k, v) -> pages.add(new JsonObject().put("path", k).put("count", v)));

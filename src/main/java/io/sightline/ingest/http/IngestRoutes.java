@@ -290,7 +290,11 @@ public final class IngestRoutes {
       if (refused) {
         LOG.debug("Event not accepted by the writer: {}", reply.getMessage());
         ctx.response().putHeader("Retry-After", "5");
-        ctx.fail(new ApiException(503, "unavailable", "Events cannot be stored right now; retry later (nothing was recorded)"));
+        // refused: nothing of this request reached a writer; a timeout: the writer may still commit it once PostgreSQL answers;
+        // a batch split over writer partitions: parts other than the refused one may have committed
+        String what = reply.failureType() == ReplyFailure.TIMEOUT ? "the commit was not confirmed in time and may still complete"
+            : ctx.request().path().endsWith("/batch") ? "events of other writer partitions may have been recorded" : "nothing was recorded";
+        ctx.fail(new ApiException(503, "unavailable", "Events cannot be stored right now; retry later (" + what + ")"));
         return;
       }
     }

@@ -52,7 +52,12 @@ class ClickportQueryOracleTest {
 
   @BeforeAll
   static void ingest() {
-    server = RunningServer.start();
+    ingestWith(2);
+  }
+
+  /** The traffic, through {@code partitions} writer partitions (the single-partition run: {@link ClickportQueryOracleSinglePartitionTest}). */
+  static void ingestWith(int partitions) {
+    server = RunningServer.start("writer.partitions", Integer.toString(partitions));
     readKey = new JsonObject(server.send("POST", "/admin/v1/sites/1/keys", "{\"name\":\"oracle\",\"scopes\":[\"read\"],"
         + "\"rate_limit_per_minute\":100000}", "x-api-key", server.adminKey()).body()).getString("key");
     for (QueryOracle.Goal g : QueryOracle.GOALS) {

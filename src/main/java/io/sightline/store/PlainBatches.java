@@ -1,0 +1,60 @@
+package io.sightline.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Batches without rollups: the events inserted and their sessions upserted, nothing else kept. */
+final class PlainBatches implements BatchStatements {
+  private final Pool pool;
+
+  PlainBatches(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start(Vertx vertx, Runnable wake) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public int commitSlots(int configured) {
+    return configured;
+  }
+
+  @Override
+  public boolean mayStartBatch() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
+    return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(columns(events, sessions))).mapEmpty();
+  }
+
+  /** The events' and the sessions' column arrays, in the batch statements' parameter order. */
+  static List<Object> columns(List<EventRecord> events, List<SessionRow> sessions) {
+    List<Object> args = new ArrayList<>(EventSql.EVENT_COLUMNS.size() + EventSql.SESSION_COLUMNS.size() + 8);
+    args.addAll(List.of(Column.arrays(EventSql.EVENT_COLUMNS, events)));
+    args.addAll(List.of(Column.arrays(EventSql.SESSION_COLUMNS, sessions)));
+    return args;
+  }
+
+  @Override
+  public void afterCommit() {
+  }
+
+  @Override
+  public boolean settled() {
+    return true;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.succeededFuture();
+  }
+}
