@@ -35,7 +35,8 @@
   }
   function activeNow() { return d.visibilityState === 'visible' && d.hasFocus(); }
   function pause() { if (since) { engaged += Date.now() - since; since = 0; } }
-  function resume() { if (!since && activeNow()) since = Date.now(); }
+  var leaving = 0; // after pagehide: a visibilitychange that follows must not count the page again
+  function resume() { if (!since && !leaving && activeNow()) since = Date.now(); }
   function flush() {
     pause();
     if (engaged > 0 || scroll !== sentScroll) {
@@ -63,12 +64,12 @@
   });
   w.addEventListener('popstate', function () { page(); });
   if (hashMode) w.addEventListener('hashchange', function () { page(); });
-  w.addEventListener('pageshow', function (e) { if (e.persisted) page(1); }); // back/forward cache restore
+  w.addEventListener('pageshow', function (e) { leaving = 0; if (e.persisted) page(1); }); // back/forward cache restore
   w.addEventListener('scroll', measureScroll, { passive: true });
   w.addEventListener('focus', resume);
   w.addEventListener('blur', pause);
   d.addEventListener('visibilitychange', function () { if (d.visibilityState === 'hidden') flush(); else resume(); });
-  w.addEventListener('pagehide', flush);
+  w.addEventListener('pagehide', function () { leaving = 1; flush(); });
 
   function label(el) {
     var t = el.getAttribute('data-sightline-label') || el.getAttribute('aria-label') || (el.innerText || el.value || '').trim() || el.id || '';

@@ -6,11 +6,9 @@ import io.sightline.store.SessionRow;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -21,31 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RealtimeWindowTest {
   private static final Instant T0 = Instant.parse("2026-06-01T12:00:30Z");
 
-  /** A clock the test moves by hand. */
-  private static final class FakeClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
-
-  private final FakeClock clock = new FakeClock();
+  private final RealtimeFixtures.FakeClock clock = new RealtimeFixtures.FakeClock();
   private final RealtimeWindow window = new RealtimeWindow(clock);
 
   private static EventRecord event(int site, Instant ts, long visitor, String type, String path, String source, String country,
