@@ -11,11 +11,16 @@ public final class JsonResponses {
   private JsonResponses() {
   }
 
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
+
   public static Future<Void> send(RoutingContext ctx, int status, Object body) {
     String encoded = body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : String.valueOf(body);
-    return ctx.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-        .end(encoded);
+    return ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(encoded);
+  }
+
+  /** A body encoded already (a realtime answer rendered once per snapshot), written as it is. */
+  public static Future<Void> send(RoutingContext ctx, int status, io.vertx.core.buffer.Buffer encoded) {
+    return ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(encoded);
   }
 
   /** The request body as a JSON object, or 400. */

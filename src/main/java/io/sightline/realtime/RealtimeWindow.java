@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class RealtimeWindow {
   public static final Duration SPAN = Duration.ofMinutes(60);
-  static final int MINUTES = 60;
+  static final int MINUTES = SiteSnapshot.MAX_WINDOW_MINUTES;
   static final int MAX_KEYS = 500;
   static final int MAX_VISITORS = 50_000;
   static final int MAX_SITES = 10_000;

@@ -28,7 +28,7 @@ public final class SiteSnapshot {
   /** "Current visitors": distinct visitors active in the last 5 minutes (DESIGN.md). */
   public static final Duration CURRENT = Duration.ofMinutes(5);
   /** The longest window a snapshot answers for, in whole minutes. */
-  static final int MAX_WINDOW_MINUTES = RealtimeWindow.MINUTES;
+  static final int MAX_WINDOW_MINUTES = 60;
   /** Renderings kept per snapshot; past this many keys an answer is computed and not kept. */
   static final int MAX_MEMO = 128;
 

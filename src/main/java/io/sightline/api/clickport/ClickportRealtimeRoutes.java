@@ -7,13 +7,13 @@ import io.sightline.auth.ApiPrincipal;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RequireScope;
 import io.sightline.auth.Scope;
+import io.sightline.http.JsonResponses;
 import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.realtime.ActiveVisitor;
 import io.sightline.realtime.RealtimeSnapshots;
 import io.sightline.realtime.SiteSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +39,6 @@ public final class ClickportRealtimeRoutes {
   static final int MAX_VISITORS = 20;
   static final long STREAM_INTERVAL_MS = 2000;
   static final long STREAM_LIFETIME_MS = 600_000;
-  static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8"); // as JsonResponses.send
   private static final Buffer RETRY = Buffer.buffer("retry: 2000\n\n");
   static final Buffer EMPTY_BODY = encode(SiteSnapshot.empty(0, Instant.EPOCH));
   static final Buffer EMPTY_FRAME = frame(EMPTY_BODY);
@@ -63,7 +62,7 @@ public final class ClickportRealtimeRoutes {
   }
 
   private void realtime(RoutingContext ctx) {
-    ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body(snapshots.of(ApiPrincipal.of(ctx).siteId())));
+    JsonResponses.send(ctx, 200, body(snapshots.of(ApiPrincipal.of(ctx).siteId())));
   }
 
   private void stream(RoutingContext ctx, Vertx vertx) {
