@@ -8,7 +8,7 @@ import java.time.Duration;
  * waits at most {@code ackTimeout} for its commit; up to {@code concurrentCommits} batches commit at once.
  * The default is 1: concurrent batches that touch the same sessions wait on each other's row
  * locks, which measured slower (1.0k vs 7.6k beacons/s) than one growing batch at a time.
- * {@code rollups}: keep the rollup tables in the batches' transactions (README, "Rollups"); then
+ * {@code rollups}: keep the rollup tables in the batches' transactions (docs/ingestion.md, "Rollups"); then
  * one batch commits at a time whatever {@code concurrentCommits} says. Each batch stores its
  * rollup delta as pending, and the writer folds the sum of the pending deltas into the rollup tables
  * every {@code rollupFoldInterval} (so dashboards trail ingestion by about that much), or as soon as

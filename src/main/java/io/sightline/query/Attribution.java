@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Campaign attribution of conversions (README, "DATALYR"): a <em>conversion</em> is a counted event
+ * Campaign attribution of conversions (docs/api.md, "DATALYR"): a <em>conversion</em> is a counted event
  * in range that completes one of the site's goals or carries revenue. A <em>touch</em> is a session
  * with a {@code utm_campaign}. A conversion is credited to the campaign (utm_source, utm_medium,
  * utm_campaign) of the first touch of the same person that started within {@code windowDays} before

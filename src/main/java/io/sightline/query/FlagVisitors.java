@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Raw queries that count visitors from the events' first-occurrence flags ({@link FirstFlags})
- * instead of {@code count(distinct visitor_id)}: the drill-downs rollups cannot answer (README,
+ * instead of {@code count(distinct visitor_id)}: the drill-downs rollups cannot answer (docs/ingestion.md,
  * "Rollups"). The same numbers, because over whole UTC days [first, end) the distinct daily visitor
  * ids of a value are the per-day firsts less the ids counted on two days of the range.
  *

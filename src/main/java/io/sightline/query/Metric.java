@@ -3,7 +3,7 @@ package io.sightline.query;
 import java.util.Locale;
 
 /**
- * The metrics the engine computes, each defined once (README, "Query engine"). Dialects rename and
+ * The metrics the engine computes, each defined once (docs/api.md, "Query engine"). Dialects rename and
  * reshape them, never recompute them.
  */
 public enum Metric {

@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * Runs a {@link QuerySpec} against raw events and sessions and returns rows of dimension value and
- * metrics. The one place where metrics are defined (see README, "Query engine"). Sessions count
+ * metrics. The one place where metrics are defined (see docs/api.md, "Query engine"). Sessions count
  * where they start, with their whole values; visitors and events count when they happen:
  * <ul>
  *   <li>the <em>sessions in scope</em> are the sessions that started in [start, end) and pass the
@@ -70,7 +70,7 @@ public final class QueryEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryEngine.class);
 
   /**
-   * Which path answered a query (README, "Rollups"): the rollup tables, raw events with visitors
+   * Which path answered a query (docs/ingestion.md, "Rollups"): the rollup tables, raw events with visitors
    * counted from their first-occurrence flags, or raw events with {@code count(distinct)}.
    */
   public enum Plan { ROLLUP, FLAGS, RAW }
@@ -266,7 +266,7 @@ public final class QueryEngine {
     return v == null ? 0 : ((Number) v).longValue();
   }
 
-  /** The definitions: every metric from the plan's columns (see the class comment and README). */
+  /** The definitions: every metric from the plan's columns (see the class comment and docs/api.md). */
   private static Map<String, Object> metrics(Function<String, Object> r, List<Metric> metrics) {
     Map<String, Object> row = new LinkedHashMap<>();
     long sessions = count(r, "sessions");

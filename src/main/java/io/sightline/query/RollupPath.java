@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Answers a query from the rollup tables when they cover it exactly (README, "Rollups"), with the
+ * Answers a query from the rollup tables when they cover it exactly (docs/ingestion.md, "Rollups"), with the
  * same columns the raw plans return, so {@link QueryEngine} derives the metrics the same way:
  * <ul>
  *   <li>totals and date/week/month series in any time zone, from {@code rollup_total}'s 15-minute

@@ -22,7 +22,7 @@ import java.util.Map;
  * Visitors with stable (sender-supplied) ids on the rollup path: their per-day sketches
  * ({@code rollup_sketch}, {@link StableSketches}) merged per result row and estimated, added to the
  * daily ids' exact count (the two kinds of ids never coincide). Approximate: about 1.1 % relative
- * standard error for large counts (README, "Rollups"); exact-looking for small ones.
+ * standard error for large counts (docs/ingestion.md, "Rollups"); exact-looking for small ones.
  *
  * <p>Which queries: those the rollups answer over whole UTC days in UTC (totals; day, week and month
  * series; one session-attribute or event dimension). Others with stable ids read raw events (exact).

@@ -5,7 +5,7 @@ import io.sightline.query.Dimension;
 /**
  * The first-occurrence flags the writer stores on each event ({@code events.first_mask}), from the
  * same dedupe state as the rollups, so that raw drill-downs count visitors without
- * {@code count(distinct)} (README, "Rollups", drill-downs). For each {@link Key}, two bits:
+ * {@code count(distinct)} (docs/ingestion.md, "Rollups", drill-downs). For each {@link Key}, two bits:
  * <ul>
  *   <li>{@link #first}: this event is the first of its daily visitor id with the key's value(s) on
  *   its UTC day (one flagged event per (id, value, UTC day));</li>

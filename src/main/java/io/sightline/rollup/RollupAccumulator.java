@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns committed-to-be events and session states into rollup deltas (README, "Rollups"). The
+ * Turns committed-to-be events and session states into rollup deltas (docs/ingestion.md, "Rollups"). The
  * writer calls {@link #apply} for a batch, writes the delta in the batch's transaction, then
  * {@link #commit()} or {@link #rollback()}: the in-memory state always equals what the rollup
  * tables hold. Confined to the writer's event loop.

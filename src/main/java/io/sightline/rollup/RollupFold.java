@@ -18,7 +18,7 @@ import java.util.List;
  * deletes the pending rows and upserts their sum, so each batch's counts are either still pending or
  * folded, never both nor neither. Folding every few seconds instead of once per batch is what keeps the
  * rollups cheap at ingest: the pages, sources and countries of the moment repeat across hundreds of
- * batches, and each summed row is upserted once (README, "Rollups").
+ * batches, and each summed row is upserted once (docs/ingestion.md, "Rollups").
  */
 public final class RollupFold {
   private static final Logger LOG = LoggerFactory.getLogger(RollupFold.class);

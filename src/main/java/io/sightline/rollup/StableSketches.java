@@ -20,7 +20,7 @@ import java.util.Set;
  * event loop.
  */
 public final class StableSketches {
-  /** log2 of the sketches' k: about 1.1 % relative standard error for large counts, a few hundred bytes stored (README, "Rollups"). */
+  /** log2 of the sketches' k: about 1.1 % relative standard error for large counts, a few hundred bytes stored (docs/ingestion.md, "Rollups"). */
   public static final int LG_K = 12;
   /** The dimension id of a day's sketch of all its stable visitors. */
   public static final short DAY = 0;

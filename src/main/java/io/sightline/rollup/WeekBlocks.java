@@ -12,7 +12,7 @@ import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 
 /**
- * Compacts closed UTC weeks of {@code rollup_dim} into {@code rollup_dim_week} (README, "Rollups"):
+ * Compacts closed UTC weeks of {@code rollup_dim} into {@code rollup_dim_week} (docs/ingestion.md, "Rollups"):
  * the planner then reads one row per value for each whole compacted week of a range. A week is
  * closed when its last day is older than the backfill window plus the day a visitor id can spill
  * into (no event, session or carried pair can change its rows any more). Weeks are compacted in

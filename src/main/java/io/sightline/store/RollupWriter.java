@@ -38,7 +38,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The rollup half of a writer partition (README, "Rollups"). Each batch also stores its rollup delta
+ * The rollup half of a writer partition (docs/ingestion.md, "Rollups"). Each batch also stores its rollup delta
  * ({@link RollupAccumulator}) as pending in the batch's own statement, and the committed deltas are
  * summed in memory; every {@code writer.rollupFoldMillis} (or at {@code writer.rollupFoldRows} summed
  * rows, or when asked on the partition's fold address) the sum is folded into the rollup tables and

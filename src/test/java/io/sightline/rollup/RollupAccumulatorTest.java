@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The accumulator's deltas on hand-made cases: each expected count follows from the definitions in README "Rollups". */
+/** The accumulator's deltas on hand-made cases: each expected count follows from the definitions in docs/ingestion.md, "Rollups". */
 class RollupAccumulatorTest {
   static final LocalDate DAY = LocalDate.of(2026, 11, 20);
   static final Instant MIDNIGHT = Instant.parse("2026-11-21T00:00:00Z");

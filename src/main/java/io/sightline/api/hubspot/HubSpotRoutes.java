@@ -48,7 +48,7 @@ import java.util.function.Function;
  * the per-page and per-blog {@code sources} reports, {@code {type}/exists} and {@code views}. Key with
  * the {@code read} scope; the key's site, in the site's time zone. Every number comes from the query
  * engine (one query per time point and level); the adapter names, groups, filters ({@code f}/{@code e}),
- * sorts and pages the rows. See README, "HubSpot Analytics v2".
+ * sorts and pages the rows. See docs/api.md, "HubSpot Analytics v2".
  */
 public final class HubSpotRoutes {
   public static final String PREFIX = "/analytics/v2";

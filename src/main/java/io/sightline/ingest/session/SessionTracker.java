@@ -21,7 +21,7 @@ public final class SessionTracker {
   /**
    * How long after its salt day's midnight a session keeps its pre-midnight visitor id: a visit that
    * goes on later starts a new session under the new day's id. So a daily id lives at most 26 hours
-   * and two UTC days, which keeps the rollups' visitor counts exact (README, "Rollups").
+   * and two UTC days, which keeps the rollups' visitor counts exact (docs/ingestion.md, "Rollups").
    */
   public static final Duration SPILL = io.sightline.rollup.Rollups.SPILL;
 

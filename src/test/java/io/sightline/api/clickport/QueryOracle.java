@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * The expected answers of the query engine, computed in plain Java from the generated events (not
- * through SQL), following the definitions in the README's "Query engine" section: sessions counted
+ * through SQL), following the definitions in the docs/api.md, "Query engine" section: sessions counted
  * where they start, with whole-session values; visitors and event metrics by event time.
  */
 public final class QueryOracle {

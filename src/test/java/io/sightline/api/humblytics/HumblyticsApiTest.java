@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Humblytics API against a seeded event set ingested through the real endpoint: every endpoint's
- * numbers are computed here, in plain Java, from the events sent (following the README's
+ * numbers are computed here, in plain Java, from the events sent (following docs/api.md's
  * definitions), and compared exactly; then the error cases and the seed's request examples.
  */
 class HumblyticsApiTest {
