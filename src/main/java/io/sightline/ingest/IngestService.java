@@ -11,7 +11,6 @@ import io.sightline.site.Site;
 import io.sightline.store.WriterPartitions;
 import io.sightline.store.EventRecord;
 import io.sightline.store.SessionRow;
-import io.sightline.store.WriteRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -33,7 +32,7 @@ public final class IngestService {
   private final IngestPipeline pipeline;
   private final UserAgents userAgents;
   private final IngestMetrics metrics;
-  private final DeliveryOptions delivery;
+  private final WriterOutbox outbox;
   private final MonthlyQuota quota;
   private final UserProfiles users;
   private final int partitions;
@@ -56,7 +55,7 @@ public final class IngestService {
     this.pipeline = pipeline;
     this.userAgents = userAgents;
     this.metrics = metrics;
-    this.delivery = new DeliveryOptions().setSendTimeout(ackTimeout.toMillis()).setLocalOnly(true);
+    this.outbox = new WriterOutbox(vertx, new DeliveryOptions().setSendTimeout(ackTimeout.toMillis()).setLocalOnly(true), partitions);
   }
 
   /** The User-Agent's enrichment: from the cache, or parsed on a worker. */
@@ -134,10 +133,9 @@ public final class IngestService {
       events.add(d.record);
       sessions.add(d.session);
     }
-    return vertx.eventBus().request(WriterPartitions.address(partition), new WriteRequest(events, sessions), delivery)
-        .onSuccess(reply -> drafts.forEach(d -> metrics.accepted(d.site.id(), 1)))
-        .onFailure(err -> release(drafts))
-        .mapEmpty();
+    return outbox.send(partition, events, sessions)
+        .onSuccess(v -> drafts.forEach(d -> metrics.accepted(d.site.id(), 1)))
+        .onFailure(err -> release(drafts));
   }
 
   /** Gives back the quota units of events that were not stored. */

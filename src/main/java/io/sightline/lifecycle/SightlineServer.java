@@ -25,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,10 @@ public final class SightlineServer {
   public static SightlineServer start(SightlineConfig config, PrintStream out) {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
+        // the event bus is in-process plumbing (a message per beacon): its meters cost a registry lookup per message
+        // and say nothing Sightline's own writer and ingest meters do not
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metricsOptions))
         .withMetrics(new MicrometerMetricsFactory(registry))

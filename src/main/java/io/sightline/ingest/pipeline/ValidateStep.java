@@ -5,7 +5,6 @@ import io.sightline.ingest.enrich.UrlCleaner;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * Checks the event can be stored for this site: a server {@code timestamp} in
@@ -32,7 +31,7 @@ public final class ValidateStep implements PipelineStep {
     if (ts.isBefore(received.minus(backfill))) {
       throw new Dropped(DropReason.INVALID, "timestamp is more than " + backfill.toDays() + " days in the past (ingest.backfillDays)");
     }
-    boolean beforeYesterday = ts.atZone(ZoneOffset.UTC).toLocalDate().isBefore(received.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1));
+    boolean beforeYesterday = utcDay(ts) < utcDay(received) - 1;
     if (beforeYesterday && d.in.visitorId() == null && d.in.userId() == null) {
       throw new Dropped(DropReason.INVALID, "events older than yesterday (UTC) need a visitor_id or user_id: the daily salt that would derive one is gone");
     }
@@ -56,5 +55,9 @@ public final class ValidateStep implements PipelineStep {
       }
     }
     return false;
+  }
+
+  private static long utcDay(Instant t) {
+    return Math.floorDiv(t.getEpochSecond(), 86_400L);
   }
 }

@@ -28,6 +28,8 @@ public final class MonthlyQuota {
   record Key(int siteId, YearMonth month) {
   }
 
+  private static final ConcurrentHashMap<String, ZoneId> ZONES = new ConcurrentHashMap<>();
+
   private final Pool pool;
   private final long limit;
   private final ConcurrentHashMap<Key, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -51,12 +53,26 @@ public final class MonthlyQuota {
     return limit;
   }
 
+  /** The site's zone (UTC when its id is invalid); parsed once per id, as each beacon asks for it. */
   public static ZoneId zone(Site site) {
-    try {
-      return ZoneId.of(site.timezone());
-    } catch (RuntimeException e) {
+    String id = site.timezone();
+    if (id == null) {
       return ZoneOffset.UTC;
     }
+    ZoneId known = ZONES.get(id);
+    if (known != null) {
+      return known;
+    }
+    ZoneId parsed;
+    try {
+      parsed = ZoneId.of(id);
+    } catch (RuntimeException e) {
+      parsed = ZoneOffset.UTC;
+    }
+    if (ZONES.size() < 1_000) {
+      ZONES.put(id, parsed);
+    }
+    return parsed;
   }
 
   public static YearMonth month(Site site, Instant at) {
