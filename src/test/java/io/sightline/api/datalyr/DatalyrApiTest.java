@@ -662,6 +662,58 @@ class DatalyrApiTest {
   }
 
 
+  /** Waits, when the minute's window is about to end, for the next one: a test counting within one window must not straddle two. */
+  static void awayFromTheMinutesEnd() throws InterruptedException {
+    long intoMinute = System.currentTimeMillis() % 60_000;
+    if (intoMinute > 45_000) {
+      Thread.sleep(60_000 - intoMinute + 200);
+    }
+  }
+
+  static void assertLimitHeaders(HttpResponse<String> r, int limit, int remaining, String what) {
+    assertEquals(Integer.toString(limit), r.headers().firstValue("X-RateLimit-Limit").orElse(null), what);
+    assertEquals(Integer.toString(remaining), r.headers().firstValue("X-RateLimit-Remaining").orElse(null), what);
+    long reset = Long.parseLong(r.headers().firstValue("X-RateLimit-Reset").orElseThrow());
+    long nowSeconds = Instant.now().getEpochSecond();
+    assertTrue(reset > nowSeconds - 1 && reset <= nowSeconds + 61, what);
+  }
+
+  @Test
+  void unauthorizedUnknownPathAndWrongMethodAnswersCarryTheRateLimitHeadersToo() throws Exception {
+    awayFromTheMinutesEnd();
+    // with a key: counted against it, as any answer
+    String limited = createKey(1, "[\"read\"]", 5);
+    HttpResponse<String> notFound = server.get("/api/v1/no-such-report", "Authorization", "Bearer " + limited);
+    assertEquals(404, notFound.statusCode());
+    assertEquals("not_found", new JsonObject(notFound.body()).getString("code"));
+    assertLimitHeaders(notFound, 5, 4, "404");
+    HttpResponse<String> wrongMethod = server.send("POST", "/api/v1/overview", "{}", "Authorization", "Bearer " + limited);
+    assertEquals(405, wrongMethod.statusCode());
+    assertEquals(Set.of("error", "code"), new JsonObject(wrongMethod.body()).fieldNames());
+    assertLimitHeaders(wrongMethod, 5, 3, "405");
+    assertLimitHeaders(server.send("DELETE", "/api/v1/users/x", null, "Authorization", "Bearer " + limited), 5, 2, "405");
+    // without a valid key: counted against the client's address, under DATALYR's limit of 100
+    String address = "198.51.100.7";
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> r = switch (i % 3) {
+        case 0 -> server.get("/api/v1/overview", "X-Forwarded-For", address);
+        case 1 -> server.get("/api/v1/no-such-report", "X-Forwarded-For", address);
+        default -> server.get("/api/v1/workspace", "Authorization", "Bearer dk_not_a_key", "X-Forwarded-For", address);
+      };
+      assertEquals(401, r.statusCode(), r.body());
+      assertEquals("unauthorized", new JsonObject(r.body()).getString("code"));
+      assertLimitHeaders(r, 100, 99 - i, "401 #" + i);
+    }
+    HttpResponse<String> over = server.get("/api/v1/overview", "X-Forwarded-For", address);
+    assertEquals(429, over.statusCode(), over.body());
+    assertEquals("rate_limited", new JsonObject(over.body()).getString("code"));
+    assertLimitHeaders(over, 100, 0, "429");
+    assertTrue(over.headers().firstValue("Retry-After").isPresent());
+    // another address, and any valid key, have their own windows
+    assertLimitHeaders(server.get("/api/v1/overview", "X-Forwarded-For", "198.51.100.8"), 100, 99, "another address");
+    assertEquals(200, server.get("/api/v1/workspace", "Authorization", "Bearer " + limited, "X-Forwarded-For", address).statusCode());
+  }
+
   // ---------------------------------------------------------------- users
 
   static String isoSeconds(Instant t) {
