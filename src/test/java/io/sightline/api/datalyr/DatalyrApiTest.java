@@ -28,6 +28,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +78,9 @@ class DatalyrApiTest {
         "ingest.monthlyEventQuota", Long.toString(QUOTA));
     key = createKey(1, "[\"read\"]", 100000);
     assertEquals(201, admin("POST", "/admin/v1/sites/1/goals", "{\"name\":\"Signup\",\"type\":\"custom\",\"match\":\"Signup\"}").statusCode());
+    // goals that are no DATALYR conversions (a page, any form): /attribution, /ads and /users/:id leave them out
+    assertEquals(201, admin("POST", "/admin/v1/sites/1/goals", "{\"name\":\"Pricing page\",\"type\":\"pageview\",\"match\":\"/pricing\"}").statusCode());
+    assertEquals(201, admin("POST", "/admin/v1/sites/1/goals", "{\"name\":\"Any form\",\"type\":\"form\",\"match\":\"*\"}").statusCode());
     now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     data = DatalyrData.generate(now, 20261123);
     Map<String, JsonArray> batches = new LinkedHashMap<>();
@@ -430,7 +434,9 @@ class DatalyrApiTest {
         new Case("&utm_campaign=spring_sale", e -> "spring_sale".equals(first.get(e.session()).touch().utmCampaign())),
         new Case("&country=gb", e -> e.geo() == 0), new Case("&region=DE-BE&city=Berlin", e -> e.geo() == 1),
         new Case("&city=London&event_name=click", e -> e.geo() == 0 && e.type().equals("click")),
-        new Case("&event_name=" + q("x' or '1'='1"), e -> false));
+        new Case("&event_name=" + q("x' or '1'='1"), e -> false),
+        // all is the documented default: every event, also when listed with names
+        new Case("&event_name=all", e -> true), new Case("&event_name=Signup," + q("all"), e -> true));
     for (Object[] range : ranges()) {
       Range r = (Range) range[1];
       for (Case c : cases) {
@@ -853,8 +859,9 @@ class DatalyrApiTest {
             visitors.computeIfAbsent(List.of(t.utmSource(), t.utmMedium(), t.utmCampaign()), k -> new LinkedHashSet<>()).add(e.visitorKey());
           }
         }
-        Map<List<String>, long[]> conversions = new HashMap<>();
+        Map<List<String>, long[]> conversions = new HashMap<>(); // conversions, orders
         Map<List<String>, BigDecimal> revenue = new HashMap<>();
+        Map<List<String>, Set<String>> converting = new HashMap<>(); // the people a conversion was credited for
         for (Ev c : in(r)) {
           if (!c.conversion()) {
             continue;
@@ -872,20 +879,30 @@ class DatalyrApiTest {
             continue;
           }
           List<String> k = List.of(t.utmSource(), t.utmMedium(), t.utmCampaign());
-          conversions.computeIfAbsent(k, x -> new long[1])[0]++;
+          long[] n = conversions.computeIfAbsent(k, x -> new long[2]);
+          n[0]++;
+          n[1] += c.revenue() == null ? 0 : 1;
           revenue.merge(k, c.revenue() == null ? BigDecimal.ZERO : c.revenue(), BigDecimal::add);
+          converting.computeIfAbsent(k, x -> new HashSet<>()).add(c.person());
         }
+        Map<String, String> personOf = new HashMap<>();
+        data.events.forEach(e -> personOf.put(e.visitorKey(), e.person()));
         Set<List<String>> keys = new LinkedHashSet<>(visitors.keySet());
         keys.addAll(conversions.keySet());
         List<JsonObject> rows = new ArrayList<>();
         for (List<String> k : keys) {
-          long v = visitors.getOrDefault(k, Set.of()).size();
-          long n = conversions.getOrDefault(k, new long[1])[0];
+          Set<String> reached = visitors.getOrDefault(k, Set.of());
+          long v = reached.size();
+          long n = conversions.getOrDefault(k, new long[2])[0];
+          long orders = conversions.getOrDefault(k, new long[2])[1];
+          // converters: the campaign's visitors whose person converted for it (so never more than its visitors)
+          long converters = reached.stream().filter(x -> converting.getOrDefault(k, Set.of()).contains(personOf.get(x))).count();
           BigDecimal money = revenue.getOrDefault(k, BigDecimal.ZERO);
           rows.add(new JsonObject().put("utm_source", k.get(0)).put("utm_medium", k.get(1)).put("utm_campaign", k.get(2)).put("visitors", v)
               .put("conversions", n).put("revenue", money.setScale(2, RoundingMode.HALF_UP).doubleValue())
-              .put("conversion_rate", v == 0 ? 0.0 : BigDecimal.valueOf(n * 100).divide(BigDecimal.valueOf(v), 2, RoundingMode.HALF_UP).doubleValue())
-              .put("avg_order_value", n == 0 ? 0.0 : money.divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue()));
+              .put("conversion_rate", v == 0 ? 0.0
+                  : BigDecimal.valueOf(converters * 100).divide(BigDecimal.valueOf(v), 2, RoundingMode.HALF_UP).doubleValue())
+              .put("avg_order_value", orders == 0 ? 0.0 : money.divide(BigDecimal.valueOf(orders), 2, RoundingMode.HALF_UP).doubleValue()));
         }
         rows.sort(Comparator.<JsonObject>comparingDouble(o -> -o.getDouble("revenue")).thenComparingLong(o -> -o.getLong("conversions"))
             .thenComparingLong(o -> -o.getLong("visitors")).thenComparing(o -> o.getString("utm_campaign")));
@@ -895,11 +912,66 @@ class DatalyrApiTest {
         String path = "/api/v1/attribution?" + range[0] + (window == 30 ? "" : "&window_days=" + window);
         JsonObject body = get(path);
         assertEquals(new JsonArray(new ArrayList<Object>(rows)), body.getJsonArray("campaigns"), path);
+        for (Object o : body.getJsonArray("campaigns")) {
+          assertTrue(((JsonObject) o).getDouble("conversion_rate") <= 100, path + " " + o);
+        }
         assertEquals(window, body.getInteger("attribution_window_days"));
         assertEquals(rows.size(), body.getInteger("total_campaigns"));
         assertEquals(new JsonObject().put("start", r.start().toString()).put("end", isoSeconds(r.end().minusMillis(1))), body.getJsonObject("date_range"));
       }
     }
+  }
+
+  @Test
+  void attributionCountsOrdersAndConversionGoalsNeverPageGoalsAndItsRateStaysWithin100() {
+    HttpResponse<String> created = admin("POST", "/admin/v1/sites", "{\"domain\":\"attr.example\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    int site = new JsonObject(created.body()).getInteger("id");
+    for (String goal : List.of("{\"name\":\"Signup\",\"type\":\"custom\",\"match\":\"Signup\"}",
+        "{\"name\":\"Pricing\",\"type\":\"pageview\",\"match\":\"/pricing\"}", "{\"name\":\"Forms\",\"type\":\"form\",\"match\":\"*\"}")) {
+      assertEquals(201, admin("POST", "/admin/v1/sites/" + site + "/goals", goal).statusCode());
+    }
+    String siteKey = createKey(site, "[\"ingest\",\"read\"]", 1000);
+    Instant t0 = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    String campaign = "?utm_source=google&utm_medium=cpc&utm_campaign=launch";
+    JsonArray batch = new JsonArray()
+        // the buyer: three views of a page goal, two orders, a sign-up, a form goal
+        .add(event("buyer", t0, "pageview", null, "/pricing" + campaign, null)).add(event("buyer", t0.plusSeconds(60), "pageview", null, "/pricing", null))
+        .add(event("buyer", t0.plusSeconds(120), "pageview", null, "/pricing", null))
+        .add(event("buyer", t0.plusSeconds(180), "custom", "Purchase", "/pricing", "49.99"))
+        .add(event("buyer", t0.plusSeconds(240), "custom", "Purchase", "/pricing", "199.00"))
+        .add(event("buyer", t0.plusSeconds(300), "custom", "Signup", "/pricing", null))
+        .add(event("buyer", t0.plusSeconds(360), "form", "Contact", "/pricing", null))
+        // a visitor of the same campaign who only looks at the priced page
+        .add(event("looker", t0, "pageview", null, "/pricing" + campaign, null)).add(event("looker", t0.plusSeconds(60), "pageview", null, "/", null));
+    HttpResponse<String> sent = server.send("POST", "/api/event/batch", batch.encode(), "x-api-key", siteKey, "User-Agent", DatalyrData.UAS[0]);
+    assertEquals(batch.size(), new JsonObject(sent.body()).getInteger("accepted"), sent.body());
+    HttpResponse<String> r = server.get("/api/v1/attribution?" + dates(t0.minus(Duration.ofHours(1)), t0.plus(Duration.ofHours(1))),
+        "Authorization", "Bearer " + siteKey);
+    assertEquals(200, r.statusCode(), r.body());
+    BigDecimal revenue = new BigDecimal("49.99").add(new BigDecimal("199.00"));
+    assertEquals(new JsonArray().add(new JsonObject().put("utm_source", "google").put("utm_medium", "cpc").put("utm_campaign", "launch")
+        .put("visitors", 2L).put("conversions", 3L).put("revenue", revenue.doubleValue())
+        .put("conversion_rate", 50.0) // one of the two visitors converted
+        .put("avg_order_value", revenue.divide(BigDecimal.valueOf(2), 2, RoundingMode.HALF_UP).doubleValue())), // revenue / orders
+        new JsonObject(r.body()).getJsonArray("campaigns"));
+    // the profile lists the same conversions: the orders and the sign-up
+    HttpResponse<String> profile = server.get("/api/v1/users/buyer", "Authorization", "Bearer " + siteKey);
+    assertEquals(200, profile.statusCode(), profile.body());
+    assertEquals(List.of("Purchase", "Purchase", "Signup"), new JsonObject(profile.body()).getJsonArray("conversions").stream()
+        .map(o -> ((JsonObject) o).getString("event_name")).sorted().toList());
+  }
+
+  private static JsonObject event(String visitor, Instant ts, String type, String name, String path, String revenue) {
+    JsonObject e = new JsonObject().put("type", type).put("url", "https://attr.example" + path).put("timestamp", ts.toString())
+        .put("visitor_id", visitor);
+    if (name != null) {
+      e.put("name", name);
+    }
+    if (revenue != null) {
+      e.put("revenue_amount", new BigDecimal(revenue)).put("revenue_currency", "USD");
+    }
+    return e;
   }
 
   // ---------------------------------------------------------------- ads
@@ -916,7 +988,8 @@ class DatalyrApiTest {
     List<Spend> recent = List.of(new Spend("google", "g-1", "brand", "ACTIVE", "150.50", 15000, 350),
         new Spend("meta", "m-1", "retargeting", "PAUSED", "80.00", 20000, 400));
     List<Spend> older = List.of(new Spend("meta", "m-2", "spring_sale", "ACTIVE", "999.00", 1, 1));
-    for (Object[] c : new Object[][] {{whole[0], r, recent, ""}, {whole[0], r, recent.subList(1, 2), "&platform=meta"},
+    for (Object[] c : new Object[][] {{whole[0], r, recent, ""}, {whole[0], r, recent, "&platform=all"},
+        {whole[0], r, recent.subList(1, 2), "&platform=meta"},
         {whole[0], r, List.of(), "&level=adset"}, {wide, wideRange, List.of(older.get(0), recent.get(0), recent.get(1)), ""},
         {wide, wideRange, List.of(older.get(0)), "&limit=1"}}) {
       Range range = (Range) c[1];
@@ -994,6 +1067,11 @@ class DatalyrApiTest {
     }
     JsonObject users = get("/api/v1/users?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&search=" + q("[email protected]"));
     assertEquals(List.of("users", "total_count", "has_more"), new ArrayList<>(users.fieldNames()));
+    // all, the documented default of event_name and platform, may be asked for by name
+    assertEquals(get("/api/v1/events?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z"),
+        get("/api/v1/events?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&event_name=all"));
+    assertEquals(get("/api/v1/ads?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z"),
+        get("/api/v1/ads?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&platform=all"));
     JsonObject ads = get("/api/v1/ads?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&platform=meta&level=campaign");
     assertEquals(List.of("data", "platforms_connected", "total_spend", "total_revenue", "overall_roas"), new ArrayList<>(ads.fieldNames()));
     JsonObject attribution = get("/api/v1/attribution?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&window_days=30");
