@@ -33,6 +33,7 @@ import io.sightline.goal.GoalService;
 import io.sightline.http.FailureHandler;
 import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.ingest.IngestModule;
+import io.sightline.ingest.enrich.Referrers;
 import io.sightline.ingest.http.IngestRoutes;
 import io.sightline.ingest.net.ClientIpResolver;
 import io.sightline.ingest.net.IpAddresses;
@@ -94,7 +95,8 @@ public final class PublicRouter {
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
     this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
-    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)));
+    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)),
+        Referrers.load(config.ingest().referrersFile()));
   }
 
   /**
@@ -158,11 +160,12 @@ public final class PublicRouter {
     };
   }
 
-  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites) {
+  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites, Referrers referrers) {
     java.time.Clock clock = java.time.Clock.systemUTC();
     QueryEngine engine = new QueryEngine(pool);
     GoalService goals = new GoalService(pool);
-    return new DatalyrRoutes(sites, new DatalyrReports(engine), new DatalyrEvents(pool, goals, clock), new DatalyrRealtime(realtime),
+    return new DatalyrRoutes(sites, new DatalyrReports(engine, referrers), new DatalyrEvents(pool, goals, clock),
+        new DatalyrRealtime(realtime, referrers),
         new DatalyrAccount(pool, quota, clock), new DatalyrUsers(pool, goals),
         new DatalyrAttribution(engine, new io.sightline.query.Attribution(pool), goals),
         new DatalyrAds(new io.sightline.ads.AdService(pool), engine, goals));
