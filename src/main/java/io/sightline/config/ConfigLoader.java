@@ -182,7 +182,7 @@ public final class ConfigLoader {
     }
     BootstrapConfig bootstrapConfig = new BootstrapConfig(domain, zone(bootstrap.getString("timezone"), "bootstrap.timezone"));
     AuthConfig authConfig = new AuthConfig(Duration.ofSeconds(range(auth, "cacheSeconds", "auth.cacheSeconds", 0, 300)),
-        range(auth, "defaultRateLimitPerMinute", "auth.defaultRateLimitPerMinute", 1, 1_000_000));
+        range(auth, "defaultRateLimitPerMinute", "auth.defaultRateLimitPerMinute", 1, 1_000_000), dialectRateLimits(auth));
     IngestConfig ingestConfig = ingest(c.getJsonObject("ingest"));
     JsonObject writer = c.getJsonObject("writer");
     WriterConfig writerConfig = new WriterConfig(range(writer, "batchSize", "writer.batchSize", 1, 100_000),
@@ -206,6 +206,15 @@ public final class ConfigLoader {
           + storageConfig.partitionDaysBehind() + "): backfilled events need a partition");
     }
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace);
+  }
+
+  private static DialectRateLimits dialectRateLimits(JsonObject auth) {
+    JsonObject d = auth.getJsonObject("rateLimitPerMinute");
+    return new DialectRateLimits(range(d, "clickport", "auth.rateLimitPerMinute.clickport", 1, 1_000_000),
+        range(d, "datalyr", "auth.rateLimitPerMinute.datalyr", 1, 1_000_000),
+        range(d, "humblytics", "auth.rateLimitPerMinute.humblytics", 1, 1_000_000),
+        range(d, "hubspot", "auth.rateLimitPerMinute.hubspot", 1, 1_000_000),
+        range(d, "hum", "auth.rateLimitPerMinute.hum", 1, 1_000_000));
   }
 
   private static IngestConfig ingest(JsonObject in) {

@@ -27,12 +27,16 @@ import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RateLimiter;
+import io.sightline.config.DialectRateLimits;
 import io.sightline.config.SightlineConfig;
 import io.sightline.goal.GoalService;
 import io.sightline.http.FailureHandler;
 import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.ingest.IngestModule;
+import io.sightline.ingest.enrich.Referrers;
 import io.sightline.ingest.http.IngestRoutes;
+import io.sightline.ingest.net.ClientIpResolver;
+import io.sightline.ingest.net.IpAddresses;
 import io.sightline.site.SiteCache;
 import io.sightline.tracker.TrackerRoutes;
 import io.sightline.tracker.TrackerScript;
@@ -41,11 +45,13 @@ import io.sightline.ops.Readiness;
 import io.sightline.realtime.RealtimeSnapshots;
 import io.sightline.site.SiteService;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Builds the routers: the public one (ingestion and the admin API; the five dialects later) and
@@ -89,7 +95,8 @@ public final class PublicRouter {
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
     this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
     this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
-    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)));
+    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)),
+        Referrers.load(config.ingest().referrersFile()));
   }
 
   /**
@@ -122,17 +129,20 @@ public final class PublicRouter {
     trackerRoutes.mount(router);
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
-    RateLimitHandler rateLimit = new RateLimitHandler(rateLimiter, config.auth().defaultRateLimitPerMinute(), registry);
-    realtimeRoutes.mount(router, vertx, auth, rateLimit);
-    queryRoutes.mount(router, auth, rateLimit, config.http().maxBodyBytes());
-    new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, rateLimit);
-    new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, rateLimit);
-    new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, rateLimit);
-    humblyticsRoutes.mount(router, auth, rateLimit);
-    new HubSpotRoutes(pool).mount(router, auth, rateLimit);
-    datalyrRoutes.mount(router, auth, rateLimit);
+    // one limiter, a window per API and key: each dialect holds keys to its vendor's documented limit
+    DialectRateLimits limits = config.auth().dialectRateLimits();
+    RateLimitHandler clickport = new RateLimitHandler(rateLimiter, "clickport", limits.clickport(), registry);
+    realtimeRoutes.mount(router, vertx, auth, clickport);
+    queryRoutes.mount(router, auth, clickport, config.http().maxBodyBytes());
+    new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, clickport);
+    new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, clickport);
+    new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, new RateLimitHandler(rateLimiter, "hum", limits.hum(), registry));
+    humblyticsRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "humblytics", limits.humblytics(), registry));
+    new HubSpotRoutes(pool).mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
+    datalyrRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "datalyr", limits.datalyr(), registry), clientAddress());
+    RateLimitHandler adminLimit = new RateLimitHandler(rateLimiter, "admin", config.auth().defaultRateLimitPerMinute(), registry);
     Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
-        .router(vertx, auth, rateLimit);
+        .router(vertx, auth, adminLimit);
     new HubSpotAdminRoutes(pool).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
@@ -140,11 +150,22 @@ public final class PublicRouter {
     return withErrors(router);
   }
 
-  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites) {
+  /** The client's address as ingestion resolves it (a trusted proxy's forwarding headers honoured), for limits per address. */
+  private Function<HttpServerRequest, String> clientAddress() {
+    ClientIpResolver resolver = new ClientIpResolver(config.ingest().trustedProxies());
+    return request -> {
+      byte[] ip = resolver.resolve(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+          request.getHeader("X-Forwarded-For"), request.getHeader("Forwarded"));
+      return ip == null ? "unknown" : IpAddresses.toInet(ip).getHostAddress();
+    };
+  }
+
+  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites, Referrers referrers) {
     java.time.Clock clock = java.time.Clock.systemUTC();
     QueryEngine engine = new QueryEngine(pool);
     GoalService goals = new GoalService(pool);
-    return new DatalyrRoutes(sites, new DatalyrReports(engine), new DatalyrEvents(pool, goals, clock), new DatalyrRealtime(realtime),
+    return new DatalyrRoutes(sites, new DatalyrReports(engine, referrers), new DatalyrEvents(pool, goals, clock),
+        new DatalyrRealtime(realtime, referrers),
         new DatalyrAccount(pool, quota, clock), new DatalyrUsers(pool, goals),
         new DatalyrAttribution(engine, new io.sightline.query.Attribution(pool), goals),
         new DatalyrAds(new io.sightline.ads.AdService(pool), engine, goals));

@@ -34,7 +34,7 @@ class SiteScopedRouteTest extends PgTestBase {
     Router router = Router.router(vertx);
     router.get("/sites/:id/stats")
         .handler(ApiKeyAuthHandler.create(authenticator))
-        .handler(new RateLimitHandler(new RateLimiter(System::currentTimeMillis), 100, new SimpleMeterRegistry()))
+        .handler(new RateLimitHandler(new RateLimiter(System::currentTimeMillis), "admin", 100, new SimpleMeterRegistry()))
         .handler(RequireScope.of(Scope.READ))
         .handler(ctx -> {
           RequireScope.requireSite(ctx, Integer.parseInt(ctx.pathParam("id")));

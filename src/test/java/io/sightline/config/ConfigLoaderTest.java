@@ -90,6 +90,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void eachDialectHasItsVendorsQueryRateLimitAndEachCanBeSetAlone() {
+    DialectRateLimits defaults = loader.load(null, false, Map.of(), Map.of()).auth().dialectRateLimits();
+    // DATALYR documents 100 a minute; Clickport no per-request limit; the others publish no figure: a generous abuse guard
+    assertEquals(new DialectRateLimits(6000, 100, 6000, 6000, 6000), defaults);
+    SightlineConfig set = loader.load(null, false, Map.of("SIGHTLINE_AUTH_RATE_LIMIT_PER_MINUTE_HUBSPOT", "40"),
+        Map.of("auth.rateLimitPerMinute.datalyr", "7"));
+    assertEquals(new DialectRateLimits(6000, 7, 6000, 40, 6000), set.auth().dialectRateLimits());
+    assertEquals(100, set.auth().defaultRateLimitPerMinute(), "the admin API keeps its own");
+    ConfigException zero = assertThrows(ConfigException.class,
+        () -> loader.load(null, false, Map.of(), Map.of("auth.rateLimitPerMinute.clickport", "0")));
+    assertTrue(zero.getMessage().contains("auth.rateLimitPerMinute.clickport"), zero.getMessage());
+  }
+
+  @Test
   void aMissingDefaultConfigFileIsFine(@TempDir Path dir) {
     SightlineConfig c = loader.load(dir.resolve("absent.json"), false, Map.of(), Map.of());
     assertEquals(8080, c.http().port());

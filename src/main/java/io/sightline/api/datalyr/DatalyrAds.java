@@ -2,7 +2,6 @@ package io.sightline.api.datalyr;
 
 import io.sightline.ads.AdRow;
 import io.sightline.ads.AdService;
-import io.sightline.goal.Goal;
 import io.sightline.goal.GoalService;
 import io.sightline.query.Dimension;
 import io.sightline.query.Metric;
@@ -26,7 +25,8 @@ import java.util.Map;
 
 /**
  * {@code /ads}: imported ad-platform rows of the level asked for, summed over the range's local
- * days, joined with Sightline's own {@code conversions} (goal completions) and {@code total_revenue}
+ * days ({@code platform} one of them, or {@code all}, the default), joined with Sightline's own
+ * {@code conversions} (completions of the conversion goals, {@link DatalyrConversions}) and {@code total_revenue}
  * from the engine: a campaign row with the sessions whose {@code utm_campaign} is its id or name, an
  * ad set or ad row with those whose {@code utm_content} is its id or name (the id wins when both
  * match). roas = revenue / spend, ctr = clicks / impressions × 100, cpc = spend / clicks, cpm =
@@ -34,6 +34,9 @@ import java.util.Map;
  * Totals are over every row of the level and platform, not only the page.
  */
 public final class DatalyrAds {
+  /** {@code platform}'s documented default: every platform. */
+  static final String ALL = "all";
+  static final List<String> PLATFORMS = java.util.stream.Stream.concat(AdRow.PLATFORMS.stream(), java.util.stream.Stream.of(ALL)).toList();
   private final AdService ads;
   private final QueryEngine engine;
   private final GoalService goals;
@@ -48,7 +51,8 @@ public final class DatalyrAds {
     return DatalyrRoutes.guarded(() -> {
       MultiMap p = ctx.request().params();
       DatalyrParams.Range r = DatalyrParams.range(p, DatalyrReports.zone(site));
-      String platform = DatalyrParams.choice(p, "platform", null, AdRow.PLATFORMS);
+      String asked = DatalyrParams.choice(p, "platform", ALL, PLATFORMS);
+      String platform = asked.equals(ALL) ? null : asked;
       String level = DatalyrParams.choice(p, "level", "campaign", AdRow.LEVELS);
       int limit = DatalyrParams.integer(p, "limit", 50, 1, 200);
       LocalDate from = LocalDate.ofInstant(r.start(), r.zone());
@@ -57,7 +61,7 @@ public final class DatalyrAds {
       Future<List<AdService.Performance>> rows = ads.performance(site.id(), from, to, platform, level);
       Future<QueryEngine.Result> own = goals.list(site.id()).compose(list -> engine.run(DatalyrReports.spec(site, r,
           List.of(Metric.CONVERSIONS, Metric.TOTAL_REVENUE), List.of(by), List.of(), DatalyrReports.MAX_ROWS)
-          .withGoals(list.stream().map(Goal::toMatch).toList())));
+          .withGoals(DatalyrConversions.matches(list))));
       Future<List<String>> platforms = ads.platforms(site.id());
       return Future.all(rows, own, platforms).map(all -> {
         Map<String, Map<String, Object>> byValue = new HashMap<>();

@@ -1,6 +1,5 @@
 package io.sightline.api.datalyr;
 
-import io.sightline.goal.Goal;
 import io.sightline.goal.GoalService;
 import io.sightline.query.Attribution;
 import io.sightline.query.Dimension;
@@ -25,11 +24,13 @@ import java.util.Map;
 
 /**
  * {@code /attribution}: per campaign (utm_source, utm_medium, utm_campaign), the engine's
- * {@code visitors} of sessions with that campaign in the range, and the conversions credited to it
- * by {@link Attribution} (first touch within {@code window_days} for stable visitors, else the
- * converting session's campaign) with their revenue; {@code conversion_rate} = conversions /
- * visitors × 100 and {@code avg_order_value} = revenue / conversions, two decimals. Ordered by
- * revenue, then conversions, then visitors, descending.
+ * {@code visitors} of sessions with that campaign in the range, and the conversions
+ * ({@link DatalyrConversions}: orders and custom-event goals) credited to it by {@link Attribution}
+ * (first touch within {@code window_days} for stable visitors, else the converting session's campaign)
+ * with their revenue. {@code conversion_rate} = the campaign's converters (its visitors whose person
+ * has a conversion credited to it) / visitors × 100, so at most 100; {@code avg_order_value} = revenue /
+ * orders (the credited conversions that carry revenue); two decimals, 0 when the divisor is 0. Ordered
+ * by revenue, then conversions, then visitors, descending.
  */
 public final class DatalyrAttribution {
   private final QueryEngine engine;
@@ -50,29 +51,32 @@ public final class DatalyrAttribution {
       Future<QueryEngine.Result> visitors = engine.run(DatalyrReports.spec(site, r, List.of(Metric.VISITORS),
           List.of(Dimension.UTM_CAMPAIGN, Dimension.UTM_SOURCE, Dimension.UTM_MEDIUM), List.of(), DatalyrReports.MAX_ROWS));
       Future<List<Attribution.Credit>> credits = goals.list(site.id())
-          .compose(list -> attribution.credits(site.id(), r.start(), r.end(), list.stream().map(Goal::toMatch).toList(), window));
+          .compose(list -> attribution.credits(site.id(), r.start(), r.end(), DatalyrConversions.matches(list), window));
       return Future.all(visitors, credits).map(all -> {
-        Map<List<String>, long[]> counts = new LinkedHashMap<>();
-        Map<List<String>, BigDecimal> revenue = new LinkedHashMap<>();
+        Map<List<String>, Long> reached = new LinkedHashMap<>();
         for (Map<String, Object> row : visitors.result().rows()) {
           if (row.get("utm_campaign") != null) {
-            counts.computeIfAbsent(key((String) row.get("utm_source"), (String) row.get("utm_medium"), (String) row.get("utm_campaign")),
-                k -> new long[2])[0] = (Long) row.get("visitors");
+            reached.put(key((String) row.get("utm_source"), (String) row.get("utm_medium"), (String) row.get("utm_campaign")),
+                (Long) row.get("visitors"));
           }
         }
-        for (Attribution.Credit c : credits.result()) {
-          List<String> k = key(c.utmSource(), c.utmMedium(), c.utmCampaign());
-          counts.computeIfAbsent(k, x -> new long[2])[1] = c.conversions();
-          revenue.put(k, c.revenue() == null ? BigDecimal.ZERO : c.revenue());
-        }
+        Map<List<String>, Attribution.Credit> credited = new LinkedHashMap<>();
+        credits.result().forEach(c -> credited.put(key(c.utmSource(), c.utmMedium(), c.utmCampaign()), c));
+        java.util.Set<List<String>> campaigns = new java.util.LinkedHashSet<>(reached.keySet());
+        campaigns.addAll(credited.keySet());
         List<JsonObject> rows = new ArrayList<>();
-        counts.forEach((k, n) -> {
-          BigDecimal money = revenue.getOrDefault(k, BigDecimal.ZERO);
+        for (List<String> k : campaigns) {
+          long visitorCount = reached.getOrDefault(k, 0L);
+          Attribution.Credit c = credited.get(k);
+          long conversions = c == null ? 0 : c.conversions();
+          long orders = c == null ? 0 : c.orders();
+          long converters = c == null ? 0 : c.converters();
+          BigDecimal money = c == null || c.revenue() == null ? BigDecimal.ZERO : c.revenue();
           rows.add(new JsonObject().put("utm_source", k.get(0)).put("utm_medium", k.get(1)).put("utm_campaign", k.get(2))
-              .put("visitors", n[0]).put("conversions", n[1]).put("revenue", money.setScale(2, RoundingMode.HALF_UP).doubleValue())
-              .put("conversion_rate", n[0] == 0 ? 0.0 : BigDecimal.valueOf(n[1] * 100).divide(BigDecimal.valueOf(n[0]), 2, RoundingMode.HALF_UP).doubleValue())
-              .put("avg_order_value", n[1] == 0 ? 0.0 : money.divide(BigDecimal.valueOf(n[1]), 2, RoundingMode.HALF_UP).doubleValue()));
-        });
+              .put("visitors", visitorCount).put("conversions", conversions).put("revenue", money.setScale(2, RoundingMode.HALF_UP).doubleValue())
+              .put("conversion_rate", ratio(BigDecimal.valueOf(converters * 100), visitorCount))
+              .put("avg_order_value", ratio(money, orders)));
+        }
         rows.sort(Comparator.<JsonObject>comparingDouble(o -> -o.getDouble("revenue")).thenComparingLong(o -> -o.getLong("conversions"))
             .thenComparingLong(o -> -o.getLong("visitors")).thenComparing(o -> o.getString("utm_campaign"))
             .thenComparing(o -> String.valueOf(o.getString("utm_source"))).thenComparing(o -> String.valueOf(o.getString("utm_medium"))));
@@ -81,6 +85,11 @@ public final class DatalyrAttribution {
                 .put("end", r.inclusiveEnd().truncatedTo(ChronoUnit.SECONDS).toString()));
       });
     });
+  }
+
+  /** {@code part / whole}, two decimals; 0 when the whole is 0. */
+  private static double ratio(BigDecimal part, long whole) {
+    return whole == 0 ? 0.0 : part.divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP).doubleValue();
   }
 
   private static List<String> key(String source, String medium, String campaign) {

@@ -2,7 +2,6 @@ package io.sightline.api.datalyr;
 
 import io.sightline.goal.Goal;
 import io.sightline.goal.GoalService;
-import io.sightline.goal.GoalType;
 import io.sightline.query.BoundedSql;
 import io.sightline.site.Site;
 import io.vertx.core.Future;
@@ -30,10 +29,12 @@ import java.util.stream.Collectors;
 
 /**
  * {@code /events}: the raw events of the range (engagement beacons left out), newest first, with
- * filters and offset paging; and {@code /event-names}: the event names of the last 30 days with a
+ * filters and offset paging ({@code event_name}: a comma list, {@code all} or none for every event); and {@code /event-names}: the event names of the last 30 days with a
  * category and source. Listings, not metrics: they read the {@code events} table directly.
  */
 public final class DatalyrEvents {
+  /** {@code event_name}'s documented default: every event. */
+  static final String ALL = "all";
   static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   /** Filters: parameter → column (an allow-list). */
   private static final List<String[]> FILTERS = List.of(new String[] {"utm_source", "e.utm_source"},
@@ -60,8 +61,10 @@ public final class DatalyrEvents {
           OffsetDateTime.ofInstant(r.end(), ZoneOffset.UTC)));
       StringBuilder where = new StringBuilder(" from events e where e.site_id = $1 and e.ts >= $2 and e.ts < $3 and e.type <> 'engagement'");
       String names = DatalyrParams.text(p, "event_name");
-      if (names != null) {
-        String[] list = Arrays.stream(names.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toArray(String[]::new);
+      String[] list = names == null ? new String[0]
+          : Arrays.stream(names.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toArray(String[]::new);
+      // "all", the documented default, alone or in the list, is every event
+      if (list.length > 0 && Arrays.stream(list).noneMatch(ALL::equalsIgnoreCase)) {
         params.add(list);
         where.append(" and e.name = any($").append(params.size()).append("::text[])");
       }
@@ -135,7 +138,7 @@ public final class DatalyrEvents {
     Future<io.vertx.sqlclient.RowSet<Row>> names = BoundedSql.execute(pool, DatalyrSql.EVENT_NAMES, range);
     Future<io.vertx.sqlclient.RowSet<Row>> platforms = BoundedSql.execute(pool, DatalyrSql.PLATFORMS, Tuple.of(site.id()));
     return Future.all(defined, names, platforms).map(all -> {
-      Set<String> customGoals = defined.result().stream().filter(g -> g.type() == GoalType.CUSTOM).map(Goal::match).collect(Collectors.toSet());
+      Set<String> customGoals = DatalyrConversions.goals(defined.result()).stream().map(Goal::match).collect(Collectors.toSet());
       JsonArray out = new JsonArray();
       for (Row row : names.result()) {
         String name = row.getString("name");

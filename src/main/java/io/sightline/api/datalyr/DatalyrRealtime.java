@@ -1,5 +1,6 @@
 package io.sightline.api.datalyr;
 
+import io.sightline.ingest.enrich.Referrers;
 import io.sightline.realtime.ActiveVisitor;
 import io.sightline.realtime.MinuteCounts;
 import io.sightline.realtime.RealtimeSnapshots;
@@ -21,7 +22,7 @@ import java.util.List;
  * realtime window, never PostgreSQL. {@code active_visitors}: visitors whose last event is within
  * the window; {@code pageviews}; {@code events}: the other counted events (clicks, forms, custom);
  * {@code revenue}: the sum of the window's revenue (a site sends one currency); top pages, sources
- * and countries by pageviews (10 each); up to 100 visitors, most recent first; the timeline counts,
+ * (named by domain, {@link DatalyrSources}) and countries by pageviews (10 each); up to 100 visitors, most recent first; the timeline counts,
  * for each minute of the window, the active visitors whose last event fell in it.
  *
  * <p>The body depends only on the snapshot and the window, so it is rendered once per snapshot and
@@ -33,13 +34,16 @@ public final class DatalyrRealtime {
   static final int MAX_VISITORS = 100;
 
   private final RealtimeSnapshots snapshots;
+  private final DatalyrSources sources;
 
   /** A memoized body's key: the window is all a body depends on besides the snapshot. */
   private record Window(int minutes) {
   }
 
-  public DatalyrRealtime(RealtimeSnapshots snapshots) {
+  /** @param referrers the referrer list ingestion names sources by, for naming them by domain */
+  public DatalyrRealtime(RealtimeSnapshots snapshots, Referrers referrers) {
     this.snapshots = snapshots;
+    this.sources = new DatalyrSources(referrers);
   }
 
   Future<JsonObject> realtime(RoutingContext ctx, Site site) {
@@ -50,11 +54,11 @@ public final class DatalyrRealtime {
   }
 
   /** The body for this snapshot and window, rendered once per snapshot and window. */
-  static JsonObject body(SiteSnapshot s, int minutes) {
+  JsonObject body(SiteSnapshot s, int minutes) {
     return s.memo(new Window(minutes), snapshot -> render(snapshot, minutes));
   }
 
-  static JsonObject render(SiteSnapshot s, int minutes) {
+  private JsonObject render(SiteSnapshot s, int minutes) {
     Duration window = Duration.ofMinutes(minutes);
     List<ActiveVisitor> active = s.activeWithin(window);
     BigDecimal revenue = s.revenue(window).values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -62,7 +66,7 @@ public final class DatalyrRealtime {
     active.stream().limit(MAX_VISITORS).forEach(v -> visitors.add(new JsonObject()
         .put("visitor_id", Long.toString(v.visitorId())).put("country", v.country()).put("city", v.city())
         .put("current_page", v.currentPage()).put("device", v.device()).put("browser", v.browser())
-        .put("referrer", v.source() == null ? "(direct)" : v.source())
+        .put("referrer", sources.name(v.source()))
         .put("first_seen", v.firstSeen().toString()).put("last_seen", v.lastSeen().toString())
         .put("total_events", v.events()).put("session_duration_seconds", v.durationSeconds())));
     JsonArray timeline = new JsonArray();
@@ -74,7 +78,7 @@ public final class DatalyrRealtime {
     s.top(window, MinuteCounts::pages, TOP).forEach((k, v) -> pages.add(new JsonObject().put("path", k).put("count", v)));
     JsonArray referrers = new JsonArray();
     s.top(window, MinuteCounts::sources, TOP).forEach((k, v) -> referrers.add(new JsonObject()
-        .put("name", "Direct / None".equals(k) ? "(direct)" : k).put("count", v)));
+        .put("name", sources.name(k)).put("count", v)));
     JsonArray locations = new JsonArray();
     s.top(window, MinuteCounts::countries, TOP).forEach((k, v) -> locations.add(new JsonObject()
         .put("name", k == null || k.length() != 2 ? k : DatalyrReports.countryName(k)).put("count", v)));

@@ -1,5 +1,6 @@
 package io.sightline.api.datalyr;
 
+import io.sightline.ingest.enrich.Referrers;
 import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Metric;
@@ -30,7 +31,8 @@ import java.util.Map;
  * The engine-backed reports: {@code /overview}, {@code /traffic}, {@code /devices},
  * {@code /locations}, {@code /tags}. Each is a fixed engine query, renamed; {@code count} is the
  * engine's {@code visitors} (tags: its {@code events}) and {@code percentage} its share of the
- * range's total, 0-100 with one decimal.
+ * range's total, 0-100 with one decimal. Referrers are the engine's sources named by domain
+ * ({@link DatalyrSources}).
  */
 public final class DatalyrReports {
   static final List<String> AGGREGATIONS = List.of("auto", "hour", "day", "week", "month");
@@ -41,9 +43,12 @@ public final class DatalyrReports {
   private static final List<Filter> CUSTOM = List.of(new Filter(Dimension.EVENT_NAME, Operator.IS_NOT, List.of("pageview")));
 
   private final QueryEngine engine;
+  private final DatalyrSources sources;
 
-  public DatalyrReports(QueryEngine engine) {
+  /** @param referrers the referrer list ingestion names sources by, for naming them by domain */
+  public DatalyrReports(QueryEngine engine, Referrers referrers) {
     this.engine = engine;
+    this.sources = new DatalyrSources(referrers);
   }
 
   static ZoneId zone(Site site) {
@@ -134,7 +139,7 @@ public final class DatalyrReports {
   }
 
   static final Map<String, Breakdown> TRAFFIC = Map.of(
-      "referrer", new Breakdown(List.of(Dimension.SOURCE), "(direct)"),
+      "referrer", new Breakdown(List.of(Dimension.SOURCE), DatalyrSources.DIRECT),
       "campaign", new Breakdown(List.of(Dimension.UTM_CAMPAIGN), null),
       "page", new Breakdown(List.of(Dimension.PAGE), null));
   static final Map<String, Breakdown> DEVICES = Map.of(
@@ -191,7 +196,10 @@ public final class DatalyrReports {
     });
   }
 
-  private static Object name(String type, Object value, String missing) {
+  private Object name(String type, Object value, String missing) {
+    if (type.equals("referrer")) {
+      return sources.name((String) value);
+    }
     if (value == null) {
       return missing;
     }

@@ -10,6 +10,7 @@ import io.sightline.http.JsonResponses;
 import io.sightline.site.Site;
 import io.sightline.site.SiteCache;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,11 +18,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The DATALYR Public API (api-specs.md §4) under {@code /api/v1}: read-only GETs for a key with the
- * {@code read} scope, about the key's own site (DATALYR's "workspace"). Every authenticated answer
- * carries {@code X-RateLimit-*}; errors are {@code {"error": "...", "code": "..."}}.
+ * {@code read} scope, about the key's own site (DATALYR's "workspace"). Every answer carries
+ * {@code X-RateLimit-*} (DATALYR's "every response"); errors are {@code {"error": "...", "code": "..."}}.
  */
 public final class DatalyrRoutes {
   public static final String PREFIX = "/api/v1";
@@ -48,10 +50,18 @@ public final class DatalyrRoutes {
     endpoints.put("/usage", account::usage);
   }
 
-  public void mount(Router router, ApiKeyAuthHandler auth, RateLimitHandler rateLimit) {
+  /**
+   * Every request under the prefix is authenticated and counted before it is routed, so that unknown
+   * paths (404) and methods (405) carry the rate-limit headers too; an answer no key was counted for
+   * (401, or refused before authentication) is counted against the client's address.
+   *
+   * @param clientAddress the client's address, for the answers no key was counted for
+   */
+  public void mount(Router router, ApiKeyAuthHandler auth, RateLimitHandler rateLimit, Function<HttpServerRequest, String> clientAddress) {
     router.route(PREFIX + "/*").handler(new DatalyrErrorRenderer().install());
-    endpoints.forEach((path, handler) -> router.get(PREFIX + path).handler(auth).handler(rateLimit)
-        .handler(RequireScope.of(Scope.READ)).handler(ctx -> serve(ctx, handler)));
+    router.route(PREFIX + "/*").handler(auth).handler(rateLimit).handler(RequireScope.of(Scope.READ))
+        .failureHandler(rateLimit.unkeyedAnswers(clientAddress));
+    endpoints.forEach((path, handler) -> router.get(PREFIX + path).handler(ctx -> serve(ctx, handler)));
   }
 
   private void serve(RoutingContext ctx, BiFunction<RoutingContext, Site, Future<JsonObject>> handler) {

@@ -35,8 +35,8 @@ import java.util.Set;
  * {@code search} finds a user id (exactly), an e-mail (case-insensitive, any part) or a visitor id
  * (Sightline's, as {@code /events} shows it, or the sender's own {@code visitor_id}/{@code user_id}).
  * {@code /users/:userId}: one profile over all time, by user id or visitor id, with its sessions (the
- * 100 most recent, newest first, with their events) and conversions (events completing a goal or
- * carrying revenue, newest first).
+ * 100 most recent, newest first, with their events) and conversions ({@link DatalyrConversions}:
+ * events carrying revenue or completing a custom-event goal, newest first).
  */
 public final class DatalyrUsers {
   static final int MAX_SESSIONS = 100;
@@ -107,7 +107,7 @@ public final class DatalyrUsers {
       Long[] ids = user == null ? candidates : user.getArrayOfLongs("visitor_ids");
       String userId = user == null ? null : user.getString("user_id");
       return defined.compose(list -> {
-        List<GoalMatch> g = list.stream().map(Goal::toMatch).toList();
+        List<GoalMatch> g = DatalyrConversions.matches(list);
         return BoundedSql.execute(pool, DatalyrSql.PROFILE_EVENTS.formatted(Attribution.completesGoal("g", "e")), Tuple.of(site.id(), ids, userId, g.stream().map(GoalMatch::name).toArray(String[]::new),
                 g.stream().map(GoalMatch::type).toArray(String[]::new), g.stream().map(GoalMatch::pattern).toArray(String[]::new)));
       }).map(rows -> {

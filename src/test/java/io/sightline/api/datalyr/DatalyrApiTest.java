@@ -28,6 +28,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +78,9 @@ class DatalyrApiTest {
         "ingest.monthlyEventQuota", Long.toString(QUOTA));
     key = createKey(1, "[\"read\"]", 100000);
     assertEquals(201, admin("POST", "/admin/v1/sites/1/goals", "{\"name\":\"Signup\",\"type\":\"custom\",\"match\":\"Signup\"}").statusCode());
+    // goals that are no DATALYR conversions (a page, any form): /attribution, /ads and /users/:id leave them out
+    assertEquals(201, admin("POST", "/admin/v1/sites/1/goals", "{\"name\":\"Pricing page\",\"type\":\"pageview\",\"match\":\"/pricing\"}").statusCode());
+    assertEquals(201, admin("POST", "/admin/v1/sites/1/goals", "{\"name\":\"Any form\",\"type\":\"form\",\"match\":\"*\"}").statusCode());
     now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     data = DatalyrData.generate(now, 20261123);
     Map<String, JsonArray> batches = new LinkedHashMap<>();
@@ -341,9 +345,9 @@ class DatalyrApiTest {
       for (int limit : new int[] {20, 2}) {
         String l = limit == 20 ? "" : "&limit=" + limit;
         check("/api/v1/traffic?" + range[0] + l, "referrer", total, breakdown(r, e -> java.util.Arrays.asList(s.apply(e).touch().source()),
-            e -> true, v -> v == null ? "(direct)" : v, limit, false));
+            e -> true, DatalyrApiTest::referrerName, limit, false));
         check("/api/v1/traffic?type=referrer&" + range[0] + l, "referrer", total, breakdown(r, e -> java.util.Arrays.asList(s.apply(e).touch().source()),
-            e -> true, v -> v == null ? "(direct)" : v, limit, false));
+            e -> true, DatalyrApiTest::referrerName, limit, false));
         check("/api/v1/traffic?type=campaign&" + range[0] + l, "campaign", total, breakdown(r,
             e -> java.util.Arrays.asList(s.apply(e).touch().utmCampaign()), e -> true, same, limit, true));
         check("/api/v1/traffic?type=page&" + range[0] + l, "page", total, breakdown(r, e -> List.of(e.path()), e -> e.type().equals("pageview"),
@@ -363,6 +367,11 @@ class DatalyrApiTest {
             e -> true, v -> v == null ? "Unknown" : v, 100, false), limit);
       }
     }
+  }
+
+  /** DATALYR names referrers by domain: a known source by its main domain, an unknown utm_source as sent, none as (direct). */
+  static Object referrerName(Object source) {
+    return source == null ? "(direct)" : Map.of("Google", "google.com", "Facebook", "facebook.com").getOrDefault(source, (String) source);
   }
 
   private static void check(String path, String type, long total, List<JsonObject> expected) {
@@ -430,7 +439,9 @@ class DatalyrApiTest {
         new Case("&utm_campaign=spring_sale", e -> "spring_sale".equals(first.get(e.session()).touch().utmCampaign())),
         new Case("&country=gb", e -> e.geo() == 0), new Case("&region=DE-BE&city=Berlin", e -> e.geo() == 1),
         new Case("&city=London&event_name=click", e -> e.geo() == 0 && e.type().equals("click")),
-        new Case("&event_name=" + q("x' or '1'='1"), e -> false));
+        new Case("&event_name=" + q("x' or '1'='1"), e -> false),
+        // all is the documented default: every event, also when listed with names
+        new Case("&event_name=all", e -> true), new Case("&event_name=Signup," + q("all"), e -> true));
     for (Object[] range : ranges()) {
       Range r = (Range) range[1];
       for (Case c : cases) {
@@ -529,7 +540,10 @@ class DatalyrApiTest {
       }
       Set<String> referrers = new java.util.TreeSet<>();
       body.getJsonArray("top_referrers").forEach(o -> referrers.add(((JsonObject) o).getString("name")));
-      assertEquals(new java.util.TreeSet<>(List.of("(direct)", "newsletter", "Google")), referrers);
+      assertEquals(new java.util.TreeSet<>(List.of("(direct)", "newsletter", "google.com")), referrers);
+      Set<String> visitorReferrers = new java.util.TreeSet<>();
+      visitors.forEach(o -> visitorReferrers.add(((JsonObject) o).getString("referrer")));
+      assertEquals(referrers, visitorReferrers);
       Set<String> countries = new java.util.TreeSet<>();
       body.getJsonArray("top_locations").forEach(o -> countries.add(((JsonObject) o).getString("name")));
       assertEquals(new java.util.TreeSet<>(List.of("United Kingdom", "Germany", "Japan")), countries);
@@ -661,6 +675,58 @@ class DatalyrApiTest {
     assertEquals("100", r.headers().firstValue("X-RateLimit-Limit").orElseThrow());
   }
 
+
+  /** Waits, when the minute's window is about to end, for the next one: a test counting within one window must not straddle two. */
+  static void awayFromTheMinutesEnd() throws InterruptedException {
+    long intoMinute = System.currentTimeMillis() % 60_000;
+    if (intoMinute > 45_000) {
+      Thread.sleep(60_000 - intoMinute + 200);
+    }
+  }
+
+  static void assertLimitHeaders(HttpResponse<String> r, int limit, int remaining, String what) {
+    assertEquals(Integer.toString(limit), r.headers().firstValue("X-RateLimit-Limit").orElse(null), what);
+    assertEquals(Integer.toString(remaining), r.headers().firstValue("X-RateLimit-Remaining").orElse(null), what);
+    long reset = Long.parseLong(r.headers().firstValue("X-RateLimit-Reset").orElseThrow());
+    long nowSeconds = Instant.now().getEpochSecond();
+    assertTrue(reset > nowSeconds - 1 && reset <= nowSeconds + 61, what);
+  }
+
+  @Test
+  void unauthorizedUnknownPathAndWrongMethodAnswersCarryTheRateLimitHeadersToo() throws Exception {
+    awayFromTheMinutesEnd();
+    // with a key: counted against it, as any answer
+    String limited = createKey(1, "[\"read\"]", 5);
+    HttpResponse<String> notFound = server.get("/api/v1/no-such-report", "Authorization", "Bearer " + limited);
+    assertEquals(404, notFound.statusCode());
+    assertEquals("not_found", new JsonObject(notFound.body()).getString("code"));
+    assertLimitHeaders(notFound, 5, 4, "404");
+    HttpResponse<String> wrongMethod = server.send("POST", "/api/v1/overview", "{}", "Authorization", "Bearer " + limited);
+    assertEquals(405, wrongMethod.statusCode());
+    assertEquals(Set.of("error", "code"), new JsonObject(wrongMethod.body()).fieldNames());
+    assertLimitHeaders(wrongMethod, 5, 3, "405");
+    assertLimitHeaders(server.send("DELETE", "/api/v1/users/x", null, "Authorization", "Bearer " + limited), 5, 2, "405");
+    // without a valid key: counted against the client's address, under DATALYR's limit of 100
+    String address = "198.51.100.7";
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> r = switch (i % 3) {
+        case 0 -> server.get("/api/v1/overview", "X-Forwarded-For", address);
+        case 1 -> server.get("/api/v1/no-such-report", "X-Forwarded-For", address);
+        default -> server.get("/api/v1/workspace", "Authorization", "Bearer dk_not_a_key", "X-Forwarded-For", address);
+      };
+      assertEquals(401, r.statusCode(), r.body());
+      assertEquals("unauthorized", new JsonObject(r.body()).getString("code"));
+      assertLimitHeaders(r, 100, 99 - i, "401 #" + i);
+    }
+    HttpResponse<String> over = server.get("/api/v1/overview", "X-Forwarded-For", address);
+    assertEquals(429, over.statusCode(), over.body());
+    assertEquals("rate_limited", new JsonObject(over.body()).getString("code"));
+    assertLimitHeaders(over, 100, 0, "429");
+    assertTrue(over.headers().firstValue("Retry-After").isPresent());
+    // another address, and any valid key, have their own windows
+    assertLimitHeaders(server.get("/api/v1/overview", "X-Forwarded-For", "198.51.100.8"), 100, 99, "another address");
+    assertEquals(200, server.get("/api/v1/workspace", "Authorization", "Bearer " + limited, "X-Forwarded-For", address).statusCode());
+  }
 
   // ---------------------------------------------------------------- users
 
@@ -801,8 +867,9 @@ class DatalyrApiTest {
             visitors.computeIfAbsent(List.of(t.utmSource(), t.utmMedium(), t.utmCampaign()), k -> new LinkedHashSet<>()).add(e.visitorKey());
           }
         }
-        Map<List<String>, long[]> conversions = new HashMap<>();
+        Map<List<String>, long[]> conversions = new HashMap<>(); // conversions, orders
         Map<List<String>, BigDecimal> revenue = new HashMap<>();
+        Map<List<String>, Set<String>> converting = new HashMap<>(); // the people a conversion was credited for
         for (Ev c : in(r)) {
           if (!c.conversion()) {
             continue;
@@ -820,20 +887,30 @@ class DatalyrApiTest {
             continue;
           }
           List<String> k = List.of(t.utmSource(), t.utmMedium(), t.utmCampaign());
-          conversions.computeIfAbsent(k, x -> new long[1])[0]++;
+          long[] n = conversions.computeIfAbsent(k, x -> new long[2]);
+          n[0]++;
+          n[1] += c.revenue() == null ? 0 : 1;
           revenue.merge(k, c.revenue() == null ? BigDecimal.ZERO : c.revenue(), BigDecimal::add);
+          converting.computeIfAbsent(k, x -> new HashSet<>()).add(c.person());
         }
+        Map<String, String> personOf = new HashMap<>();
+        data.events.forEach(e -> personOf.put(e.visitorKey(), e.person()));
         Set<List<String>> keys = new LinkedHashSet<>(visitors.keySet());
         keys.addAll(conversions.keySet());
         List<JsonObject> rows = new ArrayList<>();
         for (List<String> k : keys) {
-          long v = visitors.getOrDefault(k, Set.of()).size();
-          long n = conversions.getOrDefault(k, new long[1])[0];
+          Set<String> reached = visitors.getOrDefault(k, Set.of());
+          long v = reached.size();
+          long n = conversions.getOrDefault(k, new long[2])[0];
+          long orders = conversions.getOrDefault(k, new long[2])[1];
+          // converters: the campaign's visitors whose person converted for it (so never more than its visitors)
+          long converters = reached.stream().filter(x -> converting.getOrDefault(k, Set.of()).contains(personOf.get(x))).count();
           BigDecimal money = revenue.getOrDefault(k, BigDecimal.ZERO);
           rows.add(new JsonObject().put("utm_source", k.get(0)).put("utm_medium", k.get(1)).put("utm_campaign", k.get(2)).put("visitors", v)
               .put("conversions", n).put("revenue", money.setScale(2, RoundingMode.HALF_UP).doubleValue())
-              .put("conversion_rate", v == 0 ? 0.0 : BigDecimal.valueOf(n * 100).divide(BigDecimal.valueOf(v), 2, RoundingMode.HALF_UP).doubleValue())
-              .put("avg_order_value", n == 0 ? 0.0 : money.divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP).doubleValue()));
+              .put("conversion_rate", v == 0 ? 0.0
+                  : BigDecimal.valueOf(converters * 100).divide(BigDecimal.valueOf(v), 2, RoundingMode.HALF_UP).doubleValue())
+              .put("avg_order_value", orders == 0 ? 0.0 : money.divide(BigDecimal.valueOf(orders), 2, RoundingMode.HALF_UP).doubleValue()));
         }
         rows.sort(Comparator.<JsonObject>comparingDouble(o -> -o.getDouble("revenue")).thenComparingLong(o -> -o.getLong("conversions"))
             .thenComparingLong(o -> -o.getLong("visitors")).thenComparing(o -> o.getString("utm_campaign")));
@@ -843,11 +920,66 @@ class DatalyrApiTest {
         String path = "/api/v1/attribution?" + range[0] + (window == 30 ? "" : "&window_days=" + window);
         JsonObject body = get(path);
         assertEquals(new JsonArray(new ArrayList<Object>(rows)), body.getJsonArray("campaigns"), path);
+        for (Object o : body.getJsonArray("campaigns")) {
+          assertTrue(((JsonObject) o).getDouble("conversion_rate") <= 100, path + " " + o);
+        }
         assertEquals(window, body.getInteger("attribution_window_days"));
         assertEquals(rows.size(), body.getInteger("total_campaigns"));
         assertEquals(new JsonObject().put("start", r.start().toString()).put("end", isoSeconds(r.end().minusMillis(1))), body.getJsonObject("date_range"));
       }
     }
+  }
+
+  @Test
+  void attributionCountsOrdersAndConversionGoalsNeverPageGoalsAndItsRateStaysWithin100() {
+    HttpResponse<String> created = admin("POST", "/admin/v1/sites", "{\"domain\":\"attr.example\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    int site = new JsonObject(created.body()).getInteger("id");
+    for (String goal : List.of("{\"name\":\"Signup\",\"type\":\"custom\",\"match\":\"Signup\"}",
+        "{\"name\":\"Pricing\",\"type\":\"pageview\",\"match\":\"/pricing\"}", "{\"name\":\"Forms\",\"type\":\"form\",\"match\":\"*\"}")) {
+      assertEquals(201, admin("POST", "/admin/v1/sites/" + site + "/goals", goal).statusCode());
+    }
+    String siteKey = createKey(site, "[\"ingest\",\"read\"]", 1000);
+    Instant t0 = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    String campaign = "?utm_source=google&utm_medium=cpc&utm_campaign=launch";
+    JsonArray batch = new JsonArray()
+        // the buyer: three views of a page goal, two orders, a sign-up, a form goal
+        .add(event("buyer", t0, "pageview", null, "/pricing" + campaign, null)).add(event("buyer", t0.plusSeconds(60), "pageview", null, "/pricing", null))
+        .add(event("buyer", t0.plusSeconds(120), "pageview", null, "/pricing", null))
+        .add(event("buyer", t0.plusSeconds(180), "custom", "Purchase", "/pricing", "49.99"))
+        .add(event("buyer", t0.plusSeconds(240), "custom", "Purchase", "/pricing", "199.00"))
+        .add(event("buyer", t0.plusSeconds(300), "custom", "Signup", "/pricing", null))
+        .add(event("buyer", t0.plusSeconds(360), "form", "Contact", "/pricing", null))
+        // a visitor of the same campaign who only looks at the priced page
+        .add(event("looker", t0, "pageview", null, "/pricing" + campaign, null)).add(event("looker", t0.plusSeconds(60), "pageview", null, "/", null));
+    HttpResponse<String> sent = server.send("POST", "/api/event/batch", batch.encode(), "x-api-key", siteKey, "User-Agent", DatalyrData.UAS[0]);
+    assertEquals(batch.size(), new JsonObject(sent.body()).getInteger("accepted"), sent.body());
+    HttpResponse<String> r = server.get("/api/v1/attribution?" + dates(t0.minus(Duration.ofHours(1)), t0.plus(Duration.ofHours(1))),
+        "Authorization", "Bearer " + siteKey);
+    assertEquals(200, r.statusCode(), r.body());
+    BigDecimal revenue = new BigDecimal("49.99").add(new BigDecimal("199.00"));
+    assertEquals(new JsonArray().add(new JsonObject().put("utm_source", "google").put("utm_medium", "cpc").put("utm_campaign", "launch")
+        .put("visitors", 2L).put("conversions", 3L).put("revenue", revenue.doubleValue())
+        .put("conversion_rate", 50.0) // one of the two visitors converted
+        .put("avg_order_value", revenue.divide(BigDecimal.valueOf(2), 2, RoundingMode.HALF_UP).doubleValue())), // revenue / orders
+        new JsonObject(r.body()).getJsonArray("campaigns"));
+    // the profile lists the same conversions: the orders and the sign-up
+    HttpResponse<String> profile = server.get("/api/v1/users/buyer", "Authorization", "Bearer " + siteKey);
+    assertEquals(200, profile.statusCode(), profile.body());
+    assertEquals(List.of("Purchase", "Purchase", "Signup"), new JsonObject(profile.body()).getJsonArray("conversions").stream()
+        .map(o -> ((JsonObject) o).getString("event_name")).sorted().toList());
+  }
+
+  private static JsonObject event(String visitor, Instant ts, String type, String name, String path, String revenue) {
+    JsonObject e = new JsonObject().put("type", type).put("url", "https://attr.example" + path).put("timestamp", ts.toString())
+        .put("visitor_id", visitor);
+    if (name != null) {
+      e.put("name", name);
+    }
+    if (revenue != null) {
+      e.put("revenue_amount", new BigDecimal(revenue)).put("revenue_currency", "USD");
+    }
+    return e;
   }
 
   // ---------------------------------------------------------------- ads
@@ -864,7 +996,8 @@ class DatalyrApiTest {
     List<Spend> recent = List.of(new Spend("google", "g-1", "brand", "ACTIVE", "150.50", 15000, 350),
         new Spend("meta", "m-1", "retargeting", "PAUSED", "80.00", 20000, 400));
     List<Spend> older = List.of(new Spend("meta", "m-2", "spring_sale", "ACTIVE", "999.00", 1, 1));
-    for (Object[] c : new Object[][] {{whole[0], r, recent, ""}, {whole[0], r, recent.subList(1, 2), "&platform=meta"},
+    for (Object[] c : new Object[][] {{whole[0], r, recent, ""}, {whole[0], r, recent, "&platform=all"},
+        {whole[0], r, recent.subList(1, 2), "&platform=meta"},
         {whole[0], r, List.of(), "&level=adset"}, {wide, wideRange, List.of(older.get(0), recent.get(0), recent.get(1)), ""},
         {wide, wideRange, List.of(older.get(0)), "&limit=1"}}) {
       Range range = (Range) c[1];
@@ -942,6 +1075,11 @@ class DatalyrApiTest {
     }
     JsonObject users = get("/api/v1/users?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&search=" + q("[email protected]"));
     assertEquals(List.of("users", "total_count", "has_more"), new ArrayList<>(users.fieldNames()));
+    // all, the documented default of event_name and platform, may be asked for by name
+    assertEquals(get("/api/v1/events?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z"),
+        get("/api/v1/events?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&event_name=all"));
+    assertEquals(get("/api/v1/ads?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z"),
+        get("/api/v1/ads?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&platform=all"));
     JsonObject ads = get("/api/v1/ads?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&platform=meta&level=campaign");
     assertEquals(List.of("data", "platforms_connected", "total_spend", "total_revenue", "overall_roas"), new ArrayList<>(ads.fieldNames()));
     JsonObject attribution = get("/api/v1/attribution?start_date=2026-03-01T00:00:00Z&end_date=2026-03-16T23:59:59Z&window_days=30");

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class DatalyrRealtimeBodyTest {
   private final FakeClock clock = new FakeClock();
   private final RealtimeWindow window = new RealtimeWindow(clock);
+  private final DatalyrRealtime realtime = new DatalyrRealtime(null, io.sightline.ingest.enrich.Referrers.load(java.util.Optional.empty()));
 
   /** 150 visitors, one pageview each, last seen every 23 seconds back from now (the oldest 57 minutes ago), arriving oldest first. */
   private List<Instant> arrive() {
@@ -50,7 +51,7 @@ class DatalyrRealtimeBodyTest {
           active.add(i + 1);
         }
       }
-      JsonObject body = DatalyrRealtime.body(s, minutes);
+      JsonObject body = realtime.body(s, minutes);
       assertEquals(active.size(), body.getInteger("active_visitors"), minutes + " minutes");
       long first = current - minutes + 1;
       assertEquals(lastSeen.stream().filter(t -> t.getEpochSecond() / 60 >= first).count(), body.getLong("pageviews"));
@@ -74,13 +75,13 @@ class DatalyrRealtimeBodyTest {
   void aRepeatedPollOfOneSnapshotAndWindowGetsTheSameBody() {
     arrive();
     SiteSnapshot s = window.snapshot(SITE);
-    JsonObject thirty = DatalyrRealtime.body(s, 30);
-    assertSame(thirty, DatalyrRealtime.body(s, 30));
-    assertNotSame(thirty, DatalyrRealtime.body(s, 5));
-    assertSame(DatalyrRealtime.body(s, 5), DatalyrRealtime.body(s, 5));
+    JsonObject thirty = realtime.body(s, 30);
+    assertSame(thirty, realtime.body(s, 30));
+    assertNotSame(thirty, realtime.body(s, 5));
+    assertSame(realtime.body(s, 5), realtime.body(s, 5));
     clock.advance(Duration.ofSeconds(1));
     window.add(visit(1000, clock.now, clock.now, "/new"));
-    JsonObject next = DatalyrRealtime.body(window.snapshot(SITE), 30);
+    JsonObject next = realtime.body(window.snapshot(SITE), 30);
     assertNotSame(thirty, next);
     assertEquals(thirty.getInteger("active_visitors") + 1, next.getInteger("active_visitors"));
     assertEquals("1000", next.getJsonArray("visitors").getJsonObject(0).getString("visitor_id"));
