@@ -5,9 +5,13 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
 import java.util.Set;
+import java.util.UUID;
 
-/** A key as listed: never the secret, only its public prefix. */
-public record ApiKeyInfo(int id, int siteId, String prefix, String name, Set<Scope> scopes, Integer rateLimitPerMinute,
+/**
+ * A key as listed: never the secret, only its public prefix and its public UUID (an id for clients whose
+ * vendor schema wants a UUID, such as Hum's {@code token_ids[]}).
+ */
+public record ApiKeyInfo(int id, int siteId, String prefix, UUID uuid, String name, Set<Scope> scopes, Integer rateLimitPerMinute,
                          OffsetDateTime createdAt, OffsetDateTime lastUsedAt, OffsetDateTime revokedAt) {
 
   public JsonObject toJson() {
@@ -15,6 +19,7 @@ public record ApiKeyInfo(int id, int siteId, String prefix, String name, Set<Sco
         .put("id", id)
         .put("site_id", siteId)
         .put("prefix", prefix)
+        .put("uuid", uuid.toString())
         .put("name", name)
         .put("scopes", new JsonArray(java.util.List.of(Scope.ids(scopes))))
         .put("rate_limit_per_minute", rateLimitPerMinute)

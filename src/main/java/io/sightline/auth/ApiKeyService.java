@@ -58,7 +58,7 @@ public final class ApiKeyService {
   }
 
   /**
-   * Revokes a key of a site, named by its prefix ({@code sl_<keyId>}), its key id or its numeric id.
+   * Revokes a key of a site, named by its prefix ({@code sl_<keyId>}), its key id, its numeric id or its UUID.
    * Empty if the site has no such active key.
    */
   public Future<Optional<ApiKeyInfo>> revoke(int siteId, String ref) {
@@ -99,7 +99,7 @@ public final class ApiKeyService {
 
   private static ApiKeyInfo toInfo(Row row) {
     return new ApiKeyInfo(row.getInteger("id"), row.getInteger("site_id"), ApiKeyToken.PREFIX + row.getString("key_id"),
-        row.getString("name"), Scope.fromIds(row.getArrayOfStrings("scopes")), row.getInteger("rate_limit_per_minute"),
+        row.getUUID("public_id"), row.getString("name"), Scope.fromIds(row.getArrayOfStrings("scopes")), row.getInteger("rate_limit_per_minute"),
         row.getOffsetDateTime("created_at"), row.getOffsetDateTime("last_used_at"), row.getOffsetDateTime("revoked_at"));
   }
 }

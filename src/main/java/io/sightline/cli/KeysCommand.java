@@ -47,6 +47,7 @@ public final class KeysCommand extends CommandGroup {
           withSite(site, (pool, s) -> new ApiKeyService(pool).create(s.id(), name, scopeSet, rateLimit)));
       parent.root.out.printf("Created key %s (%s) for site %d with scopes %s.%n", created.info().prefix(), created.info().name(),
           created.info().siteId(), String.join(",", Scope.ids(created.info().scopes())));
+      parent.root.out.printf("Its public UUID (for clients that name keys by UUID, such as Hum's token_ids[]): %s%n", created.info().uuid());
       parent.root.out.println("It is shown only now; store it safely:");
       parent.root.out.println(created.key());
       return 0;
@@ -68,8 +69,8 @@ public final class KeysCommand extends CommandGroup {
     public Integer call() {
       List<ApiKeyInfo> keys = CliDatabase.run(options.load(parent.root),
           withSite(site, (pool, s) -> new ApiKeyService(pool).list(s.id(), all)));
-      Table table = new Table("ID", "PREFIX", "NAME", "SCOPES", "RATE/MIN", "CREATED", "LAST USED", "REVOKED");
-      keys.forEach(k -> table.row(Integer.toString(k.id()), k.prefix(), k.name(), String.join(",", Scope.ids(k.scopes())),
+      Table table = new Table("ID", "PREFIX", "UUID", "NAME", "SCOPES", "RATE/MIN", "CREATED", "LAST USED", "REVOKED");
+      keys.forEach(k -> table.row(Integer.toString(k.id()), k.prefix(), k.uuid().toString(), k.name(), String.join(",", Scope.ids(k.scopes())),
           k.rateLimitPerMinute() == null ? "default" : k.rateLimitPerMinute().toString(), instant(k.createdAt()),
           instant(k.lastUsedAt()), instant(k.revokedAt())));
       table.print(parent.root.out);
@@ -85,7 +86,7 @@ public final class KeysCommand extends CommandGroup {
     GlobalOptions options = new GlobalOptions();
     @Option(names = "--site", required = true, description = "Site id or domain.")
     String site;
-    @Parameters(index = "0", paramLabel = "KEY", description = "The key's prefix (sl_...), key id or numeric id.")
+    @Parameters(index = "0", paramLabel = "KEY", description = "The key's prefix (sl_...), key id, numeric id or UUID.")
     String key;
 
     @Override

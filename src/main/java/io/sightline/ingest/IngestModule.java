@@ -32,6 +32,7 @@ import io.sightline.ingest.pipeline.SourceStep;
 import io.sightline.ingest.pipeline.ValidateStep;
 import io.sightline.ingest.pipeline.VisitorStep;
 import io.sightline.ingest.session.IdGenerator;
+import io.sightline.ingest.session.IdNodes;
 import io.sightline.ingest.session.SaltStore;
 import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.SessionTracker;
@@ -70,6 +71,8 @@ public final class IngestModule {
   private final IngestMetrics metrics;
   private final Counter evictedEarly;
   private final MonthlyQuota quota;
+  private final IdGenerator eventIds;
+  private final IdGenerator sessionIds;
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -79,12 +82,13 @@ public final class IngestModule {
     this.userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), BotPatterns.load(in.botPatternsFile()), in.userAgentCacheSize());
     this.metrics = new IngestMetrics(registry, userAgents);
     GeoLookup geo = in.geoipDatabase().<GeoLookup>map(p -> MmdbGeoLookup.open(p, in.geoipDatabaseV6())).orElse(GeoLookup.NONE);
-    IdGenerator ids = new IdGenerator(clock::millis);
+    this.eventIds = new IdGenerator(clock::millis);
+    this.sessionIds = IdGenerator.sessions(clock::millis);
     this.salts = new SaltStore(pool);
-    this.sessions = new SessionTracker(ids);
+    this.sessions = new SessionTracker(sessionIds);
     this.keylessLimiter = new RateLimiter(clock::millis);
     this.quota = new MonthlyQuota(pool, in.monthlyEventQuota());
-    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota);
+    this.pipeline = pipeline(in, geo, salts, sessions, eventIds, keylessLimiter, quota);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
     this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
@@ -116,9 +120,14 @@ public final class IngestModule {
         new Step("session", new SessionStep(sessions, ids))));
   }
 
-  /** Loads the salts and the active sessions; the server accepts events only after this. */
+  /** Claims this process's id node, loads the salts and the active sessions; the server accepts events only after this. */
   public Future<Void> prepare() {
-    return salts.refresh(today())
+    return IdNodes.claim(pool)
+        .compose(node -> {
+          eventIds.useNode(node);
+          sessionIds.useNode(node);
+          return salts.refresh(today());
+        })
         .compose(v -> ActiveSessions.restore(pool, sessions, clock.instant()))
         .onSuccess(n -> {
           if (n > 0) {

@@ -53,7 +53,10 @@ import java.util.Map;
  *   counted pageview to the session's next pageview;</li>
  *   <li>new_visitor_sessions: sessions with no earlier session of the same visitor id;</li>
  *   <li>bounces: the bounced sessions; total_duration: the sessions' durations summed (bounces as 0), whole seconds;</li>
- *   <li>total_time_on_page: the seconds time_on_page averages, summed, whole seconds; form_submissions: counted form events.</li>
+ *   <li>total_time_on_page: the seconds time_on_page averages, summed, whole seconds; form_submissions: counted form events;</li>
+ *   <li>contacts: sessions in scope that hold their identified user's first event ({@code users.first_seen}: a user first
+ *   seen then, counted where that session counts); customers: those whose user carried revenue in a session that started
+ *   in the range; leads: the other contacts whose user has an e-mail address.</li>
  * </ul>
  * Grouped by session attributes, session metrics come from the sessions in scope with the value and
  * event metrics from the counted events of sessions with it; a row exists where either side the
@@ -299,6 +302,9 @@ public final class QueryEngine {
         case TOTAL_DURATION -> Math.round(number(r.apply("duration_sum")));
         case TOTAL_TIME_ON_PAGE -> Math.round(number(r.apply("top_sum")));
         case FORM_SUBMISSIONS -> count(r, "forms");
+        case CONTACTS -> count(r, "contacts");
+        case LEADS -> count(r, "leads");
+        case CUSTOMERS -> count(r, "customers");
       });
     }
     return row;

@@ -336,6 +336,9 @@ final class RollupPath {
     m.put("top_sum", 0L);
     m.put("top_n", 0L);
     m.put("forms", 0L);
+    m.put("contacts", 0L);
+    m.put("leads", 0L);
+    m.put("customers", 0L);
     return m;
   }
 

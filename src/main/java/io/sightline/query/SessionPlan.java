@@ -36,14 +36,14 @@ import java.util.stream.IntStream;
  */
 final class SessionPlan {
   static final List<String> SESSION_COLUMNS = List.of("sessions", "pv_sum", "bounces", "duration_sum", "clickers", "converters",
-      "new_sessions");
+      "new_sessions", "contacts", "leads", "customers");
   static final List<String> EVENT_COLUMNS = List.of("visitors", "pageviews", "events", "scroll_avg", "conversions", "revenue_sum",
       "revenue_n", "entrances", "exits", "top_sum", "top_n", "forms");
   private static final Set<String> NULLABLE = Set.of("scroll_avg", "revenue_sum");
   /** Metrics read from the sessions in scope. */
   private static final Set<Metric> SESSION_SIDE = EnumSet.of(Metric.SESSIONS, Metric.VIEWS_PER_VISIT, Metric.BOUNCE_RATE,
       Metric.AVG_DURATION, Metric.CLICKERS, Metric.ENGAGEMENT, Metric.CONVERSION_RATE, Metric.NEW_VISITOR_SESSIONS, Metric.BOUNCES,
-      Metric.TOTAL_DURATION);
+      Metric.TOTAL_DURATION, Metric.CONTACTS, Metric.LEADS, Metric.CUSTOMERS);
   /** Metrics read from the counted events. */
   private static final Set<Metric> EVENT_SIDE = EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS, Metric.AVG_SCROLL,
       Metric.ENGAGEMENT, Metric.CONVERSIONS, Metric.CONVERSION_RATE, Metric.TOTAL_REVENUE, Metric.AVERAGE_REVENUE, Metric.ENTRANCES,
@@ -75,6 +75,8 @@ final class SessionPlan {
   private final boolean pageOrder;
   private final boolean revenue;
   private final boolean newVisitors;
+  /** Whether the sessions in scope carry whether they won a contact, and whether its user paid in the range. */
+  private final boolean contacts;
   private final boolean visitors;
   private final boolean sessionSide;
   private final boolean eventSide;
@@ -100,6 +102,7 @@ final class SessionPlan {
         || m == Metric.TOTAL_TIME_ON_PAGE);
     this.revenue = q.metrics().contains(Metric.TOTAL_REVENUE) || q.metrics().contains(Metric.AVERAGE_REVENUE);
     this.newVisitors = q.metrics().contains(Metric.NEW_VISITOR_SESSIONS);
+    this.contacts = q.metrics().stream().anyMatch(m -> m == Metric.CONTACTS || m == Metric.LEADS || m == Metric.CUSTOMERS);
     this.visitors = q.metrics().contains(Metric.VISITORS) || q.metrics().contains(Metric.CONVERSION_RATE);
     this.sessionSide = readsSessions(q.metrics());
     // rows of an event attribute exist where their member events are, so those always read the counted events
@@ -267,6 +270,11 @@ final class SessionPlan {
         sql.append("cv as materialized (select distinct e.session_id from ev e where e.conv), ");
       }
     }
+    if (contacts) {
+      // the identified users who paid in the range (a session of theirs that started in it carried revenue)
+      sql.append("rv as materialized (select distinct r.user_id from sessions r where r.site_id = $1 and r.started_at >= $2 ")
+          .append("and r.started_at < $3 and r.user_id is not null and r.revenue_amount is not null), ");
+    }
     sql.append("ss as (select s.session_id, s.started_at, s.pageviews as pv, (s.pageviews = 1 and not s.interactive) as bounce, ")
         .append("case when s.pageviews = 1 and not s.interactive then 0 else extract(epoch from s.last_seen_at - s.started_at) end as duration, ")
         .append("s.clicks > 0 as clicked");
@@ -276,6 +284,14 @@ final class SessionPlan {
     if (newVisitors) {
       sql.append(", not exists (select 1 from sessions p where p.site_id = $1 and p.visitor_id = s.visitor_id ")
           .append("and p.started_at < s.started_at and p.session_id <> s.session_id) as new_session");
+    }
+    if (contacts) {
+      // the session that holds its user's first identified event (users.first_seen) won that contact: 2 with an
+      // e-mail address, 1 without, null for every other session
+      sql.append(", (select case when u.email is null then 1 else 2 end from users u where u.site_id = $1 and u.user_id = s.user_id ")
+          .append("and u.first_seen >= s.started_at and u.first_seen <= s.last_seen_at and s.session_id = (select e.session_id from events e ")
+          .append("where e.site_id = $1 and e.ts = u.first_seen and e.user_id = u.user_id order by e.event_id limit 1)) as contact, ")
+          .append("s.user_id in (select user_id from rv) as paid");
     }
     for (Dimension u : used) {
       sql.append(", ").append(sessionAttribute(u, "s")).append(" as ").append(name(u));
@@ -332,7 +348,10 @@ final class SessionPlan {
     return "count(*) as sessions, coalesce(sum(ss.pv), 0) as pv_sum, count(*) filter (where ss.bounce) as bounces, "
         + "coalesce(sum(ss.duration), 0) as duration_sum, count(*) filter (where ss.clicked) as clickers, "
         + (converters ? "count(distinct ss.visitor_id) filter (where ss.converted)" : "0") + " as converters, "
-        + (newVisitors ? "count(*) filter (where ss.new_session)" : "0") + " as new_sessions";
+        + (newVisitors ? "count(*) filter (where ss.new_session)" : "0") + " as new_sessions, "
+        + (contacts ? "count(*) filter (where ss.contact is not null)" : "0") + " as contacts, "
+        + (contacts ? "count(*) filter (where ss.contact = 2 and not ss.paid)" : "0") + " as leads, "
+        + (contacts ? "count(*) filter (where ss.contact is not null and ss.paid)" : "0") + " as customers";
   }
 
   private static String sessionZeros() {

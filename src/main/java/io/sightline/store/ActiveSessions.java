@@ -1,5 +1,6 @@
 package io.sightline.store;
 
+import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.SessionTracker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -9,7 +10,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-/** Restores the sessions active in the last 30 minutes into memory at start, so a restart does not split them. */
+/**
+ * Restores the sessions active in the last 30 minutes into memory at start, so a restart does not split them.
+ * A session whose id is above 2^53 - 1 (made before session ids fit in 53 bits, {@link IdGenerator}) is not
+ * continued: its visitor's next event starts a session with an id that every client reads exactly.
+ */
 public final class ActiveSessions {
   private ActiveSessions() {
   }
@@ -22,6 +27,9 @@ public final class ActiveSessions {
         .map(rows -> {
           int n = 0;
           for (Row r : rows) {
+            if (r.getLong("session_id") > IdGenerator.MAX_SAFE_INTEGER) {
+              continue;
+            }
             Long pageVisit = r.getLong("page_visit_id");
             tracker.restore(StoredRows.session(r), pageVisit == null ? 0 : pageVisit);
             n++;

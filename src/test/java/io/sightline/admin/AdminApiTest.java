@@ -56,11 +56,18 @@ class AdminApiTest {
     assertEquals(1, keys.size());
     assertFalse(keys.encode().contains(key), "listing never contains the key itself");
     assertEquals(created.getString("prefix"), keys.getJsonObject(0).getString("prefix"));
+    String uuid = created.getString("uuid");
+    assertEquals(uuid, java.util.UUID.fromString(uuid).toString(), "each key has a public UUID");
+    assertEquals(uuid, keys.getJsonObject(0).getString("uuid"));
+    JsonObject second = call("POST", "/admin/v1/sites/" + id + "/keys", "{\"name\":\"second\",\"scopes\":[\"read\"]}", 201);
+    assertFalse(uuid.equals(second.getString("uuid")));
+    assertEquals(second.getString("prefix"), call("DELETE", "/admin/v1/sites/" + id + "/keys/" + second.getString("uuid"), null, 200)
+        .getString("prefix"), "a key is revoked by its UUID too");
 
     JsonObject revoked = call("DELETE", "/admin/v1/sites/" + id + "/keys/" + created.getString("prefix"), null, 200);
     assertTrue(revoked.getString("revoked_at") != null);
     assertEquals(0, call("GET", "/admin/v1/sites/" + id + "/keys", null, 200).getJsonArray("keys").size());
-    assertEquals(1, call("GET", "/admin/v1/sites/" + id + "/keys?include_revoked=true", null, 200).getJsonArray("keys").size());
+    assertEquals(2, call("GET", "/admin/v1/sites/" + id + "/keys?include_revoked=true", null, 200).getJsonArray("keys").size());
     call("DELETE", "/admin/v1/sites/" + id + "/keys/" + created.getString("prefix"), null, 404);
 
     assertEquals(204, server.send("DELETE", "/admin/v1/sites/" + id, null, "x-api-key", server.adminKey()).statusCode());

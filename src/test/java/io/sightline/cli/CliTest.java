@@ -50,6 +50,8 @@ class CliTest {
       Matcher m = Pattern.compile("(?m)^(sl_[0-9A-Za-z]{10}_[0-9A-Za-z]{32})$").matcher(created.out());
       assertTrue(m.find(), created.out());
       String key = m.group(1);
+      Matcher uuid = Pattern.compile("public UUID[^:]*: ([0-9a-f-]{36})").matcher(created.out());
+      assertTrue(uuid.find(), created.out());
 
       assertEquals(200, server.get("/admin/v1/sites", "Authorization", "Bearer " + key).statusCode());
       assertEquals(200, server.get("/admin/v1/sites", "x-api-key", key).statusCode());
@@ -58,6 +60,7 @@ class CliTest {
       assertEquals(0, listed.code(), listed.err());
       String prefix = key.substring(0, key.lastIndexOf('_'));
       assertTrue(listed.out().contains(prefix) && listed.out().contains("read,admin") && listed.out().contains("LAST USED"), listed.out());
+      assertTrue(listed.out().contains("UUID") && listed.out().contains(uuid.group(1)), "the key's public UUID: " + listed.out());
       assertFalse(listed.out().contains(key), "a listing never shows the key");
 
       Run sites = cli(server.db, "sites", "list");

@@ -183,6 +183,9 @@ final class ClickportQueryParser {
           throw ApiException.badRequest("filter values must be at most " + MAX_VALUE_LENGTH + " characters, without NUL");
         }
       }
+      if (d == Dimension.DEVICE) {
+        values.replaceAll(ClickportDevices::stored);
+      }
       out.add(new Filter(d, d == Dimension.PROPS ? propertyKey((String) f.getValue("dimension")) : null, op, List.copyOf(values)));
     }
     return List.copyOf(out);

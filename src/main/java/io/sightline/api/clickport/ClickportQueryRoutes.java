@@ -9,6 +9,7 @@ import io.sightline.http.JsonResponses;
 import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.goal.Goal;
 import io.sightline.goal.GoalService;
+import io.sightline.query.Dimension;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QuerySpec;
 import io.vertx.core.Future;
@@ -22,6 +23,10 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Clickport's {@code POST /api/query} (api-specs.md §5.3): aggregate totals as
@@ -61,8 +66,24 @@ public final class ClickportQueryRoutes {
       Future<QuerySpec> spec = parsed.spec().needsGoals()
           ? goals.list(site).map(list -> parsed.spec().withGoals(list.stream().map(Goal::toMatch).toList()))
           : Future.succeededFuture(parsed.spec());
-      return spec.compose(q -> parsed.comparison().isPresent() ? engine.runCompared(q, parsed.comparison().get()) : engine.run(q));
+      return spec.compose(q -> parsed.comparison().isPresent() ? engine.runCompared(q, parsed.comparison().get()) : engine.run(q))
+          .map(ClickportQueryRoutes::inClickportsWords);
     });
+  }
+
+  /** The engine's rows with Clickport's vocabulary: device classes capitalised ({@link ClickportDevices}). */
+  private static QueryEngine.Result inClickportsWords(QueryEngine.Result result) {
+    String device = Dimension.DEVICE.id();
+    if (result.rows().isEmpty() || !result.rows().get(0).containsKey(device)) {
+      return result;
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> row : result.rows()) {
+      Map<String, Object> renamed = new LinkedHashMap<>(row);
+      renamed.put(device, ClickportDevices.shown(row.get(device)));
+      rows.add(renamed);
+    }
+    return new QueryEngine.Result(rows, result.comparisonRange());
   }
 
   /**

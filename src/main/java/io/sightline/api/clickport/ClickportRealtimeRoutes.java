@@ -22,7 +22,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Clickport's {@code GET /api/realtime} (api-specs.md §5.5): visitors active in the last 5
@@ -115,14 +114,10 @@ public final class ClickportRealtimeRoutes {
         .put("source", v.source())
         .put("country", v.country())
         .put("city", v.city())
-        .put("device", capitalise(v.device()))
+        .put("device", ClickportDevices.shown(v.device()))
         .put("browser", v.browser())
         .put("os", v.os())
         .put("scroll", v.scroll())));
     return new JsonObject().put("count", active.size()).put("visitors", visitors);
-  }
-
-  private static String capitalise(String s) {
-    return s == null || s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 }

@@ -371,7 +371,7 @@ public final class HubSpotRoutes {
     if (t.pageId() == null && t.blogId() == null) {
       return Future.succeededFuture();
     }
-    return pageRows(run, run.range(run.params.start(), run.params.end().plusDays(1)), run.scope).map(rows -> {
+    return pageRows(run, run.range(run.params.start(), run.params.end().plusDays(1)), run.scope, false).map(rows -> {
       Set<String> paths = new LinkedHashSet<>();
       Set<String> hosts = new LinkedHashSet<>();
       for (Row r : rows) {
@@ -398,12 +398,11 @@ public final class HubSpotRoutes {
     String report = rowsReport(run.target);
     Future<List<Row>> rows = switch (report) {
       case "totals" -> run.query(range, HubSpotRows.SESSION_METRICS, null, run.scope)
-          .map(r -> List.of(new Row("totals", Map.of(), HubSpotRows.sessionRow(r.get(0)), null)));
+          .map(r -> single("totals", HubSpotRows.sessionRow(r.get(0))));
       case "sessions" -> {
         Future<List<Map<String, Object>>> channels = run.query(range, List.of(Metric.SESSIONS), Dimension.CHANNEL, run.scope);
         Future<List<Map<String, Object>>> devices = run.query(range, List.of(Metric.SESSIONS), Dimension.DEVICE, run.scope);
-        yield Future.all(channels, devices).map(v -> List.of(new Row("sessions", Map.of(),
-            HubSpotRows.sessionsRow(channels.result(), devices.result()), null)));
+        yield Future.all(channels, devices).map(v -> single("sessions", HubSpotRows.sessionsRow(channels.result(), devices.result())));
       }
       case "social-assists" -> Future.succeededFuture(List.of());
       case "forms" -> simpleRows(run, range, Dimension.FORM_TARGET, HubSpotRows.FORM_METRICS, HubSpotRows::formRow, v -> v, v -> null);
@@ -414,9 +413,9 @@ public final class HubSpotRoutes {
             : simpleRows(run, range, Dimension.GOAL, HubSpotRows.EVENT_METRICS, HubSpotRows::eventRow,
             v -> byName.containsKey(v) ? Integer.toString(byName.get(v).id()) : null, v -> v);
       }
-      case "pages" -> pageRows(run, range, run.scope).map(list -> list.stream()
+      case "pages" -> pageRows(run, range, run.scope, true).map(list -> list.stream()
           .map(r -> new Row(r.id(), r.selection(), r.metrics(), r.selection().get(Dimension.PAGE).get(0))).toList());
-      default -> ContentRule.TYPES.contains(report) ? pageRows(run, range, run.scope).map(list -> list.stream()
+      default -> ContentRule.TYPES.contains(report) ? pageRows(run, range, run.scope, true).map(list -> list.stream()
           .filter(r -> ContentRule.typeOf(r.selection().get(Dimension.PAGE).get(0), run.ruleList).equals(report))
           .map(r -> new Row(HubSpotRows.contentId(r.id()), r.selection(), r.metrics(), r.id())).toList())
           : breakdownRows(run, range);
@@ -433,6 +432,9 @@ public final class HubSpotRoutes {
       if (report.equals("totals") || report.equals("sessions")) {
         return Future.succeededFuture(new Computed(kept, kept.get(0).metrics()));
       }
+      if (report.equals("pages") || ContentRule.TYPES.contains(report)) {
+        return Future.succeededFuture(new Computed(kept, HubSpotRows.pageTotals(kept.stream().map(Row::metrics).toList())));
+      }
       // the totals roll up exactly the sessions and events of the rows kept
       Map<Dimension, Set<String>> union = new LinkedHashMap<>();
       kept.forEach(r -> r.selection().forEach((d, values) -> union.computeIfAbsent(d, k -> new LinkedHashSet<>()).addAll(values)));
@@ -442,12 +444,20 @@ public final class HubSpotRoutes {
     });
   }
 
+  /**
+   * The one row of the totals and sessions reports; none when every metric is zero (they are all left out), so that
+   * an empty day is {@code []} in every report, as for breakdowns without rows (docs/api.md, "HubSpot Analytics v2").
+   */
+  private static List<Row> single(String id, Map<String, Object> metrics) {
+    return metrics.isEmpty() ? List.of() : List.of(new Row(id, Map.of(), metrics, null));
+  }
+
+  /** The metrics of the reports whose totals are one engine query over the rows kept (page reports sum their rows). */
   private static List<Metric> metricsOf(String report) {
     return switch (report) {
       case "forms" -> HubSpotRows.FORM_METRICS;
       case "event-completions" -> HubSpotRows.EVENT_METRICS;
-      case "pages", "social-assists" -> HubSpotRows.PAGE_METRICS;
-      default -> ContentRule.TYPES.contains(report) ? HubSpotRows.PAGE_METRICS : HubSpotRows.SESSION_METRICS;
+      default -> HubSpotRows.SESSION_METRICS;
     };
   }
 
@@ -455,8 +465,7 @@ public final class HubSpotRoutes {
     return switch (report) {
       case "forms" -> HubSpotRows::formRow;
       case "event-completions" -> HubSpotRows::eventRow;
-      case "pages", "social-assists" -> HubSpotRows::pageRow;
-      default -> ContentRule.TYPES.contains(report) ? HubSpotRows::pageRow : HubSpotRows::sessionRow;
+      default -> HubSpotRows::sessionRow;
     };
   }
 
@@ -509,25 +518,57 @@ public final class HubSpotRoutes {
     });
   }
 
-  /** Page rows with the page's URL as id ({@code https://<hostname><path>}), per hostname the pages were viewed on. */
-  private Future<List<Row>> pageRows(Run run, Range range, List<Filter> scope) {
-    return run.query(range, List.of(Metric.PAGEVIEWS), Dimension.HOSTNAME, scope).compose(hostRows -> {
+  /**
+   * Page rows with the page's URL as id ({@code https://<hostname><path>}): the pages viewed in the range, with their
+   * pageviews and (when {@code counts}) the sessions that entered, bounced on and left by them. Every number is one of
+   * three engine breakdowns (pageviews by page, sessions and bounces by entry page, sessions by exit page), which the
+   * rollups answer without reading raw events when the range is whole UTC days and nothing filters. A site viewed on
+   * several hostnames in the range has each hostname's rows from the same breakdowns filtered to the hostname (the
+   * engine's "hostname is", read from raw events): a visit that views pages on two hostnames counts on both.
+   */
+  private Future<List<Row>> pageRows(Run run, Range range, List<Filter> scope, boolean counts) {
+    return run.query(range, HubSpotRows.PAGE_VIEW_METRICS, Dimension.HOSTNAME, scope).compose(hostRows -> {
       List<String> hosts = hostRows.stream().map(r -> r.get(Dimension.HOSTNAME.id())).filter(java.util.Objects::nonNull)
           .map(Object::toString).sorted().toList();
       List<Future<List<Row>>> perHost = new ArrayList<>();
       for (String host : hosts) {
         List<Filter> filters = new ArrayList<>(scope);
-        filters.add(new Filter(Dimension.HOSTNAME, Operator.IS, List.of(host)));
-        perHost.add(run.query(range, HubSpotRows.PAGE_METRICS, Dimension.PAGE, filters).map(list -> list.stream()
-            .filter(r -> r.get(Dimension.PAGE.id()) != null)
-            .map(r -> {
-              String path = r.get(Dimension.PAGE.id()).toString();
-              return new Row("https://" + host + path, Map.of(Dimension.PAGE, List.of(path), Dimension.HOSTNAME, List.of(host)),
-                  HubSpotRows.pageRow(r), null);
-            }).toList()));
+        if (hosts.size() > 1) {
+          filters.add(new Filter(Dimension.HOSTNAME, Operator.IS, List.of(host)));
+        }
+        perHost.add(hostPageRows(run, range, host, filters, counts));
       }
       return Future.all(perHost).map(v -> perHost.stream().flatMap(f -> f.result().stream()).toList());
     });
+  }
+
+  private Future<List<Row>> hostPageRows(Run run, Range range, String host, List<Filter> filters, boolean counts) {
+    Future<Map<String, Map<String, Object>>> views = run.query(range, HubSpotRows.PAGE_VIEW_METRICS, Dimension.PAGE, filters)
+        .map(rows -> byValue(rows, Dimension.PAGE));
+    Future<Map<String, Map<String, Object>>> entries = counts
+        ? run.query(range, HubSpotRows.ENTRY_METRICS, Dimension.ENTRY_PAGE, filters).map(rows -> byValue(rows, Dimension.ENTRY_PAGE))
+        : Future.succeededFuture(Map.of());
+    Future<Map<String, Map<String, Object>>> exits = counts
+        ? run.query(range, HubSpotRows.EXIT_METRICS, Dimension.EXIT_PAGE, filters).map(rows -> byValue(rows, Dimension.EXIT_PAGE))
+        : Future.succeededFuture(Map.of());
+    return Future.all(views, entries, exits).map(v -> {
+      List<Row> out = new ArrayList<>();
+      views.result().forEach((path, viewRow) -> out.add(new Row("https://" + host + path,
+          Map.of(Dimension.PAGE, List.of(path), Dimension.HOSTNAME, List.of(host)),
+          HubSpotRows.pageRow(viewRow, entries.result().get(path), exits.result().get(path)), null)));
+      return out;
+    });
+  }
+
+  /** Engine rows by their (non-null) value of a dimension. */
+  private static Map<String, Map<String, Object>> byValue(List<Map<String, Object>> rows, Dimension d) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Map<String, Object> r : rows) {
+      if (r.get(d.id()) != null) {
+        out.put(r.get(d.id()).toString(), r);
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- exists

@@ -15,21 +15,29 @@ import java.util.Map;
  * The engine's rows in HubSpot's names (api-specs.md §2.6). Every count is an engine metric; every
  * HubSpot rate is the quotient of two of those counts, as HubSpot defines it (bounceRate =
  * bounces / visits, 0-1, and so on). Zero and absent values are left out of a row, as HubSpot does.
+ * HubSpot's CRM lifecycle counts are Sightline's identified users: {@code contacts}, {@code leads} and
+ * {@code customers} are the engine's metrics of those names (docs/api.md, "HubSpot Analytics v2").
  */
 public final class HubSpotRows {
-  /** The metrics of breakdown reports (totals, sources, geolocation, utm-*). */
+  /** The metrics of breakdown reports (totals, sources, geolocation, utm-*), with the CRM counts Sightline derives from identified users. */
   public static final List<Metric> SESSION_METRICS = List.of(Metric.SESSIONS, Metric.PAGEVIEWS, Metric.NEW_VISITOR_SESSIONS,
-      Metric.BOUNCES, Metric.TOTAL_DURATION, Metric.FORM_SUBMISSIONS);
-  /** The metrics of pages and content reports. */
-  public static final List<Metric> PAGE_METRICS = List.of(Metric.PAGEVIEWS, Metric.SESSIONS, Metric.NEW_VISITOR_SESSIONS, Metric.BOUNCES,
-      Metric.ENTRANCES, Metric.EXITS, Metric.TOTAL_TIME_ON_PAGE, Metric.FORM_SUBMISSIONS);
+      Metric.BOUNCES, Metric.TOTAL_DURATION, Metric.FORM_SUBMISSIONS, Metric.CONTACTS, Metric.LEADS, Metric.CUSTOMERS);
+  /**
+   * The engine queries of pages and content reports, each one the rollups answer over whole days (docs/api.md,
+   * "HubSpot Analytics v2"): rawViews = pageviews by page; entrances and bounces = sessions and bounces by entry
+   * page; exits = sessions by exit page.
+   */
+  public static final List<Metric> PAGE_VIEW_METRICS = List.of(Metric.PAGEVIEWS);
+  public static final List<Metric> ENTRY_METRICS = List.of(Metric.SESSIONS, Metric.BOUNCES);
+  public static final List<Metric> EXIT_METRICS = List.of(Metric.SESSIONS);
   public static final List<Metric> FORM_METRICS = List.of(Metric.FORM_SUBMISSIONS, Metric.SESSIONS, Metric.NEW_VISITOR_SESSIONS);
   public static final List<Metric> EVENT_METRICS = List.of(Metric.CONVERSIONS, Metric.SESSIONS, Metric.NEW_VISITOR_SESSIONS);
 
   public static final List<String> SESSION_FIELDS = List.of("visits", "rawViews", "visitors", "bounces", "bounceRate", "time",
-      "timePerSession", "pageviewsPerSession", "newVisitorSessionRate", "submissions");
-  public static final List<String> PAGE_FIELDS = List.of("rawViews", "visits", "visitors", "entrances", "exits", "pageviewsMinusExits",
-      "exitsPerPageview", "pageTime", "timePerPageview", "bounces", "pageBounceRate", "submissions");
+      "timePerSession", "pageviewsPerSession", "newVisitorSessionRate", "submissions", "leads", "contacts", "customers",
+      "sessionToContactRate", "contactToCustomerRate");
+  public static final List<String> PAGE_FIELDS = List.of("rawViews", "entrances", "exits", "pageviewsMinusExits", "exitsPerPageview",
+      "bounces", "pageBounceRate");
   public static final List<String> FORM_FIELDS = List.of("submissions", "visits", "visitors");
   public static final List<String> EVENT_FIELDS = List.of("completions", "visits", "visitors");
   /** The sessions breakdown: sessions per device and per channel group. */
@@ -59,29 +67,54 @@ public final class HubSpotRows {
     ratio(out, "pageviewsPerSession", views, visits);
     ratio(out, "newVisitorSessionRate", fresh, visits);
     put(out, "submissions", count(e, Metric.FORM_SUBMISSIONS));
+    long contacts = count(e, Metric.CONTACTS);
+    long customers = count(e, Metric.CUSTOMERS);
+    put(out, "leads", count(e, Metric.LEADS));
+    put(out, "contacts", contacts);
+    put(out, "customers", customers);
+    ratio(out, "sessionToContactRate", contacts, visits);
+    ratio(out, "contactToCustomerRate", customers, contacts);
     return out;
   }
 
-  public static Map<String, Object> pageRow(Map<String, Object> e) {
+  /**
+   * A page row from the page's pageviews ({@link #PAGE_VIEW_METRICS}), its entry-page row ({@link #ENTRY_METRICS}) and
+   * its exit-page row ({@link #EXIT_METRICS}), each null when the engine has none.
+   */
+  public static Map<String, Object> pageRow(Map<String, Object> views, Map<String, Object> entry, Map<String, Object> exit) {
+    return pageRow(views == null ? 0 : count(views, Metric.PAGEVIEWS), entry == null ? 0 : count(entry, Metric.SESSIONS),
+        entry == null ? 0 : count(entry, Metric.BOUNCES), exit == null ? 0 : count(exit, Metric.SESSIONS));
+  }
+
+  /** The rolled-up row of page rows: their counts summed (each pageview, entrance and exit is one page's), rates recomputed. */
+  public static Map<String, Object> pageTotals(List<Map<String, Object>> rows) {
+    long views = 0;
+    long entrances = 0;
+    long bounces = 0;
+    long exits = 0;
+    for (Map<String, Object> r : rows) {
+      views += field(r, "rawViews");
+      entrances += field(r, "entrances");
+      bounces += field(r, "bounces");
+      exits += field(r, "exits");
+    }
+    return pageRow(views, entrances, bounces, exits);
+  }
+
+  private static Map<String, Object> pageRow(long views, long entrances, long bounces, long exits) {
     Map<String, Object> out = new LinkedHashMap<>();
-    long views = count(e, Metric.PAGEVIEWS);
-    long exits = count(e, Metric.EXITS);
-    long entrances = count(e, Metric.ENTRANCES);
-    long pageTime = count(e, Metric.TOTAL_TIME_ON_PAGE);
-    long bounces = count(e, Metric.BOUNCES);
     put(out, "rawViews", views);
-    put(out, "visits", count(e, Metric.SESSIONS));
-    put(out, "visitors", count(e, Metric.NEW_VISITOR_SESSIONS));
     put(out, "entrances", entrances);
     put(out, "exits", exits);
     put(out, "pageviewsMinusExits", views - exits);
     ratio(out, "exitsPerPageview", exits, views);
-    put(out, "pageTime", pageTime);
-    ratio(out, "timePerPageview", pageTime, views - exits);
     put(out, "bounces", bounces);
     ratio(out, "pageBounceRate", bounces, entrances);
-    put(out, "submissions", count(e, Metric.FORM_SUBMISSIONS));
     return out;
+  }
+
+  private static long field(Map<String, Object> row, String field) {
+    return row.get(field) instanceof Number n ? n.longValue() : 0;
   }
 
   public static Map<String, Object> formRow(Map<String, Object> e) {

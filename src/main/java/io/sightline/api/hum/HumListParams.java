@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *
  * @param startInclusive sessions created at or after (already rounded up to a whole second)
  * @param endExclusive sessions created before (the end bound's second plus one)
- * @param tokens the token references as given: key ids ({@code 12}), key prefixes ({@code sl_AbCdEfGh12}) or UUIDs
+ * @param tokens the token references as given: keys' UUIDs (Hum's form), key ids ({@code 12}) or key prefixes ({@code sl_AbCdEfGh12})
  */
 public record HumListParams(int page, Instant startInclusive, Instant endExclusive, List<Token> tokens, boolean withClicks) {
   public static final int PAGE_SIZE = 50;
@@ -37,11 +37,8 @@ public record HumListParams(int page, Instant startInclusive, Instant endExclusi
   private static final Pattern PREFIX = Pattern.compile("sl_[0-9A-Za-z]{10}");
   private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  /** A token reference: a Sightline key's numeric id or public prefix, or a UUID (which no Sightline key has). */
-  public record Token(String raw, Integer id, String keyId) {
-    boolean isUuid() {
-      return id == null && keyId == null;
-    }
+  /** A token reference: a Sightline key's public UUID (as Hum's schema has token ids), numeric id or public prefix; one of the three is set. */
+  public record Token(String raw, Integer id, String keyId, java.util.UUID uuid) {
   }
 
   public static ApiException invalid(String message) {
@@ -154,14 +151,14 @@ public record HumListParams(int page, Instant startInclusive, Instant endExclusi
   static Token token(String raw) {
     String s = raw == null ? "" : raw.strip();
     if (DIGITS.matcher(s).matches()) {
-      return new Token(s, Integer.parseInt(s), null);
+      return new Token(s, Integer.parseInt(s), null, null);
     }
     if (PREFIX.matcher(s).matches()) {
-      return new Token(s, null, s.substring(3));
+      return new Token(s, null, s.substring(3), null);
     }
     if (UUID.matcher(s).matches()) {
-      return new Token(s, null, null);
+      return new Token(s, null, null, java.util.UUID.fromString(s));
     }
-    throw invalid("token_ids[] must be API key ids (as the admin API and `keys list` show them) or key prefixes (sl_...)");
+    throw invalid("token_ids[] must be API keys' UUIDs, ids or prefixes (sl_...), as the admin API and `keys list` show them");
   }
 }

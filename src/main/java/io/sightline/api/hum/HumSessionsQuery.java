@@ -78,24 +78,24 @@ public final class HumSessionsQuery {
 
   /**
    * The {@code api_keys.id} of each token reference, if every one is a key of the site (revoked
-   * keys included); empty if any is not (a UUID never is).
+   * keys included); empty if any is not.
    */
   public Future<Optional<Integer[]>> resolveTokens(int siteId, List<HumListParams.Token> tokens) {
-    if (tokens.stream().anyMatch(HumListParams.Token::isUuid)) {
-      return Future.succeededFuture(Optional.empty());
-    }
     Integer[] ids = tokens.stream().map(HumListParams.Token::id).filter(java.util.Objects::nonNull).toArray(Integer[]::new);
     String[] keyIds = tokens.stream().map(HumListParams.Token::keyId).filter(java.util.Objects::nonNull).toArray(String[]::new);
-    return pool.preparedQuery(HumSessionsSql.KEYS).execute(Tuple.of(siteId, ids, keyIds)).map(rows -> {
+    java.util.UUID[] uuids = tokens.stream().map(HumListParams.Token::uuid).filter(java.util.Objects::nonNull).toArray(java.util.UUID[]::new);
+    return pool.preparedQuery(HumSessionsSql.KEYS).execute(Tuple.of(siteId, ids, keyIds, uuids)).map(rows -> {
       Map<Integer, Integer> byId = new HashMap<>();
       Map<String, Integer> byKeyId = new HashMap<>();
+      Map<java.util.UUID, Integer> byUuid = new HashMap<>();
       rows.forEach(r -> {
         byId.put(r.getInteger("id"), r.getInteger("id"));
         byKeyId.put(r.getString("key_id"), r.getInteger("id"));
+        byUuid.put(r.getUUID("public_id"), r.getInteger("id"));
       });
       Set<Integer> resolved = new HashSet<>();
       for (HumListParams.Token t : tokens) {
-        Integer id = t.id() != null ? byId.get(t.id()) : byKeyId.get(t.keyId());
+        Integer id = t.id() != null ? byId.get(t.id()) : t.keyId() != null ? byKeyId.get(t.keyId()) : byUuid.get(t.uuid());
         if (id == null) {
           return Optional.<Integer[]>empty();
         }

@@ -64,8 +64,9 @@ final class HumSessionsSql {
       + "from events e where e.site_id = $1 and e.type = 'custom' and e.name = $4 and e.ts >= $5 and e.ts < $6 "
       + "and e.props ->> $2 = any($7::text[]) group by 1";
 
-  /** The site's keys among ids $2 and key ids $3 (revoked keys included: they may have sent sessions). */
-  static final String KEYS = "select id, key_id from api_keys where site_id = $1 and (id = any($2::int[]) or key_id = any($3::text[]))";
+  /** The site's keys among ids $2, key ids $3 and UUIDs $4 (revoked keys included: they may have sent sessions). */
+  static final String KEYS = "select id, key_id, public_id from api_keys where site_id = $1 "
+      + "and (id = any($2::int[]) or key_id = any($3::text[]) or public_id = any($4::uuid[]))";
 
   private HumSessionsSql() {
   }

@@ -46,7 +46,8 @@ import java.util.Optional;
  *   {@code {"success":true,"session_id":…,"page_visit_id":…}} once committed; 400 for invalid
  *   events, bots and missing User-Agents; 200 {@code {"success":true}} for DNT and the like.</li>
  *   <li>Without a key: the Plausible Events API body (JSON or {@code text/plain}), site found by
- *   {@code domain}, CORS open to any origin; 202 {@code ok} once committed or dropped.</li>
+ *   {@code domain}, CORS open to any origin; 202 {@code ok} once committed or dropped. A body that is
+ *   not Plausible's ({@link PlausibleEventParser#isPlausibleShaped}: a Clickport event) is a 401.</li>
  *   <li>Batch (key required): an array of Clickport events, a result per event, one commit.</li>
  * </ul>
  * A 2xx with ids means committed. When the writer queue is full (or the commit is not confirmed in
@@ -185,6 +186,10 @@ public final class IngestRoutes {
       }
       if (body == null) {
         throw ApiException.badRequest("Request body must be a JSON object");
+      }
+      if (!PlausibleEventParser.isPlausibleShaped(body)) {
+        // a Clickport event (no domain to find the site by) is a keyed request that forgot its key
+        throw ApiException.unauthorized("Missing API key: send 'x-api-key: <key>' or 'Authorization: Bearer <key>'");
       }
       event = PlausibleEventParser.parse(body);
     } catch (ApiException e) {

@@ -22,6 +22,15 @@ public final class PlausibleEventParser {
   private PlausibleEventParser() {
   }
 
+  /**
+   * Whether a keyless body is meant for the Plausible Events API: it names its site ({@code domain}
+   * or {@code d}, which Plausible requires) or uses the tracker's short fields ({@code n}, {@code u}).
+   * Anything else (a Clickport event: {@code type}, {@code url}, no domain) was meant for the keyed API.
+   */
+  public static boolean isPlausibleShaped(JsonObject o) {
+    return o.containsKey("domain") || o.containsKey("d") || o.containsKey("n") || o.containsKey("u");
+  }
+
   public static IncomingEvent parse(JsonObject o) {
     String name = first(o, Fields.MAX_NAME, "name", "n");
     String url = first(o, Fields.MAX_URL, "url", "u");

@@ -77,10 +77,12 @@ class HumListParamsTest {
 
   @Test
   void readsTokenReferencesAndClickFlags() {
-    HumListParams p = parse("token_ids[]", "12", "token_ids[]", "sl_AbCdEfGh12", "token_ids", UUID.randomUUID().toString(), "with_clicks", "TRUE");
+    UUID uuid = UUID.randomUUID();
+    HumListParams p = parse("token_ids[]", "12", "token_ids[]", "sl_AbCdEfGh12", "token_ids", uuid.toString().toUpperCase(java.util.Locale.ROOT),
+        "with_clicks", "TRUE");
     assertEquals(12, p.tokens().get(0).id());
     assertEquals("AbCdEfGh12", p.tokens().get(1).keyId());
-    assertTrue(p.tokens().get(2).isUuid());
+    assertEquals(uuid, p.tokens().get(2).uuid(), "Hum's schema names tokens by UUID");
     assertTrue(p.withClicks());
     assertEquals(false, parse("with_clicks", "0").withClicks());
   }

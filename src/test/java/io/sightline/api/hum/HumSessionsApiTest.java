@@ -47,7 +47,7 @@ class HumSessionsApiTest {
       "cart_progression"); // api-specs §3.4
   static final String TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z";
 
-  record Key(int id, String prefix, String key) {
+  record Key(int id, String prefix, String key, String uuid) {
   }
 
   record Ev(Instant ts, String type, String name, String path, String label, Map<String, String> props, String campaign) {
@@ -115,7 +115,7 @@ class HumSessionsApiTest {
   static Key key(String site, String name, String scopes, int rateLimit) {
     JsonObject k = admin("POST", "/admin/v1/sites/" + site + "/keys", new JsonObject().put("name", name)
         .put("scopes", new JsonArray(List.of(scopes.split(",")))).put("rate_limit_per_minute", rateLimit), 201);
-    return new Key(k.getInteger("id"), k.getString("prefix"), k.getString("key"));
+    return new Key(k.getInteger("id"), k.getString("prefix"), k.getString("key"), k.getString("uuid"));
   }
 
   static JsonObject mappingBody(Mapping m) {
@@ -455,12 +455,18 @@ class HumSessionsApiTest {
     assertListMatches("&token_ids%5B%5D=" + keyC.id() + "&token_ids%5B%5D=" + keyB.prefix(),
         s -> s.keyIds().contains(keyC.id()) || s.keyIds().contains(keyB.id()), CUSTOM_RULES);
     assertListMatches("&token_ids[]=" + keyB.id() + "&with_clicks=true", s -> s.keyIds().contains(keyB.id()) && s.clicked(), CUSTOM_RULES);
+    // Hum's schema: token ids are UUIDs (the keys' public UUIDs), also mixed with the other forms
+    assertListMatches("&token_ids[]=" + keyA.uuid(), s -> s.keyIds().contains(keyA.id()), CUSTOM_RULES);
+    assertListMatches("&token_ids[]=" + keyC.uuid().toUpperCase(java.util.Locale.ROOT) + "&token_ids[]=" + keyB.prefix(),
+        s -> s.keyIds().contains(keyC.id()) || s.keyIds().contains(keyB.id()), CUSTOM_RULES);
     assertTrue(sessions.stream().anyMatch(s -> s.keyIds().size() == 2), "some sessions were sent by two keys");
 
     assertError(get("/analytics/sessions?token_ids[]=" + otherSiteKey.id(), readKey), 403, "token_ids");
     assertError(get("/analytics/sessions?token_ids[]=" + keyA.id() + "&token_ids[]=" + otherSiteKey.prefix(), readKey), 403, "token_ids");
     assertError(get("/analytics/sessions?token_ids[]=999999", readKey), 403, "token_ids");
     assertError(get("/analytics/sessions?token_ids[]=" + UUID.randomUUID(), readKey), 403, "token_ids");
+    assertError(get("/analytics/sessions?token_ids[]=" + otherSiteKey.uuid(), readKey), 403, "token_ids");
+    assertError(get("/analytics/sessions?token_ids[]=" + keyA.uuid() + "&token_ids[]=" + otherSiteKey.uuid(), readKey), 403, "token_ids");
     assertError(get("/analytics/sessions?token_ids[]=" + q("1 or 1=1"), readKey), 422, "token_ids");
     StringBuilder many = new StringBuilder();
     for (int i = 0; i < 101; i++) {
