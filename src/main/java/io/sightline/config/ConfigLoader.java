@@ -193,18 +193,15 @@ public final class ConfigLoader {
         Duration.ofMillis(range(writer, "rollupFoldMillis", "writer.rollupFoldMillis", 10, 60_000)),
         range(writer, "rollupFoldRows", "writer.rollupFoldRows", 1_000, 10_000_000),
         range(writer, "partitions", "writer.partitions", 0, 64));
+    // backfilled events need their day's partition: the days kept behind cover the backfill window whatever is set
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
-        range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660),
+        Math.max(range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660), ingestConfig.backfillDays()),
         range(storage, "retentionDays", "storage.retentionDays", 0, 36_600), range(storage, "rollupRetentionDays", "storage.rollupRetentionDays", 0, 36_600));
     if (storageConfig.retentionDays() > 0 && storageConfig.retentionDays() < ingestConfig.backfillDays() + 2) {
       throw new ConfigException("storage.retentionDays (" + storageConfig.retentionDays() + ") must be 0 (keep) or at least ingest.backfillDays + 2 ("
           + (ingestConfig.backfillDays() + 2) + "): the writer rebuilds its rollup state from those days");
     }
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));
-    if (ingestConfig.backfillDays() > storageConfig.partitionDaysBehind()) {
-      throw new ConfigException("ingest.backfillDays (" + ingestConfig.backfillDays() + ") must not exceed storage.partitionDaysBehind ("
-          + storageConfig.partitionDaysBehind() + "): backfilled events need a partition");
-    }
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace);
   }
 

@@ -48,7 +48,9 @@ class IngestHttpTest {
             "city", Map.of("names", Map.of("en", "Berlin"))))
         .write(geo);
     server = RunningServer.start("ingest.geoipDatabase", geo.toString(), "ingest.keylessRateLimitPerMinute", "5",
-        "ingest.excludedIps", "198.51.100.0/24", "http.maxBodyBytes", "65536");
+        "ingest.excludedIps", "198.51.100.0/24", "http.maxBodyBytes", "65536",
+        // a backfill window beyond storage.partitionDaysBehind (7): the partitions kept behind follow it
+        "ingest.backfillDays", "20");
     key = server.siteKey();
     keyDbId = server.sql("select id from api_keys where name like 'site key%'").iterator().next().getInteger("id");
   }
@@ -350,6 +352,16 @@ class IngestHttpTest {
     HttpResponse<String> r = server.send("POST", "/api/event", "{\"url\":\"https://localhost/\"}", "x-api-key", readOnly, "User-Agent", CHROME);
     assertEquals(403, r.statusCode());
     assertEquals("Forbidden", new JsonObject(r.body()).getString("error"));
+  }
+
+  @Test
+  void storesABackfilledEventOlderThanTheDefaultPartitionsBehind() {
+    Instant fifteenDaysAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(15));
+    HttpResponse<String> r = keyed("{\"url\":\"https://localhost/backfilled\",\"visitor_id\":\"crm-9\",\"timestamp\":\""
+        + fifteenDaysAgo + "\"}", "81.2.69.175", CHROME);
+    assertEquals(200, r.statusCode(), r.body());
+    Row e = event("pathname = '/backfilled'");
+    assertEquals(fifteenDaysAgo, e.getOffsetDateTime("ts").toInstant());
   }
 
   @Test
