@@ -68,8 +68,13 @@ public final class SightlineServer {
     this.database = database;
   }
 
-  /** Starts everything; blocks until the server is ready or throws with an operator-readable message. */
+  /** Starts everything, printing a first start's keys on {@code out} (a terminal, or a test that reads them). */
   public static SightlineServer start(SightlineConfig config, PrintStream out) {
+    return start(config, FirstStartBanner.terminal(out));
+  }
+
+  /** Starts everything; blocks until the server is ready or throws with an operator-readable message. */
+  public static SightlineServer start(SightlineConfig config, FirstStartBanner banner) {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME));
@@ -86,7 +91,7 @@ public final class SightlineServer {
     }
     SightlineServer server = new SightlineServer(config, registry, vertx, database);
     try {
-      server.deploy(out);
+      server.deploy(banner);
     } catch (RuntimeException e) {
       server.stop();
       throw e;
@@ -94,7 +99,7 @@ public final class SightlineServer {
     return server;
   }
 
-  private void deploy(PrintStream out) {
+  private void deploy(FirstStartBanner banner) {
     Optional<FirstStart.Created> created = Await.result(FirstStart.run(database.pool(), config), DEPLOY_TIMEOUT);
     vertx.eventBus().registerDefaultCodec(WriteRequest.class, new LocalCodec<>(WriteRequest.class));
     vertx.eventBus().registerDefaultCodec(CommittedEvents.class, new LocalCodec<>(CommittedEvents.class));
@@ -146,7 +151,7 @@ public final class SightlineServer {
         routers::publicRouter, config.shutdownGrace(), httpPort), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
     deployments.push(id);
     readiness.started();
-    created.ifPresent(c -> FirstStart.printBanner(out, c, publicUrl()));
+    created.ifPresent(c -> banner.announce(c, publicUrl()));
     LOG.info("Sightline is ready on port {}{}", httpPort.get(),
         config.ops().separatePort() ? " (operations on port " + opsPort.get() + ")" : "");
   }
