@@ -1,5 +1,6 @@
 package io.sightline.http;
 
+import io.sightline.db.DatabaseBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
@@ -50,6 +51,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
       status = api.status();
       code = api.code();
       message = api.getMessage();
+      if (api.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Integer.toString(api.retryAfterSeconds()));
+      }
     } else if (failure instanceof DecodeException || failure instanceof IllegalArgumentException && failure.getCause() instanceof DecodeException) {
       status = 400;
       code = "invalid_request";
@@ -68,6 +72,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
       code = "unavailable";
       message = "The database is busy; retry shortly";
       ctx.response().putHeader("Retry-After", "5");
+    } else if (DatabaseBreaker.isUnavailable(failure)) {
+      // PostgreSQL is down or unreachable: an outage, not a bug, and it says so once per request otherwise
+      status = 503;
+      code = "unavailable";
+      message = "The database is unavailable; retry shortly";
+      ctx.response().putHeader("Retry-After", Long.toString(DatabaseBreaker.OPEN.toSeconds()));
+      LOG.debug("Database unavailable on {} {}: {}", ctx.request().method(), ctx.normalizedPath(), failure.toString());
     } else if (failure == null) {
       status = ctx.statusCode() <= 0 ? 500 : ctx.statusCode();
       code = codeFor(status);
