@@ -164,7 +164,9 @@ public final class ConfigLoader {
 
     HttpConfig httpConfig = new HttpConfig(http.getString("host"), port(http, "http.port", true),
         range(http, "instances", "http.instances", 0, 256), range(http, "maxBodyBytes", "http.maxBodyBytes", 1024, 1L << 30),
-        http.getString("publicUrl"));
+        http.getString("publicUrl"), Duration.ofSeconds(range(http, "headerTimeoutSeconds", "http.headerTimeoutSeconds", 1, 3600)),
+        Duration.ofSeconds(range(http, "bodyTimeoutSeconds", "http.bodyTimeoutSeconds", 1, 3600)),
+        range(http, "maxConnectionsPerAddress", "http.maxConnectionsPerAddress", 0, 1_000_000));
     OpsConfig opsConfig = new OpsConfig(ops.getBoolean("separatePort"), ops.getString("host"), port(ops, "ops.port", true));
     if (opsConfig.separatePort() && opsConfig.port() == httpConfig.port() && httpConfig.port() != 0) {
       throw new ConfigException("ops.port must differ from http.port when ops.separatePort is true");

@@ -5,6 +5,7 @@ import io.sightline.auth.RateLimiter;
 import io.sightline.config.SightlineConfig;
 import io.sightline.ops.MetricsRegistry;
 import io.sightline.ops.Readiness;
+import io.sightline.server.ClientLimits;
 import io.sightline.server.HttpServerVerticle;
 import io.sightline.ingest.IngestModule;
 import io.sightline.realtime.RealtimeSnapshots;
@@ -142,13 +143,14 @@ public final class SightlineServer {
     if (config.writer().rollups()) {
       Await.result(WriterPartitions.answerFoldRequests(vertx, partitions), DEPLOY_TIMEOUT);
     }
+    ClientLimits clientLimits = ClientLimits.of(config.http(), config.ingest().trustedProxies(), registry);
     if (config.ops().separatePort()) {
       deploy(new HttpServerVerticle("Operations", config.ops().host(), config.ops().port(), routers::opsRouter,
-          config.shutdownGrace(), opsPort), new DeploymentOptions());
+          config.shutdownGrace(), opsPort, clientLimits), new DeploymentOptions());
     }
     int instances = config.http().instances() == 0 ? Runtime.getRuntime().availableProcessors() : config.http().instances();
     String id = Await.result(vertx.deployVerticle(() -> new HttpServerVerticle("Public", config.http().host(), config.http().port(),
-        routers::publicRouter, config.shutdownGrace(), httpPort), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
+        routers::publicRouter, config.shutdownGrace(), httpPort, clientLimits), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
     deployments.push(id);
     readiness.started();
     created.ifPresent(c -> banner.announce(c, publicUrl()));
