@@ -70,7 +70,7 @@ final class ConnectionWatch implements Handler<HttpConnection> {
       return;
     }
     tracked.put(connection, new Tracked(connection, address, System.nanoTime() + limits.headerTimeoutNanos));
-    connection.closeHandler(v -> {
+    connection.closeHandler(v -> { // a connection has one close handler: this one (routes use the response's)
       tracked.remove(connection);
       limits.release(address);
     });
