@@ -1,6 +1,7 @@
 package io.sightline.cli;
 
 import io.sightline.config.SightlineConfig;
+import io.sightline.lifecycle.FirstStartBanner;
 import io.sightline.lifecycle.SightlineServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SightlineConfig config = options.load(root.env);
-    SightlineServer server = SightlineServer.start(config, root.out);
+    // standard output under Docker, systemd or a log shipper is a log: a first start's keys then go to a file
+    SightlineServer server = SightlineServer.start(config, FirstStartBanner.forStandardOutput(root.out, config.database().embeddedDataDir()));
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "sightline-shutdown"));
     serving = true;
     return 0;

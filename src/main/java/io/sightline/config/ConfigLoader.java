@@ -164,7 +164,9 @@ public final class ConfigLoader {
 
     HttpConfig httpConfig = new HttpConfig(http.getString("host"), port(http, "http.port", true),
         range(http, "instances", "http.instances", 0, 256), range(http, "maxBodyBytes", "http.maxBodyBytes", 1024, 1L << 30),
-        http.getString("publicUrl"));
+        http.getString("publicUrl"), Duration.ofSeconds(range(http, "headerTimeoutSeconds", "http.headerTimeoutSeconds", 1, 3600)),
+        Duration.ofSeconds(range(http, "bodyTimeoutSeconds", "http.bodyTimeoutSeconds", 1, 3600)),
+        range(http, "maxConnectionsPerAddress", "http.maxConnectionsPerAddress", 0, 1_000_000));
     OpsConfig opsConfig = new OpsConfig(ops.getBoolean("separatePort"), ops.getString("host"), port(ops, "ops.port", true));
     if (opsConfig.separatePort() && opsConfig.port() == httpConfig.port() && httpConfig.port() != 0) {
       throw new ConfigException("ops.port must differ from http.port when ops.separatePort is true");
@@ -193,18 +195,15 @@ public final class ConfigLoader {
         Duration.ofMillis(range(writer, "rollupFoldMillis", "writer.rollupFoldMillis", 10, 60_000)),
         range(writer, "rollupFoldRows", "writer.rollupFoldRows", 1_000, 10_000_000),
         range(writer, "partitions", "writer.partitions", 0, 64));
+    // backfilled events need their day's partition: the days kept behind cover the backfill window whatever is set
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
-        range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660),
+        Math.max(range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660), ingestConfig.backfillDays()),
         range(storage, "retentionDays", "storage.retentionDays", 0, 36_600), range(storage, "rollupRetentionDays", "storage.rollupRetentionDays", 0, 36_600));
     if (storageConfig.retentionDays() > 0 && storageConfig.retentionDays() < ingestConfig.backfillDays() + 2) {
       throw new ConfigException("storage.retentionDays (" + storageConfig.retentionDays() + ") must be 0 (keep) or at least ingest.backfillDays + 2 ("
           + (ingestConfig.backfillDays() + 2) + "): the writer rebuilds its rollup state from those days");
     }
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));
-    if (ingestConfig.backfillDays() > storageConfig.partitionDaysBehind()) {
-      throw new ConfigException("ingest.backfillDays (" + ingestConfig.backfillDays() + ") must not exceed storage.partitionDaysBehind ("
-          + storageConfig.partitionDaysBehind() + "): backfilled events need a partition");
-    }
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace);
   }
 

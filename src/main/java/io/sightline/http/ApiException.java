@@ -7,11 +7,17 @@ package io.sightline.http;
 public class ApiException extends RuntimeException {
   private final int status;
   private final String code;
+  private final int retryAfterSeconds;
 
   public ApiException(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  private ApiException(int status, String code, String message, int retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
@@ -21,6 +27,16 @@ public class ApiException extends RuntimeException {
   /** A stable snake_case code such as {@code invalid_request}, {@code unauthorized}, {@code rate_limited}. */
   public String code() {
     return code;
+  }
+
+  /** Seconds for a {@code Retry-After} header, or 0 for none. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** 503: the request may succeed later; the answer carries {@code Retry-After}. */
+  public static ApiException unavailable(String message, int retryAfterSeconds) {
+    return new ApiException(503, "unavailable", message, retryAfterSeconds);
   }
 
   public static ApiException badRequest(String message) {

@@ -1,6 +1,9 @@
 package io.sightline.http;
 
+import io.sightline.db.DatabaseBreaker;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.pgclient.PgException;
@@ -9,13 +12,18 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+
 /**
  * The one place that writes error responses: it maps the failure to a status, a code and a
  * message, and lets the route's {@link ErrorRenderer} shape the JSON body. Client errors are
  * never logged with their content; unexpected failures are logged (path only) and answered 500.
+ * A client that closed its connection gets nothing (and is no error); a 413 closes the connection
+ * instead of reading the rest of an oversized body.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private static final String IO_FAILURE_SEEN = "sightline.ioFailureSeen";
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -24,6 +32,18 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     Throwable failure = ctx.failure();
+    if (failure instanceof HttpClosedException || failure instanceof IOException && ctx.response().closed()) {
+      // the client went away (mid-body, or before the answer): nobody to answer, nothing wrong here
+      LOG.debug("Client closed the connection on {} {}", ctx.request().method(), ctx.normalizedPath());
+      return;
+    }
+    if (failure instanceof IOException && ctx.get(IO_FAILURE_SEEN) == null) {
+      // a socket error: a client's reset reaches the request before its connection is closed (a task Netty runs later
+      // on this event loop); look again a moment later, when it is, so as to tell it from a failure of our own
+      ctx.put(IO_FAILURE_SEEN, true);
+      ctx.vertx().setTimer(10, t -> handle(ctx));
+      return;
+    }
     int status;
     String code;
     String message;
@@ -31,6 +51,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
       status = api.status();
       code = api.code();
       message = api.getMessage();
+      if (api.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Integer.toString(api.retryAfterSeconds()));
+      }
     } else if (failure instanceof DecodeException || failure instanceof IllegalArgumentException && failure.getCause() instanceof DecodeException) {
       status = 400;
       code = "invalid_request";
@@ -49,6 +72,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
       code = "unavailable";
       message = "The database is busy; retry shortly";
       ctx.response().putHeader("Retry-After", "5");
+    } else if (DatabaseBreaker.isUnavailable(failure)) {
+      // PostgreSQL is down or unreachable: an outage, not a bug, and it says so once per request otherwise
+      status = 503;
+      code = "unavailable";
+      message = "The database is unavailable; retry shortly";
+      ctx.response().putHeader("Retry-After", Long.toString(DatabaseBreaker.OPEN.toSeconds()));
+      LOG.debug("Database unavailable on {} {}: {}", ctx.request().method(), ctx.normalizedPath(), failure.toString());
     } else if (failure == null) {
       status = ctx.statusCode() <= 0 ? 500 : ctx.statusCode();
       code = codeFor(status);
@@ -59,10 +89,18 @@ public final class FailureHandler implements Handler<RoutingContext> {
       message = "Internal server error";
       LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
     }
-    ctx.response()
+    boolean bodyUnread = status == 413 && !ctx.request().isEnded();
+    if (bodyUnread) {
+      // answered before the body was read: close rather than read and discard the rest of it (maybe gigabytes)
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    Future<Void> sent = ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .end(ErrorRenderer.of(ctx).render(status, code, message).encode());
+    if (bodyUnread) {
+      sent.onComplete(ar -> ctx.request().connection().close());
+    }
   }
 
   /** No database connection came free in time (the pool's wait queue timed out). */

@@ -9,13 +9,12 @@ import io.sightline.site.SiteService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 
-import java.io.PrintStream;
 import java.util.EnumSet;
 import java.util.Optional;
 
 /**
  * On the first start (no site at all), creates a site for {@code bootstrap.domain} with an
- * admin key and an ingest+read key, and prints them once with the tracker snippet. The check and
+ * admin key and an ingest+read key ({@link FirstStartBanner} shows them once). The check and
  * the creation run under an advisory lock so that two nodes starting together create one site.
  */
 public final class FirstStart {
@@ -38,28 +37,5 @@ public final class FirstStart {
                     .compose(admin -> keys.create(site.id(), "site key (first start)", EnumSet.of(Scope.INGEST, Scope.READ), null)
                         .map(siteKey -> Optional.of(new Created(site, admin, siteKey))))))
         .eventually(() -> conn.query("select pg_advisory_unlock(" + LOCK_KEY + ")").execute()));
-  }
-
-  public static void printBanner(PrintStream out, Created created, String publicUrl) {
-    Site site = created.site();
-    out.println();
-    out.println("================================================================================");
-    out.println(" Sightline: first start. Created site '" + site.domain() + "' (id " + site.id() + ", timezone " + site.timezone() + ").");
-    out.println(" These keys are shown ONCE. Store them now; only their hashes are kept.");
-    out.println();
-    out.println("   admin key (admin, read, ingest): " + created.adminKey().key());
-    out.println("   site key  (ingest, read):        " + created.siteKey().key());
-    out.println();
-    out.println(" Tracker snippet for " + site.domain() + ":");
-    out.println("   " + trackerSnippet(site.domain(), publicUrl));
-    out.println();
-    out.println(" Try:  curl -H 'Authorization: Bearer " + created.adminKey().key() + "' " + publicUrl + "/admin/v1/sites");
-    out.println("================================================================================");
-    out.println();
-    out.flush();
-  }
-
-  public static String trackerSnippet(String domain, String publicUrl) {
-    return "<script defer data-domain=\"" + domain + "\" src=\"" + publicUrl + "/js/sightline.js\"></script>";
   }
 }

@@ -5,6 +5,7 @@ import io.sightline.auth.RateLimiter;
 import io.sightline.config.SightlineConfig;
 import io.sightline.ops.MetricsRegistry;
 import io.sightline.ops.Readiness;
+import io.sightline.server.ClientLimits;
 import io.sightline.server.HttpServerVerticle;
 import io.sightline.ingest.IngestModule;
 import io.sightline.realtime.RealtimeSnapshots;
@@ -69,8 +70,13 @@ public final class SightlineServer {
     this.database = database;
   }
 
-  /** Starts everything; blocks until the server is ready or throws with an operator-readable message. */
+  /** Starts everything, printing a first start's keys on {@code out} (a terminal, or a test that reads them). */
   public static SightlineServer start(SightlineConfig config, PrintStream out) {
+    return start(config, FirstStartBanner.terminal(out));
+  }
+
+  /** Starts everything; blocks until the server is ready or throws with an operator-readable message. */
+  public static SightlineServer start(SightlineConfig config, FirstStartBanner banner) {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
@@ -90,7 +96,7 @@ public final class SightlineServer {
     }
     SightlineServer server = new SightlineServer(config, registry, vertx, database);
     try {
-      server.deploy(out);
+      server.deploy(banner);
     } catch (RuntimeException e) {
       server.stop();
       throw e;
@@ -98,7 +104,7 @@ public final class SightlineServer {
     return server;
   }
 
-  private void deploy(PrintStream out) {
+  private void deploy(FirstStartBanner banner) {
     Optional<FirstStart.Created> created = Await.result(FirstStart.run(database.pool(), config), DEPLOY_TIMEOUT);
     vertx.eventBus().registerDefaultCodec(WriteRequest.class, new LocalCodec<>(WriteRequest.class));
     vertx.eventBus().registerDefaultCodec(CommittedEvents.class, new LocalCodec<>(CommittedEvents.class));
@@ -141,16 +147,17 @@ public final class SightlineServer {
     if (config.writer().rollups()) {
       Await.result(WriterPartitions.answerFoldRequests(vertx, partitions), DEPLOY_TIMEOUT);
     }
+    ClientLimits clientLimits = ClientLimits.of(config.http(), config.ingest().trustedProxies(), registry);
     if (config.ops().separatePort()) {
       deploy(new HttpServerVerticle("Operations", config.ops().host(), config.ops().port(), routers::opsRouter,
-          config.shutdownGrace(), opsPort), new DeploymentOptions());
+          config.shutdownGrace(), opsPort, clientLimits), new DeploymentOptions());
     }
     int instances = config.http().instances() == 0 ? Runtime.getRuntime().availableProcessors() : config.http().instances();
     String id = Await.result(vertx.deployVerticle(() -> new HttpServerVerticle("Public", config.http().host(), config.http().port(),
-        routers::publicRouter, config.shutdownGrace(), httpPort), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
+        routers::publicRouter, config.shutdownGrace(), httpPort, clientLimits), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
     deployments.push(id);
     readiness.started();
-    created.ifPresent(c -> FirstStart.printBanner(out, c, publicUrl()));
+    created.ifPresent(c -> banner.announce(c, publicUrl()));
     LOG.info("Sightline is ready on port {}{}", httpPort.get(),
         config.ops().separatePort() ? " (operations on port " + opsPort.get() + ")" : "");
   }

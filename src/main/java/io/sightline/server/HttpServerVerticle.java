@@ -28,15 +28,24 @@ public final class HttpServerVerticle extends VerticleBase {
   private final Function<Vertx, Router> routes;
   private final Duration grace;
   private final AtomicInteger boundPort;
+  private final ConnectionWatch connections;
   private HttpServer server;
 
+  /** Without limits on clients (tests of the server's own lifecycle). */
   public HttpServerVerticle(String name, String host, int port, Function<Vertx, Router> routes, Duration grace, AtomicInteger boundPort) {
+    this(name, host, port, routes, grace, boundPort, null);
+  }
+
+  /** @param limits slow clients and connections per address ({@link ClientLimits}, shared by the instances), or null for none */
+  public HttpServerVerticle(String name, String host, int port, Function<Vertx, Router> routes, Duration grace, AtomicInteger boundPort,
+                            ClientLimits limits) {
     this.name = name;
     this.host = host;
     this.port = port;
     this.routes = routes;
     this.grace = grace;
     this.boundPort = boundPort;
+    this.connections = limits == null ? null : new ConnectionWatch(limits);
   }
 
   /**
@@ -77,7 +86,15 @@ public final class HttpServerVerticle extends VerticleBase {
         .setMaxHeaderSize(16384)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    server = vertx.createHttpServer(options).requestHandler(routes.apply(vertx)).invalidRequestHandler(HttpServerVerticle::invalidRequest);
+    Router router = routes.apply(vertx);
+    server = vertx.createHttpServer(options).invalidRequestHandler(HttpServerVerticle::invalidRequest);
+    if (connections == null) {
+      server.requestHandler(router);
+    } else {
+      // each byte resets the idle timeout: a client trickling bytes is bounded by the header and body timeouts instead
+      server.connectionHandler(connections).requestHandler(connections.requests(router));
+      connections.start(vertx);
+    }
     return server.listen().recover(err -> Future.failedFuture(new StartupException("Cannot listen on " + host + ":" + port
         + " for the " + name.toLowerCase(java.util.Locale.ROOT) + " HTTP server: " + err.getMessage()
         + (name.equals("Operations") ? " (set ops.port)" : " (set http.port or --port)"), err))).onSuccess(s -> {
@@ -89,6 +106,9 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.stop(vertx);
+    }
     return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -104,6 +104,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aBackfillWindowLongerThanThePartitionsKeptBehindWidensThemInsteadOfStoppingTheStart() {
+    SightlineConfig wide = loader.load(null, false, Map.of(), Map.of("ingest.backfillDays", "30"));
+    assertEquals(30, wide.ingest().backfillDays());
+    assertEquals(30, wide.storage().partitionDaysBehind(), "partitions for every day a backfill may land on");
+    SightlineConfig more = loader.load(null, false, Map.of(), Map.of("ingest.backfillDays", "3", "storage.partitionDaysBehind", "40"));
+    assertEquals(40, more.storage().partitionDaysBehind(), "more days behind than the window stay as set");
+    assertEquals(7, loader.load(null, false, Map.of(), Map.of()).storage().partitionDaysBehind());
+  }
+
+  @Test
   void aMissingDefaultConfigFileIsFine(@TempDir Path dir) {
     SightlineConfig c = loader.load(dir.resolve("absent.json"), false, Map.of(), Map.of());
     assertEquals(8080, c.http().port());

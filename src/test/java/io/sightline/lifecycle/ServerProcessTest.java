@@ -12,10 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,17 +57,29 @@ class ServerProcessTest {
       waitReady(first, port, dir);
       first.destroy();
       assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+      // standard output is a file here, as under Docker or systemd: the keys go to an owner-only file in the data directory
       String out = Files.readString(dir.resolve("out.txt"));
-      assertTrue(out.contains("Created site 'example.net'") && out.contains("admin key"), out);
+      Path keyFile = dir.resolve("data").resolve(FirstStartBanner.KEY_FILE).toAbsolutePath();
+      assertTrue(out.contains("Created site 'example.net'") && out.contains(keyFile.toString()), out);
+      assertFalse(out.contains("sl_") || Files.readString(dir.resolve("err.txt")).contains("sl_"), "no key in the logs: " + out);
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+      Matcher admin = Pattern.compile("admin key \\([^)]*\\):\\s+(sl_\\S+)").matcher(Files.readString(keyFile));
+      assertTrue(admin.find(), Files.readString(keyFile));
+      String keys = Files.readString(keyFile);
       assertFalse(Files.exists(dir.resolve("data/postgres/postmaster.pid")), "embedded PostgreSQL stopped with the server");
       assertTrue(Files.readString(dir.resolve("err.txt")).contains("Stopping embedded PostgreSQL"));
 
       Process second = start(dir, "--data-dir", dataDir, "--port", Integer.toString(port));
       waitReady(second, port, dir);
+      HttpResponse<String> sites = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/v1/sites"))
+          .header("Authorization", "Bearer " + admin.group(1)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, sites.statusCode(), "the admin key from the file works: " + sites.body());
       second.destroy();
       assertTrue(second.waitFor(30, TimeUnit.SECONDS));
       String secondOut = Files.readString(dir.resolve("out.txt"));
-      assertFalse(secondOut.contains("admin key"), "keys are printed once, at the first start only: " + secondOut);
+      assertFalse(secondOut.contains("admin key") || secondOut.contains(FirstStartBanner.KEY_FILE), "keys are given once, at the first start only: "
+          + secondOut);
+      assertEquals(keys, Files.readString(keyFile), "the key file is not rewritten");
       assertFalse(Files.readString(dir.resolve("err.txt")).contains("Applied migration"), "schema kept between runs");
     } finally {
       TestPostgres.deleteRecursively(dir);

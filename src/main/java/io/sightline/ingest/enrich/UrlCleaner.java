@@ -16,7 +16,9 @@ import java.util.Set;
 /**
  * Strips click ids and {@code utm_*} from a page URL, keeping their values apart: click ids are
  * never stored, only the name of the first one (it drives the channel); UTM values go to their
- * own fields. The rest of the query is kept as sent.
+ * own fields. The rest of the query is kept as sent. Query names and values are decoded as HTML
+ * forms encode them ({@code +} is a space, {@code utm_term=web+analytics} is "web analytics");
+ * in the path a {@code +} is a plus sign.
  */
 public final class UrlCleaner {
   /** DESIGN.md's list; operators can add more with {@code ingest.extraClickIdParams}. */
@@ -48,7 +50,7 @@ public final class UrlCleaner {
     if (host.endsWith(".")) {
       host = host.substring(0, host.length() - 1);
     }
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : decode(uri.getRawPath());
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : decodePath(uri.getRawPath());
     Map<String, String> utm = new HashMap<>();
     String clickId = null;
     String ref = null;
@@ -60,8 +62,8 @@ public final class UrlCleaner {
           continue;
         }
         int eq = pair.indexOf('=');
-        String name = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
-        String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        String name = decodeQuery(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
+        String value = eq < 0 ? "" : decodeQuery(pair.substring(eq + 1));
         if (clickIds.contains(name)) {
           if (clickId == null) {
             clickId = name;
@@ -81,11 +83,23 @@ public final class UrlCleaner {
     return Optional.of(new CleanUrl(host, path, kept.isEmpty() ? null : String.join("&", kept), Map.copyOf(utm), clickId, ref));
   }
 
-  /** Percent-decoded, without NUL characters (PostgreSQL text cannot hold them: {@code %00} is dropped). */
-  private static String decode(String s) {
+  /** A path: percent-decoded, {@code +} kept as a plus sign. */
+  private static String decodePath(String s) {
+    return decodeQuery(s.indexOf('+') < 0 ? s : s.replace("+", "%2B"));
+  }
+
+  /**
+   * A query component ({@code application/x-www-form-urlencoded}): {@code +} is a space, then
+   * percent-decoded; without NUL characters (PostgreSQL text cannot hold them: {@code %00} is
+   * dropped). Returns {@code s} itself, with no copy, when it holds neither {@code %} nor {@code +}.
+   */
+  private static String decodeQuery(String s) {
+    if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+      return s; // URLDecoder would copy it into a new builder
+    }
     String decoded;
     try {
-      decoded = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+      decoded = URLDecoder.decode(s, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       decoded = s;
     }

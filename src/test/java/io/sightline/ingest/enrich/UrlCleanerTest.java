@@ -37,6 +37,17 @@ class UrlCleanerTest {
   }
 
   @Test
+  void readsAPlusInTheQueryAsASpaceAndInThePathAsAPlus() {
+    CleanUrl url = cleaner.clean("https://a.example/c++/guide+1?utm_term=web+analytics&utm_campaign=a%2Bb+c&ref=hacker+news&q=x+y")
+        .orElseThrow();
+    assertEquals("web analytics", url.utm().get("utm_term"));
+    assertEquals("a+b c", url.utm().get("utm_campaign"), "an encoded plus stays a plus");
+    assertEquals("hacker news", url.refParam());
+    assertEquals("/c++/guide+1", url.pathname());
+    assertEquals("ref=hacker+news&q=x+y", url.query(), "the kept query is stored as sent");
+  }
+
+  @Test
   void keepsARefParameterAsASourceHint() {
     CleanUrl url = cleaner.clean("https://a.example/?ref=producthunt").orElseThrow();
     assertEquals("producthunt", url.refParam());

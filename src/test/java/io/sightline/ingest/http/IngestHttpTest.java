@@ -48,7 +48,9 @@ class IngestHttpTest {
             "city", Map.of("names", Map.of("en", "Berlin"))))
         .write(geo);
     server = RunningServer.start("ingest.geoipDatabase", geo.toString(), "ingest.keylessRateLimitPerMinute", "5",
-        "ingest.excludedIps", "198.51.100.0/24", "http.maxBodyBytes", "65536");
+        "ingest.excludedIps", "198.51.100.0/24", "http.maxBodyBytes", "65536",
+        // a backfill window beyond storage.partitionDaysBehind (7): the partitions kept behind follow it
+        "ingest.backfillDays", "20");
     key = server.siteKey();
     keyDbId = server.sql("select id from api_keys where name like 'site key%'").iterator().next().getInteger("id");
   }
@@ -350,6 +352,39 @@ class IngestHttpTest {
     HttpResponse<String> r = server.send("POST", "/api/event", "{\"url\":\"https://localhost/\"}", "x-api-key", readOnly, "User-Agent", CHROME);
     assertEquals(403, r.statusCode());
     assertEquals("Forbidden", new JsonObject(r.body()).getString("error"));
+  }
+
+  @Test
+  void storesABackfilledEventOlderThanTheDefaultPartitionsBehind() {
+    Instant fifteenDaysAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(15));
+    HttpResponse<String> r = keyed("{\"url\":\"https://localhost/backfilled\",\"visitor_id\":\"crm-9\",\"timestamp\":\""
+        + fifteenDaysAgo + "\"}", "81.2.69.175", CHROME);
+    assertEquals(200, r.statusCode(), r.body());
+    Row e = event("pathname = '/backfilled'");
+    assertEquals(fifteenDaysAgo, e.getOffsetDateTime("ts").toInstant());
+  }
+
+  @Test
+  void aPlusInAPageUrlsQueryIsASpaceSoAFilterOnTheUtmValueFindsIt() {
+    // as browsers encode form values and as ad platforms write utm_term: '+' for a space, and '%20' as well
+    assertEquals(200, keyed("{\"url\":\"https://localhost/plus?utm_source=ads&utm_term=web+analytics+plus&utm_campaign=spring+sale\"}",
+        "81.2.69.171", CHROME).statusCode());
+    assertEquals(202, beacon("{\"n\":\"pageview\",\"u\":\"https://localhost/plus?utm_term=web+analytics+plus\",\"d\":\"localhost\"}",
+        "81.2.69.172", CHROME).statusCode());
+    assertEquals(200, keyed("{\"url\":\"https://localhost/plus?utm_term=web%20analytics%20plus\"}", "81.2.69.173", CHROME).statusCode());
+    assertEquals(200, keyed("{\"url\":\"https://localhost/a+b?utm_term=c%2Bd\"}", "81.2.69.174", CHROME).statusCode());
+
+    Row first = event("utm_campaign = 'spring sale'");
+    assertEquals("web analytics plus", first.getString("utm_term"));
+    assertEquals("/a+b", event("utm_term = 'c+d'").getString("pathname"), "a '+' in the path, or encoded as %2B, is a plus sign");
+
+    JsonObject query = new JsonObject().put("metrics", new JsonArray().add("visitors").add("pageviews")).put("period", "7d")
+        .put("filters", new JsonArray().add(new JsonObject().put("dimension", "utm_term").put("operator", "is").put("value", "web analytics plus")));
+    HttpResponse<String> r = server.send("POST", "/api/query", query.encode(), "x-api-key", key);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject totals = new JsonObject(r.body()).getJsonObject("results");
+    assertEquals(3, totals.getInteger("pageviews"), r.body());
+    assertEquals(3, totals.getInteger("visitors"), r.body());
   }
 
   private static void assertError(HttpResponse<String> r, int status) {
