@@ -28,8 +28,8 @@ class FirstStartBannerTest {
   private static FirstStart.Created created() {
     Site site = new Site(1, "example.net", "example.net", "UTC", List.of(), OffsetDateTime.now());
     return new FirstStart.Created(site,
-        new CreatedKey(new ApiKeyInfo(1, 1, "sl_AdminKeyId1", "admin (first start)", EnumSet.allOf(Scope.class), null, null, null, null), ADMIN),
-        new CreatedKey(new ApiKeyInfo(2, 1, "sl_SiteKeyId12", "site key (first start)", EnumSet.of(Scope.INGEST, Scope.READ), null, null, null,
+        new CreatedKey(new ApiKeyInfo(1, 1, "sl_AdminKeyId1", java.util.UUID.randomUUID(), "admin (first start)", EnumSet.allOf(Scope.class), null, null, null, null), ADMIN),
+        new CreatedKey(new ApiKeyInfo(2, 1, "sl_SiteKeyId12", java.util.UUID.randomUUID(), "site key (first start)", EnumSet.of(Scope.INGEST, Scope.READ), null, null, null,
             null), SITE));
   }
 
