@@ -17,6 +17,7 @@ import io.sightline.ingest.enrich.UrlCleaner;
 import io.sightline.ingest.enrich.UserAgentAnalyzerHolder;
 import io.sightline.ingest.enrich.UserAgents;
 import io.sightline.ingest.http.IngestRoutes;
+import io.sightline.ingest.idempotency.ClientEventIds;
 import io.sightline.ingest.pipeline.BotStep;
 import io.sightline.ingest.pipeline.ExcludedIpStep;
 import io.sightline.ingest.pipeline.GeoStep;
@@ -70,6 +71,7 @@ public final class IngestModule {
   private final IngestMetrics metrics;
   private final Counter evictedEarly;
   private final MonthlyQuota quota;
+  private final ClientEventIds eventIds;
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -84,9 +86,12 @@ public final class IngestModule {
     this.sessions = new SessionTracker(ids);
     this.keylessLimiter = new RateLimiter(clock::millis);
     this.quota = new MonthlyQuota(pool, in.monthlyEventQuota());
+    this.eventIds = new ClientEventIds(in.eventIdsInMemory(), in.eventIdWindow());
     this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
+    Gauge.builder("sightline_ingest_event_ids_in_memory", eventIds, ClientEventIds::size)
+        .description("Client event ids remembered or being stored (bounded by ingest.eventIdsInMemory)").register(registry);
     this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
         .description("Open sessions forgotten because ingest.maxSessionsInMemory was reached").register(registry);
     LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
@@ -116,7 +121,7 @@ public final class IngestModule {
         new Step("session", new SessionStep(sessions, ids))));
   }
 
-  /** Loads the salts and the active sessions; the server accepts events only after this. */
+  /** Loads the salts, the active sessions and the newest client event ids; the server accepts events only after this. */
   public Future<Void> prepare() {
     return salts.refresh(today())
         .compose(v -> ActiveSessions.restore(pool, sessions, clock.instant()))
@@ -125,12 +130,18 @@ public final class IngestModule {
             LOG.info("Restored {} active sessions", n);
           }
         })
+        .compose(v -> eventIds.restore(pool, clock.instant()))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Restored {} recent client event ids", n);
+          }
+        })
         .mapEmpty();
   }
 
   public IngestRoutes routes(Vertx vertx, ApiKeyAuthenticator authenticator, SiteCache sites) {
     IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout(), quota,
-        new UserProfiles(pool), config.writer().partitionCount());
+        new UserProfiles(pool), config.writer().partitionCount(), eventIds);
     return new IngestRoutes(service, authenticator, sites, config.ingest(), config.http().maxBodyBytes());
   }
 
@@ -149,7 +160,8 @@ public final class IngestModule {
         new PeriodicTask("keyless rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
           keylessLimiter.evictExpired();
           return Future.succeededFuture();
-        }));
+        }),
+        new PeriodicTask("client event id expiry", Duration.ofHours(1).toMillis(), () -> eventIds.expire(pool, clock.instant())));
   }
 
   /** The monthly event counters (also read by the DATALYR usage endpoint). */

@@ -7,6 +7,7 @@ import io.sightline.ingest.enrich.GeoLocation;
 import io.sightline.site.Site;
 import io.sightline.store.EventRecord;
 import io.sightline.store.SessionRow;
+import io.sightline.store.StoredIds;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -47,10 +48,24 @@ public final class EventDraft {
   public java.time.YearMonth quotaMonth;
   public EventRecord record;
   public SessionRow session;
+  /** The digest of the sender's {@code event_id} ({@code ClientEventIds#key}), or 0 without one. */
+  public long eventKey;
+  /** Set when the writer found the event's id stored already: the stored event's ids, which this copy is answered with. */
+  public StoredIds original;
+  /** The event's position in its request (batch items). */
+  public int index;
 
   public EventDraft(Site site, IncomingEvent in, RequestFacts facts) {
     this.site = site;
     this.in = in;
     this.facts = facts;
+  }
+
+  /** The ids the sender is answered with: its session and, for a pageview, its page visit; a copy's are those of the stored event. */
+  public StoredIds answer() {
+    if (original != null) {
+      return original;
+    }
+    return new StoredIds(sessionId, record.pageVisitId() != null && "pageview".equals(record.type()) ? record.pageVisitId() : 0);
   }
 }
