@@ -33,6 +33,7 @@ import io.sightline.ingest.pipeline.SourceStep;
 import io.sightline.ingest.pipeline.ValidateStep;
 import io.sightline.ingest.pipeline.VisitorStep;
 import io.sightline.ingest.session.IdGenerator;
+import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.ingest.session.SaltStore;
 import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.SessionTracker;
@@ -72,6 +73,7 @@ public final class IngestModule {
   private final Counter evictedEarly;
   private final MonthlyQuota quota;
   private final ClientEventIds eventIds;
+  private final IdentityLinks identities = new IdentityLinks();
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -87,11 +89,13 @@ public final class IngestModule {
     this.keylessLimiter = new RateLimiter(clock::millis);
     this.quota = new MonthlyQuota(pool, in.monthlyEventQuota());
     this.eventIds = new ClientEventIds(in.eventIdsInMemory(), in.eventIdWindow());
-    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota);
+    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota, identities);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
     Gauge.builder("sightline_ingest_event_ids_in_memory", eventIds, ClientEventIds::size)
         .description("Client event ids remembered or being stored (bounded by ingest.eventIdsInMemory)").register(registry);
+    Gauge.builder("sightline_ingest_identity_links", identities, IdentityLinks::size)
+        .description("Users linked to a visitor (identity stitching), kept in memory").register(registry);
     this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
         .description("Open sessions forgotten because ingest.maxSessionsInMemory was reached").register(registry);
     LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
@@ -101,12 +105,18 @@ public final class IngestModule {
   /** The pipeline, in order (see {@link IngestPipeline} for what each step does). */
   public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
                                         RateLimiter keylessLimiter) {
-    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, MonthlyQuota.unlimited());
+    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, MonthlyQuota.unlimited(), new IdentityLinks());
   }
 
   /** The pipeline, in order, with the monthly quota. */
   public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
                                         RateLimiter keylessLimiter, MonthlyQuota quota) {
+    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota, new IdentityLinks());
+  }
+
+  /** The pipeline, in order, with the monthly quota and the identity links. */
+  public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
+                                        RateLimiter keylessLimiter, MonthlyQuota quota, IdentityLinks identities) {
     return new IngestPipeline(List.of(
         new Step("validate", new ValidateStep(new UrlCleaner(in.extraClickIdParams()), in.backfillDays())),
         new Step("privacy", new PrivacyStep(in.respectGpc())),
@@ -116,12 +126,12 @@ public final class IngestModule {
         new Step("referrer", new ReferrerStep(SpamReferrers.load(in.spamReferrersFile()))),
         new Step("source", new SourceStep(Referrers.load(in.referrersFile()), new ChannelClassifier())),
         new Step("geo", new GeoStep(geo)),
-        new Step("visitor", new VisitorStep(salts)),
+        new Step("visitor", new VisitorStep(salts, identities)),
         new Step("quota", new QuotaStep(quota)),
         new Step("session", new SessionStep(sessions, ids))));
   }
 
-  /** Loads the salts, the active sessions and the newest client event ids; the server accepts events only after this. */
+  /** Loads the salts, the active sessions, the newest client event ids and the identity links; the server accepts events only after this. */
   public Future<Void> prepare() {
     return salts.refresh(today())
         .compose(v -> ActiveSessions.restore(pool, sessions, clock.instant()))
@@ -134,6 +144,12 @@ public final class IngestModule {
         .onSuccess(n -> {
           if (n > 0) {
             LOG.info("Restored {} recent client event ids", n);
+          }
+        })
+        .compose(v -> identities.restore(pool))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Restored {} identity links", n);
           }
         })
         .mapEmpty();

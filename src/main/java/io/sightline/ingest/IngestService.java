@@ -13,6 +13,7 @@ import io.sightline.site.Site;
 import io.sightline.store.EventKey;
 import io.sightline.store.EventRecord;
 import io.sightline.store.EventWriterVerticle;
+import io.sightline.store.IdentityLink;
 import io.sightline.store.SessionRow;
 import io.sightline.store.StoredIds;
 import io.sightline.store.WriteRequest;
@@ -201,10 +202,17 @@ public final class IngestService {
     List<EventRecord> events = new ArrayList<>(drafts.size());
     List<SessionRow> sessions = new ArrayList<>(drafts.size());
     List<EventKey> keys = List.of();
+    List<IdentityLink> links = List.of();
     for (int i = 0; i < drafts.size(); i++) {
       EventDraft d = drafts.get(i);
       events.add(d.record);
       sessions.add(d.session);
+      if (d.link != null) {
+        if (links.isEmpty()) {
+          links = new ArrayList<>();
+        }
+        links.add(new IdentityLink(d.link.siteId(), d.link.userKey(), d.link.visitorId(), d.link.linkedAt()));
+      }
       if (d.eventKey != 0) {
         if (keys.isEmpty()) {
           keys = new ArrayList<>();
@@ -229,11 +237,14 @@ public final class IngestService {
         }
       });
     }
-    return vertx.eventBus().request(WriterPartitions.address(partition), new WriteRequest(events, sessions, keys, settled), delivery)
+    return vertx.eventBus().request(WriterPartitions.address(partition), new WriteRequest(events, sessions, keys, links, settled), delivery)
         .onSuccess(reply -> {
           Map<Integer, StoredIds> found = settled == null ? Map.of() : settled.future().result();
           found.forEach((i, ids) -> drafts.get(i).original = ids);
           for (EventDraft d : drafts) {
+            if (d.link != null) {
+              d.link.markStored();
+            }
             if (d.original == null) {
               metrics.accepted(d.site.id(), 1);
             } else {

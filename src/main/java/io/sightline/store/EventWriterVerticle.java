@@ -174,6 +174,7 @@ public final class EventWriterVerticle extends VerticleBase {
     List<EventRecord> events = new ArrayList<>();
     Map<SessionKey, SessionRow> sessions = new TreeMap<>();
     List<EventKey> keys = new ArrayList<>();
+    Map<LinkKey, IdentityLink> links = new TreeMap<>();
     while (!queue.isEmpty() && (batch.isEmpty() || events.size() + queue.peekFirst().body().events().size() <= config.batchSize())) {
       Message<WriteRequest> m = queue.pollFirst();
       batch.add(m);
@@ -182,6 +183,7 @@ public final class EventWriterVerticle extends VerticleBase {
         sessions.merge(new SessionKey(s.siteId(), s.sessionId()), s, EventWriterVerticle::furthest);
       }
       keys.addAll(m.body().keys());
+      addLinks(links, m.body().links());
     }
     // sorted by key: concurrent batches lock session rows in the same order, so they cannot deadlock
     List<SessionRow> sessionRows = new ArrayList<>(sessions.values());
@@ -190,7 +192,7 @@ public final class EventWriterVerticle extends VerticleBase {
     }
     long started = System.nanoTime();
     // null: the batch committed as it was; else what each request that committed wrote
-    write(new BatchRows(events, sessionRows, keys)).<List<Written>>map(v -> null)
+    write(new BatchRows(events, sessionRows, keys, links.isEmpty() ? List.of() : new ArrayList<>(links.values()))).<List<Written>>map(v -> null)
         .recover(err -> isDataError(err) ? oneByOne(batch, 0, new ArrayList<>()) : Future.failedFuture(err))
         .onComplete(ar -> {
       inFlight--;
@@ -333,7 +335,23 @@ public final class EventWriterVerticle extends VerticleBase {
       }
     }
     List<EventKey> keys = r.keys().stream().filter(k -> !skipped.contains(k.index())).sorted(KEY_ORDER).toList();
-    return new BatchRows(events, new ArrayList<>(sessions.values()), keys);
+    Map<LinkKey, IdentityLink> links = new TreeMap<>();
+    addLinks(links, r.links());
+    return new BatchRows(events, new ArrayList<>(sessions.values()), keys, new ArrayList<>(links.values()));
+  }
+
+  /** One row per user (the latest link), in key order: concurrent batches lock the rows in the same order. */
+  private static void addLinks(Map<LinkKey, IdentityLink> into, List<IdentityLink> links) {
+    for (IdentityLink l : links) {
+      into.merge(new LinkKey(l.siteId(), l.userKey()), l, (a, b) -> b.linkedAt().isBefore(a.linkedAt()) ? a : b);
+    }
+  }
+
+  private record LinkKey(int siteId, long userKey) implements Comparable<LinkKey> {
+    @Override
+    public int compareTo(LinkKey o) {
+      return siteId != o.siteId ? Integer.compare(siteId, o.siteId) : Long.compare(userKey, o.userKey);
+    }
   }
 
   private static boolean isStoredKey(Throwable err) {

@@ -39,6 +39,10 @@ final class PlainBatches implements BatchStatements {
       parts |= EventSql.WITH_KEYS;
       args.addAll(List.of(Column.arrays(EventSql.KEY_COLUMNS, rows.keys())));
     }
+    if (!rows.links().isEmpty()) {
+      parts |= EventSql.WITH_LINKS;
+      args.addAll(List.of(Column.arrays(EventSql.LINK_COLUMNS, rows.links())));
+    }
     return pool.preparedQuery(EventSql.WRITE_BATCH[parts]).execute(Tuple.wrap(args)).mapEmpty();
   }
 

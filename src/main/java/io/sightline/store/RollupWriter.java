@@ -294,6 +294,10 @@ final class RollupWriter implements BatchStatements {
       parts |= EventSql.WITH_KEYS;
       extra.addAll(List.of(Column.arrays(EventSql.KEY_COLUMNS, rows.keys())));
     }
+    if (!rows.links().isEmpty()) {
+      parts |= EventSql.WITH_LINKS;
+      extra.addAll(List.of(Column.arrays(EventSql.LINK_COLUMNS, rows.links())));
+    }
     extra.add(RollupFold.pendingValue(delta));
     String sql = EventSql.WRITE_BATCH_WITH_ROLLUPS[parts];
     batchInFlight = true;

@@ -4,6 +4,7 @@ import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.CleanUrl;
 import io.sightline.ingest.enrich.GeoLocation;
+import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.site.Site;
 import io.sightline.store.EventRecord;
 import io.sightline.store.SessionRow;
@@ -54,6 +55,8 @@ public final class EventDraft {
   public StoredIds original;
   /** The event's position in its request (batch items). */
   public int index;
+  /** A user-visitor link the event relies on that is not known stored yet: stored with the event. */
+  public IdentityLinks.Link link;
 
   public EventDraft(Site site, IncomingEvent in, RequestFacts facts) {
     this.site = site;
