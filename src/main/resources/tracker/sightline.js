@@ -1,7 +1,9 @@
 /* Sightline tracker. <script defer data-domain="example.com" src="https://sightline.example/js/sightline.js"></script>
    Options (attributes): data-domain (or data-site), data-api, data-hash (hash routing), data-respect-dnt,
    data-allow-local (track localhost and file:), data-allow-automation (track navigator.webdriver).
-   No cookies, no stored identifier: the server derives the visitor. Opt out: localStorage.sightline_ignore = "true". */
+   No cookies, no stored identifier: the server derives the visitor. Opt out: localStorage.sightline_ignore = "true".
+   Each beacon carries its own random event_id; a beacon sent with fetch is retried once, 5 s after a 503 or a network
+   failure, with the same body, so the server stores it once. */
 (function (w, d) {
   var s = d.currentScript, l = w.location, n = w.navigator;
   if (!s) return;
@@ -17,12 +19,20 @@
     return has('data-respect-dnt') && (n.doNotTrack === '1' || w.doNotTrack === '1');
   })();
 
+  function post(json, again) {
+    try {
+      fetch(api, { method: 'POST', body: json, keepalive: true, headers: { 'Content-Type': 'text/plain' } })
+        .then(function (r) { if (r.status === 503) throw r; }).catch(function () { if (again) setTimeout(post, 5000, json); });
+    } catch (e) { /* no fetch */ }
+  }
   function send(body, beacon) {
     if (off) return;
     body.d = domain; body.u = body.u || l.href; body.w = w.innerWidth;
+    var c = w.crypto; // randomUUID only in secure contexts
+    body.event_id = c && c.randomUUID ? c.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
     var json = JSON.stringify(body);
     if (beacon && n.sendBeacon && n.sendBeacon(api, json)) return;
-    try { fetch(api, { method: 'POST', body: json, keepalive: true, headers: { 'Content-Type': 'text/plain' } }); } catch (e) { /* offline */ }
+    post(json, 1);
   }
 
   // engagement: deepest scroll (%) and visible, focused time of the current page

@@ -243,7 +243,8 @@ public final class ConfigLoader {
         range(in, "maxSessionsInMemory", "ingest.maxSessionsInMemory", 1000, 100_000_000),
         file(in, "geoipDatabase"), file(in, "geoipDatabaseV6"), nonEmpty(in.getString("cdnCountryHeader")),
         file(in, "botPatternsFile"), file(in, "spamReferrersFile"), file(in, "referrersFile"), List.copyOf(clickIds),
-        range(in, "monthlyEventQuota", "ingest.monthlyEventQuota", 0, 2_000_000_000));
+        range(in, "monthlyEventQuota", "ingest.monthlyEventQuota", 0, 2_000_000_000),
+        range(in, "eventIdsInMemory", "ingest.eventIdsInMemory", 0, 100_000_000));
   }
 
   private static Optional<Path> file(JsonObject in, String field) {

@@ -18,10 +18,15 @@ import java.util.Optional;
  * @param maxSessionsInMemory       beyond this many open sessions the least recently active are forgotten early (their visitors' next event opens a new session)
  * @param monthlyEventQuota         events each site may store per calendar month (its time zone); 0 = unlimited; beyond it events are dropped with reason {@code quota}
  * @param cdnCountryHeader          a header set by a trusted CDN with the visitor's country (e.g. CF-IPCountry); empty = none
+ * @param eventIdsInMemory          client event ids whose answers a node keeps in memory (copies of older ones are found by the database)
  */
 public record IngestConfig(CidrSet trustedProxies, CidrSet excludedIps, boolean respectGpc, int keylessRateLimitPerMinute,
                            int maxBatchEvents, int backfillDays, int userAgentCacheSize, int maxSessionsInMemory, Optional<Path> geoipDatabase,
                            Optional<Path> geoipDatabaseV6, Optional<String> cdnCountryHeader, Optional<Path> botPatternsFile,
                            Optional<Path> spamReferrersFile, Optional<Path> referrersFile, List<String> extraClickIdParams,
-                           long monthlyEventQuota) {
+                           long monthlyEventQuota, int eventIdsInMemory) {
+  /** How long a client event id is recognised: the backfill window and a day (a copy older than that is stored again). */
+  public java.time.Duration eventIdWindow() {
+    return java.time.Duration.ofDays(backfillDays + 1L);
+  }
 }

@@ -17,6 +17,7 @@ import io.sightline.ingest.enrich.UrlCleaner;
 import io.sightline.ingest.enrich.UserAgentAnalyzerHolder;
 import io.sightline.ingest.enrich.UserAgents;
 import io.sightline.ingest.http.IngestRoutes;
+import io.sightline.ingest.idempotency.ClientEventIds;
 import io.sightline.ingest.pipeline.BotStep;
 import io.sightline.ingest.pipeline.ExcludedIpStep;
 import io.sightline.ingest.pipeline.GeoStep;
@@ -33,6 +34,7 @@ import io.sightline.ingest.pipeline.ValidateStep;
 import io.sightline.ingest.pipeline.VisitorStep;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.IdNodes;
+import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.ingest.session.SaltStore;
 import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.SessionTracker;
@@ -71,8 +73,10 @@ public final class IngestModule {
   private final IngestMetrics metrics;
   private final Counter evictedEarly;
   private final MonthlyQuota quota;
-  private final IdGenerator eventIds;
+  private final IdGenerator ids;
   private final IdGenerator sessionIds;
+  private final ClientEventIds eventIds;
+  private final IdentityLinks identities = new IdentityLinks();
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -82,15 +86,20 @@ public final class IngestModule {
     this.userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), BotPatterns.load(in.botPatternsFile()), in.userAgentCacheSize());
     this.metrics = new IngestMetrics(registry, userAgents);
     GeoLookup geo = in.geoipDatabase().<GeoLookup>map(p -> MmdbGeoLookup.open(p, in.geoipDatabaseV6())).orElse(GeoLookup.NONE);
-    this.eventIds = new IdGenerator(clock::millis);
+    this.ids = new IdGenerator(clock::millis);
     this.sessionIds = IdGenerator.sessions(clock::millis);
     this.salts = new SaltStore(pool);
     this.sessions = new SessionTracker(sessionIds);
     this.keylessLimiter = new RateLimiter(clock::millis);
     this.quota = new MonthlyQuota(pool, in.monthlyEventQuota());
-    this.pipeline = pipeline(in, geo, salts, sessions, eventIds, keylessLimiter, quota);
+    this.eventIds = new ClientEventIds(in.eventIdsInMemory(), in.eventIdWindow());
+    this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota, identities);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
+    Gauge.builder("sightline_ingest_event_ids_in_memory", eventIds, ClientEventIds::size)
+        .description("Client event ids remembered or being stored (bounded by ingest.eventIdsInMemory)").register(registry);
+    Gauge.builder("sightline_ingest_identity_links", identities, IdentityLinks::size)
+        .description("Users linked to a visitor (identity stitching), kept in memory").register(registry);
     this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
         .description("Open sessions forgotten because ingest.maxSessionsInMemory was reached").register(registry);
     LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
@@ -100,12 +109,18 @@ public final class IngestModule {
   /** The pipeline, in order (see {@link IngestPipeline} for what each step does). */
   public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
                                         RateLimiter keylessLimiter) {
-    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, MonthlyQuota.unlimited());
+    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, MonthlyQuota.unlimited(), new IdentityLinks());
   }
 
   /** The pipeline, in order, with the monthly quota. */
   public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
                                         RateLimiter keylessLimiter, MonthlyQuota quota) {
+    return pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota, new IdentityLinks());
+  }
+
+  /** The pipeline, in order, with the monthly quota and the identity links. */
+  public static IngestPipeline pipeline(IngestConfig in, GeoLookup geo, Salts salts, SessionTracker sessions, IdGenerator ids,
+                                        RateLimiter keylessLimiter, MonthlyQuota quota, IdentityLinks identities) {
     return new IngestPipeline(List.of(
         new Step("validate", new ValidateStep(new UrlCleaner(in.extraClickIdParams()), in.backfillDays())),
         new Step("privacy", new PrivacyStep(in.respectGpc())),
@@ -115,16 +130,19 @@ public final class IngestModule {
         new Step("referrer", new ReferrerStep(SpamReferrers.load(in.spamReferrersFile()))),
         new Step("source", new SourceStep(Referrers.load(in.referrersFile()), new ChannelClassifier())),
         new Step("geo", new GeoStep(geo)),
-        new Step("visitor", new VisitorStep(salts)),
+        new Step("visitor", new VisitorStep(salts, identities)),
         new Step("quota", new QuotaStep(quota)),
         new Step("session", new SessionStep(sessions, ids))));
   }
 
-  /** Claims this process's id node, loads the salts and the active sessions; the server accepts events only after this. */
+  /**
+   * Claims this process's id node, loads the salts, the active sessions, the newest client event ids and the identity links; the
+   * server accepts events only after this.
+   */
   public Future<Void> prepare() {
     return IdNodes.claim(pool)
         .compose(node -> {
-          eventIds.useNode(node);
+          ids.useNode(node);
           sessionIds.useNode(node);
           return salts.refresh(today());
         })
@@ -134,12 +152,24 @@ public final class IngestModule {
             LOG.info("Restored {} active sessions", n);
           }
         })
+        .compose(v -> eventIds.restore(pool, clock.instant()))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Restored {} recent client event ids", n);
+          }
+        })
+        .compose(v -> identities.restore(pool))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Restored {} identity links", n);
+          }
+        })
         .mapEmpty();
   }
 
   public IngestRoutes routes(Vertx vertx, ApiKeyAuthenticator authenticator, SiteCache sites) {
     IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout(), quota,
-        new UserProfiles(pool), config.writer().partitionCount());
+        new UserProfiles(pool), config.writer().partitionCount(), eventIds);
     return new IngestRoutes(service, authenticator, sites, config.ingest(), config.http().maxBodyBytes());
   }
 
@@ -158,7 +188,8 @@ public final class IngestModule {
         new PeriodicTask("keyless rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
           keylessLimiter.evictExpired();
           return Future.succeededFuture();
-        }));
+        }),
+        new PeriodicTask("client event id expiry", Duration.ofHours(1).toMillis(), () -> eventIds.expire(pool, clock.instant())));
   }
 
   /** The monthly event counters (also read by the DATALYR usage endpoint). */

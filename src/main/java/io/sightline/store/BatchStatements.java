@@ -3,8 +3,6 @@ package io.sightline.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-import java.util.List;
-
 /**
  * How a writer partition turns a batch into its one statement, and what it keeps beside it: plain
  * events and sessions ({@link PlainBatches}), or the same with the rollups' delta and state
@@ -22,7 +20,7 @@ interface BatchStatements {
   boolean mayStartBatch();
 
   /** Writes one batch in one transaction; its state follows the outcome. */
-  Future<Void> write(List<EventRecord> events, List<SessionRow> sessions);
+  Future<Void> write(BatchRows rows);
 
   /** After a batch committed and the next one was started: upkeep off the critical path. */
   void afterCommit();

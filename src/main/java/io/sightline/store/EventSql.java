@@ -121,27 +121,79 @@ final class EventSql {
       + " where (excluded.events, excluded.pageviews, excluded.engagement_ms, excluded.last_seen_at)"
       + " >= (sessions.events, sessions.pageviews, sessions.engagement_ms, sessions.last_seen_at)";
 
-  static final String WRITE_BATCH = "with inserted_events as (" + Column.insertSql("events", EVENT_COLUMNS) + ") " + SESSION_UPSERT;
+  /** The client event ids of a batch's events ({@link EventKey}); a second copy of an id fails the statement (23505, {@link #KEYS_UNIQUE}). */
+  static final List<Column<EventKey>> KEY_COLUMNS = List.of(
+      Column.of("site_id", "int4[]", Integer.class, EventKey::siteId),
+      Column.of("key", "int8[]", Long.class, EventKey::key),
+      Column.of("received_at", "timestamptz[]", OffsetDateTime.class, k -> odt(k.receivedAt())),
+      Column.of("session_id", "int8[]", Long.class, k -> k.answer().sessionId()),
+      Column.of("page_visit_id", "int8[]", Long.class, k -> k.answer().pageVisitId() == 0 ? null : k.answer().pageVisitId()));
+  /** The constraint a client event id stored before violates. */
+  static final String KEYS_UNIQUE = "event_keys_pkey";
+
+  /** Users linked to visitors ({@link IdentityLink}): a row moves only to a later link. */
+  static final List<Column<IdentityLink>> LINK_COLUMNS = List.of(
+      Column.of("site_id", "int4[]", Integer.class, IdentityLink::siteId),
+      Column.of("user_key", "int8[]", Long.class, IdentityLink::userKey),
+      Column.of("visitor_id", "int8[]", Long.class, IdentityLink::visitorId),
+      Column.of("linked_at", "timestamptz[]", OffsetDateTime.class, l -> odt(l.linkedAt())));
+
+  private static String upsertLinks(int firstParam) {
+    return Column.insertSql("identity_links", LINK_COLUMNS, firstParam) + " on conflict (site_id, user_key) do update set "
+        + "visitor_id = excluded.visitor_id, linked_at = excluded.linked_at where excluded.linked_at >= identity_links.linked_at";
+  }
+
+  /** The ids stored for some (site, key) pairs: $1 sites, $2 keys. */
+  static final String STORED_KEYS = "select site_id, key, session_id, page_visit_id from event_keys "
+      + "where (site_id, key) in (select * from unnest($1::int4[], $2::int8[]))";
+
+  /** Parts a batch statement carries only when the batch has rows for them (bits of the variants' index). */
+  static final int WITH_NEW_SITES = 1;
+  static final int WITH_SKETCHES = 2;
+  static final int WITH_KEYS = 4;
+  static final int WITH_LINKS = 8;
+  private static final int VARIANTS = 16;
+
+  /**
+   * The events inserted and their sessions upserted, with {@link #WITH_KEYS} their client event ids inserted and with
+   * {@link #WITH_LINKS} the identity links upserted: one statement. Indexed by parts (only those two apply); parameters after the
+   * events' and sessions' arrays: the keys' arrays, then the links'.
+   */
+  static final String[] WRITE_BATCH = new String[VARIANTS];
 
   /**
    * The same batch with its rollup delta stored for the next fold ({@link RollupFold}), and, when the batch
-   * carries any, the coverage of sites new to the rollups and the stable visitors' sketches: still one
+   * carries any, the coverage of sites new to the rollups, the stable visitors' sketches, the client event ids and the identity
+   * links: still one
    * statement and so one transaction. The delta of committed events is therefore always either pending
    * or folded, whatever crashes. Returns the pending row's id.
    *
-   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches), each prepared once.
+   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches, 4 client event ids, 8 identity links), each
+   * prepared once.
    * Most batches carry neither and take the lean variant: PostgreSQL re-plans these statements for each
    * batch's parameters, so every CTE a batch does not need is planning time saved.
    */
-  static final String[] WRITE_BATCH_WITH_ROLLUPS = new String[4];
-
-  static final int WITH_NEW_SITES = 1;
-  static final int WITH_SKETCHES = 2;
+  static final String[] WRITE_BATCH_WITH_ROLLUPS = new String[VARIANTS];
 
   static {
-    for (int parts = 0; parts < WRITE_BATCH_WITH_ROLLUPS.length; parts++) {
+    for (int parts = 0; parts < VARIANTS; parts++) {
+      WRITE_BATCH[parts] = writePlain(parts);
       WRITE_BATCH_WITH_ROLLUPS[parts] = writeWithRollups(parts);
     }
+  }
+
+  private static String writePlain(int parts) {
+    int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
+    StringBuilder sql = new StringBuilder("with inserted_events as (").append(Column.insertSql("events", EVENT_COLUMNS)).append("), ");
+    if ((parts & WITH_KEYS) != 0) {
+      sql.append("keyed as (").append(Column.insertSql("event_keys", KEY_COLUMNS, p)).append("), ");
+      p += KEY_COLUMNS.size();
+    }
+    if ((parts & WITH_LINKS) != 0) {
+      sql.append("linked as (").append(upsertLinks(p)).append("), ");
+    }
+    sql.setLength(sql.length() - 2); // the last ", "
+    return sql.append(' ').append(SESSION_UPSERT).toString();
   }
 
   /** Parameters after the events' and sessions' arrays: those of the parts present, in this order, then the delta. */
@@ -157,6 +209,14 @@ final class EventSql {
     if ((parts & WITH_SKETCHES) != 0) {
       sql.append("sketched as (").append(RollupSql.upsertSketches(p)).append("), ");
       p += RollupSql.SKETCH_PARAMS;
+    }
+    if ((parts & WITH_KEYS) != 0) {
+      sql.append("keyed as (").append(Column.insertSql("event_keys", KEY_COLUMNS, p)).append("), ");
+      p += KEY_COLUMNS.size();
+    }
+    if ((parts & WITH_LINKS) != 0) {
+      sql.append("linked as (").append(upsertLinks(p)).append("), ");
+      p += LINK_COLUMNS.size();
     }
     sql.setLength(sql.length() - 2); // the last ", "
     return sql.append(' ').append(RollupFold.insertPending(p)).toString();

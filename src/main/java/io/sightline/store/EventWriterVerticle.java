@@ -13,6 +13,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +22,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.TreeMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +51,7 @@ public final class EventWriterVerticle extends VerticleBase {
   private static final long MAX_BACKOFF_MS = 5000;
 
   private final int partition;
+  private final Pool pool;
   private final BatchStatements statements;
   private final WriterConfig config;
   private final long drainMillis;
@@ -66,6 +71,7 @@ public final class EventWriterVerticle extends VerticleBase {
   private final Counter failures;
   private final Counter refused;
   private final Counter unstorable;
+  private final Counter duplicates;
 
   /** A single partition (partition 0 of 1), as the tests deploy it. */
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
@@ -80,6 +86,7 @@ public final class EventWriterVerticle extends VerticleBase {
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry, int rollupStateDays, int partition,
                              int partitions) {
     this.partition = partition;
+    this.pool = pool;
     this.statements = config.rollups() ? new RollupWriter(pool, config, partition, partitions, rollupStateDays, registry)
         : new PlainBatches(pool);
     this.config = config;
@@ -93,6 +100,9 @@ public final class EventWriterVerticle extends VerticleBase {
     this.refused = Counter.builder("sightline_writer_refused_events").description("Events refused because the queue was full")
         .register(registry);
     this.unstorable = Counter.builder("sightline_writer_unstorable_events").description("Events PostgreSQL refused for their data")
+        .register(registry);
+    this.duplicates = Counter.builder("sightline_writer_duplicate_events")
+        .description("Events whose client event id was already stored: not stored again, answered with the stored event's ids")
         .register(registry);
     Gauge.builder("sightline_writer_queue_events", this, w -> w.queuedEvents).tags("partition", Integer.toString(partition))
         .description("Events waiting to be written").register(registry);
@@ -118,6 +128,7 @@ public final class EventWriterVerticle extends VerticleBase {
     int n = message.body().events().size();
     if (queuedEvents + n > queueLimit || drained != null) {
       refused.increment(n);
+      message.body().notStored("event queue full");
       message.fail(QUEUE_FULL, "event queue full");
       return;
     }
@@ -162,6 +173,8 @@ public final class EventWriterVerticle extends VerticleBase {
     List<Message<WriteRequest>> batch = new ArrayList<>();
     List<EventRecord> events = new ArrayList<>();
     Map<SessionKey, SessionRow> sessions = new TreeMap<>();
+    List<EventKey> keys = new ArrayList<>();
+    Map<LinkKey, IdentityLink> links = new TreeMap<>();
     while (!queue.isEmpty() && (batch.isEmpty() || events.size() + queue.peekFirst().body().events().size() <= config.batchSize())) {
       Message<WriteRequest> m = queue.pollFirst();
       batch.add(m);
@@ -169,11 +182,17 @@ public final class EventWriterVerticle extends VerticleBase {
       for (SessionRow s : m.body().sessions()) {
         sessions.merge(new SessionKey(s.siteId(), s.sessionId()), s, EventWriterVerticle::furthest);
       }
+      keys.addAll(m.body().keys());
+      addLinks(links, m.body().links());
     }
     // sorted by key: concurrent batches lock session rows in the same order, so they cannot deadlock
     List<SessionRow> sessionRows = new ArrayList<>(sessions.values());
+    if (keys.size() > 1) {
+      keys.sort(KEY_ORDER);
+    }
     long started = System.nanoTime();
-    write(events, sessionRows).map(v -> batch)
+    // null: the batch committed as it was; else what each request that committed wrote
+    write(new BatchRows(events, sessionRows, keys, links.isEmpty() ? List.of() : new ArrayList<>(links.values()))).<List<Written>>map(v -> null)
         .recover(err -> isDataError(err) ? oneByOne(batch, 0, new ArrayList<>()) : Future.failedFuture(err))
         .onComplete(ar -> {
       inFlight--;
@@ -186,13 +205,17 @@ public final class EventWriterVerticle extends VerticleBase {
           LOG.info("Event writer recovered; {} events waiting", queuedEvents);
         }
         backoffMs = 0;
-        List<Message<WriteRequest>> committed = ar.result();
-        committed.forEach(m -> m.reply(null));
-        if (committed.size() == batch.size()) {
+        List<Written> written = ar.result();
+        if (written == null) {
+          batch.forEach(m -> committed(m, Map.of()));
           vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, new CommittedEvents(events, sessionRows));
         } else {
-          committed.forEach(m -> vertx.eventBus().publish(Addresses.EVENTS_COMMITTED,
-              new CommittedEvents(m.body().events(), m.body().sessions())));
+          for (Written w : written) {
+            committed(w.message(), w.duplicates());
+            if (!w.rows().events().isEmpty()) {
+              vertx.eventBus().publish(Addresses.EVENTS_COMMITTED, new CommittedEvents(w.rows().events(), w.rows().sessions()));
+            }
+          }
         }
         settle(); // what queued up during this commit already waited a commit's time: the next group
         statements.afterCommit();
@@ -215,29 +238,124 @@ public final class EventWriterVerticle extends VerticleBase {
     });
   }
 
+  /** A request whose events committed: its settlement first (so the reply finds it), then the reply. */
+  private static void committed(Message<WriteRequest> m, Map<Integer, StoredIds> duplicates) {
+    if (m.body().settled() != null) {
+      m.body().settled().tryComplete(duplicates);
+    }
+    m.reply(null);
+  }
+
+  /** What one request wrote when written alone: its rows, less the events whose client event id was already stored. */
+  private record Written(Message<WriteRequest> message, BatchRows rows, Map<Integer, StoredIds> duplicates) {
+  }
+
+  private record SiteKey(int siteId, long key) {
+  }
+
+  private static final Comparator<EventKey> KEY_ORDER = Comparator.comparingInt(EventKey::siteId).thenComparingLong(EventKey::key);
+
   /**
    * A batch that PostgreSQL refuses for its data (SQLSTATE classes 22 and 23, which validation
    * should have caught) would fail every retry and block the queue behind it. So its requests are
    * written one by one: the good ones commit, the bad one alone is refused (its sender gets an
-   * error, nothing acknowledged is lost).
+   * error, nothing acknowledged is lost). A request with a client event id already stored (a copy
+   * older than the ingesting node's memory of ids, or sent to another node) is written without
+   * that event ({@link #withoutStored}).
    */
-  private Future<List<Message<WriteRequest>>> oneByOne(List<Message<WriteRequest>> batch, int index, List<Message<WriteRequest>> committed) {
+  private Future<List<Written>> oneByOne(List<Message<WriteRequest>> batch, int index, List<Written> written) {
     if (index == batch.size()) {
-      return Future.succeededFuture(committed);
+      return Future.succeededFuture(written);
     }
     Message<WriteRequest> m = batch.get(index);
-    return write(m.body().events(), m.body().sessions()).transform(ar -> {
+    BatchRows rows = rows(m.body(), Set.of());
+    return write(rows).map(v -> new Written(m, rows, Map.of()))
+        .recover(err -> isStoredKey(err) ? withoutStored(m, new HashMap<>(), err) : Future.failedFuture(err))
+        .transform(ar -> {
       if (ar.succeeded()) {
-        committed.add(m);
+        written.add(ar.result());
       } else if (isDataError(ar.cause())) {
         unstorable.increment(m.body().events().size());
         LOG.warn("Refusing {} events PostgreSQL cannot store: {}", m.body().events().size(), ar.cause().getMessage());
+        m.body().notStored("PostgreSQL cannot store this event");
         m.fail(UNSTORABLE, "PostgreSQL cannot store this event");
       } else {
         return Future.failedFuture(ar.cause()); // the database itself is failing: retry the whole batch later
       }
-      return oneByOne(batch, index + 1, committed);
+      return oneByOne(batch, index + 1, written);
     });
+  }
+
+  /**
+   * Writes a request without its events whose client event id is stored already: they are not stored again, and their senders are
+   * answered with the stored events' ids. Found by a query (a rare path: the ingesting node answers the copies it remembers itself);
+   * repeated while the write still meets an id stored meanwhile, and given up ({@code conflict}) when it finds none of them stored.
+   */
+  private Future<Written> withoutStored(Message<WriteRequest> m, Map<Integer, StoredIds> found, Throwable conflict) {
+    List<EventKey> keys = m.body().keys();
+    Tuple args = Tuple.of(keys.stream().map(EventKey::siteId).toArray(Integer[]::new), (Object) keys.stream().map(EventKey::key).toArray(Long[]::new));
+    return pool.preparedQuery(EventSql.STORED_KEYS).execute(args).compose(stored -> {
+      Map<SiteKey, StoredIds> byKey = new HashMap<>();
+      for (Row r : stored) {
+        Long visit = r.getLong("page_visit_id");
+        byKey.put(new SiteKey(r.getInteger("site_id"), r.getLong("key")), new StoredIds(r.getLong("session_id"), visit == null ? 0 : visit));
+      }
+      int before = found.size();
+      for (EventKey k : keys) {
+        StoredIds ids = byKey.get(new SiteKey(k.siteId(), k.key()));
+        if (ids != null) {
+          found.put(k.index(), ids);
+        }
+      }
+      if (found.size() == before) {
+        return Future.failedFuture(conflict);
+      }
+      duplicates.increment(found.size() - before);
+      BatchRows rows = rows(m.body(), found.keySet());
+      Future<Void> write = rows.events().isEmpty() ? Future.succeededFuture() : write(rows);
+      return write.map(v -> new Written(m, rows, Map.copyOf(found)))
+          .recover(err -> isStoredKey(err) ? withoutStored(m, found, err) : Future.failedFuture(err));
+    });
+  }
+
+  /**
+   * A request's rows, without the events at the {@code skipped} indexes and their sessions' states (a request with client event ids
+   * carries one session state per event, in the events' order); one row per session.
+   */
+  private static BatchRows rows(WriteRequest r, Set<Integer> skipped) {
+    Map<SessionKey, SessionRow> sessions = new TreeMap<>();
+    List<EventRecord> events = skipped.isEmpty() ? r.events() : new ArrayList<>(r.events().size());
+    for (int i = 0; i < r.sessions().size(); i++) {
+      if (!skipped.contains(i)) {
+        SessionRow s = r.sessions().get(i);
+        sessions.merge(new SessionKey(s.siteId(), s.sessionId()), s, EventWriterVerticle::furthest);
+        if (!skipped.isEmpty()) {
+          events.add(r.events().get(i));
+        }
+      }
+    }
+    List<EventKey> keys = r.keys().stream().filter(k -> !skipped.contains(k.index())).sorted(KEY_ORDER).toList();
+    Map<LinkKey, IdentityLink> links = new TreeMap<>();
+    addLinks(links, r.links());
+    return new BatchRows(events, new ArrayList<>(sessions.values()), keys, new ArrayList<>(links.values()));
+  }
+
+  /** One row per user (the latest link), in key order: concurrent batches lock the rows in the same order. */
+  private static void addLinks(Map<LinkKey, IdentityLink> into, List<IdentityLink> links) {
+    for (IdentityLink l : links) {
+      into.merge(new LinkKey(l.siteId(), l.userKey()), l, (a, b) -> b.linkedAt().isBefore(a.linkedAt()) ? a : b);
+    }
+  }
+
+  private record LinkKey(int siteId, long userKey) implements Comparable<LinkKey> {
+    @Override
+    public int compareTo(LinkKey o) {
+      return siteId != o.siteId ? Integer.compare(siteId, o.siteId) : Long.compare(userKey, o.userKey);
+    }
+  }
+
+  private static boolean isStoredKey(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState()) && EventSql.KEYS_UNIQUE.equals(pg.getConstraint());
   }
 
   private static boolean isDataError(Throwable err) {
@@ -245,8 +363,8 @@ public final class EventWriterVerticle extends VerticleBase {
         && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
-  private Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
-    return statements.write(events, sessions);
+  private Future<Void> write(BatchRows rows) {
+    return statements.write(rows);
   }
 
   private static SessionRow furthest(SessionRow a, SessionRow b) {
@@ -274,7 +392,10 @@ public final class EventWriterVerticle extends VerticleBase {
           LOG.warn("Writer partition {} stopped with {} events not written (not acknowledged to their senders){}: {}", partition,
               queuedEvents, statements instanceof RollupWriter r ? " and " + r.unfoldedBatches()
                   + " batches' rollup deltas pending (folded by the next start)" : "", err.getMessage());
-          queue.forEach(m -> m.fail(QUEUE_FULL, "server stopping"));
+          queue.forEach(m -> {
+            m.body().notStored("server stopping");
+            m.fail(QUEUE_FULL, "server stopping");
+          });
           return Future.succeededFuture();
         }).eventually(statements::stop);
   }

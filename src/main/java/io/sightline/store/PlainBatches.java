@@ -32,8 +32,18 @@ final class PlainBatches implements BatchStatements {
   }
 
   @Override
-  public Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
-    return pool.preparedQuery(EventSql.WRITE_BATCH).execute(Tuple.wrap(columns(events, sessions))).mapEmpty();
+  public Future<Void> write(BatchRows rows) {
+    List<Object> args = columns(rows.events(), rows.sessions());
+    int parts = 0;
+    if (!rows.keys().isEmpty()) {
+      parts |= EventSql.WITH_KEYS;
+      args.addAll(List.of(Column.arrays(EventSql.KEY_COLUMNS, rows.keys())));
+    }
+    if (!rows.links().isEmpty()) {
+      parts |= EventSql.WITH_LINKS;
+      args.addAll(List.of(Column.arrays(EventSql.LINK_COLUMNS, rows.links())));
+    }
+    return pool.preparedQuery(EventSql.WRITE_BATCH[parts]).execute(Tuple.wrap(args)).mapEmpty();
   }
 
   /** The events' and the sessions' column arrays, in the batch statements' parameter order. */

@@ -268,7 +268,9 @@ final class RollupWriter implements BatchStatements {
   }
 
   @Override
-  public Future<Void> write(List<EventRecord> events, List<SessionRow> sessions) {
+  public Future<Void> write(BatchRows rows) {
+    List<EventRecord> events = rows.events();
+    List<SessionRow> sessions = rows.sessions();
     // the columns on a worker while this loop computes the rollup delta: two independent halves of the batch's preparation
     Future<List<Object>> columns = workers.executeBlocking(() -> PlainBatches.columns(events, sessions), false);
     RollupDelta delta = rollups.apply(events, sessions, Instant.now());
@@ -287,6 +289,14 @@ final class RollupWriter implements BatchStatements {
     if (!delta.sketchRows().isEmpty()) {
       parts |= EventSql.WITH_SKETCHES;
       extra.addAll(List.of(RollupSql.sketchArrays(delta.sketchRows(), partition)));
+    }
+    if (!rows.keys().isEmpty()) {
+      parts |= EventSql.WITH_KEYS;
+      extra.addAll(List.of(Column.arrays(EventSql.KEY_COLUMNS, rows.keys())));
+    }
+    if (!rows.links().isEmpty()) {
+      parts |= EventSql.WITH_LINKS;
+      extra.addAll(List.of(Column.arrays(EventSql.LINK_COLUMNS, rows.links())));
     }
     extra.add(RollupFold.pendingValue(delta));
     String sql = EventSql.WRITE_BATCH_WITH_ROLLUPS[parts];

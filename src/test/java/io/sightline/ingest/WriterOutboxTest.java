@@ -1,13 +1,16 @@
 package io.sightline.ingest;
 
 import io.sightline.realtime.RealtimeFixtures;
+import io.sightline.store.EventKey;
 import io.sightline.store.EventRecord;
 import io.sightline.store.EventWriterVerticle;
 import io.sightline.store.LocalCodec;
 import io.sightline.store.SessionRow;
+import io.sightline.store.StoredIds;
 import io.sightline.store.WriteRequest;
 import io.sightline.store.WriterPartitions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +71,7 @@ class WriterOutboxTest {
     List<Future<Void>> answers = inOneTurn(() -> {
       List<Future<Void>> sent = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        sent.add(outbox.send(i % 2, one(i, "/p" + i), oneSession()));
+        sent.add(outbox.send(i % 2, new WriteRequest(one(i, "/p" + i), oneSession())));
       }
       return sent;
     });
@@ -83,7 +87,7 @@ class WriterOutboxTest {
     List<Future<Void>> answers = inOneTurn(() -> {
       List<Future<Void>> sent = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        sent.add(outbox.send(0, one(i, "/p"), oneSession()));
+        sent.add(outbox.send(0, new WriteRequest(one(i, "/p"), oneSession())));
       }
       return sent;
     });
@@ -105,7 +109,7 @@ class WriterOutboxTest {
     List<Future<Void>> answers = inOneTurn(() -> {
       List<Future<Void>> sent = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        sent.add(outbox.send(0, one(i, i == 3 ? BAD_PATH : "/p"), oneSession()));
+        sent.add(outbox.send(0, new WriteRequest(one(i, i == 3 ? BAD_PATH : "/p"), oneSession())));
       }
       return sent;
     });
@@ -125,7 +129,7 @@ class WriterOutboxTest {
     List<Future<Void>> answers = inOneTurn(() -> {
       List<Future<Void>> sent = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        sent.add(outbox.send(1, one(i, "/p"), oneSession()));
+        sent.add(outbox.send(1, new WriteRequest(one(i, "/p"), oneSession())));
       }
       return sent;
     });
@@ -139,10 +143,68 @@ class WriterOutboxTest {
     WriterOutbox outbox = outbox();
     List<Future<Void>> answers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      answers.add(outbox.send(0, one(i, "/p"), oneSession()));
+      answers.add(outbox.send(0, new WriteRequest(one(i, "/p"), oneSession())));
     }
     Future.all(answers).await(10, TimeUnit.SECONDS);
     assertEquals(List.of(1, 1, 1), received);
+  }
+
+  @Test
+  void eachRequestOfASharedMessageIsToldItsOwnDuplicatesByItsOwnIndex() throws Exception {
+    // the writer finds the events at whole-message index 1 and 2 already stored under their client event ids
+    writer = m -> {
+      assertEquals(List.of(0, 1, 2), m.body().keys().stream().map(EventKey::index).toList());
+      m.body().settled().tryComplete(Map.of(1, new StoredIds(11, 0), 2, new StoredIds(22, 0)));
+      m.reply(null);
+    };
+    WriterOutbox outbox = outbox();
+    List<Promise<Map<Integer, StoredIds>>> settled = new ArrayList<>();
+    List<Future<Void>> answers = inOneTurn(() -> {
+      List<Future<Void>> sent = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Promise<Map<Integer, StoredIds>> own = Promise.promise();
+        settled.add(own);
+        sent.add(outbox.send(0, keyed(i, "/p", own)));
+      }
+      return sent;
+    });
+    Future.all(answers).await(10, TimeUnit.SECONDS);
+    assertEquals(Map.of(), settled.get(0).future().result());
+    assertEquals(Map.of(0, new StoredIds(11, 0)), settled.get(1).future().result());
+    assertEquals(Map.of(0, new StoredIds(22, 0)), settled.get(2).future().result());
+  }
+
+  @Test
+  void requestsSentAgainAloneAreSettledByTheirOwnWritesNotByTheRefusedMessage() throws Exception {
+    writer = m -> {
+      if (m.body().events().stream().anyMatch(e -> BAD_PATH.equals(e.pathname()))) {
+        m.body().notStored("PostgreSQL cannot store this event");
+        m.fail(EventWriterVerticle.UNSTORABLE, "PostgreSQL cannot store this event");
+      } else {
+        m.body().settled().tryComplete(Map.of());
+        m.reply(null);
+      }
+    };
+    WriterOutbox outbox = outbox();
+    List<Promise<Map<Integer, StoredIds>>> settled = new ArrayList<>();
+    List<Future<Void>> answers = inOneTurn(() -> {
+      List<Future<Void>> sent = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Promise<Map<Integer, StoredIds>> own = Promise.promise();
+        settled.add(own);
+        sent.add(outbox.send(0, keyed(i, i == 1 ? BAD_PATH : "/p", own)));
+      }
+      return sent;
+    });
+    Future.join(answers).otherwiseEmpty().await(10, TimeUnit.SECONDS);
+    assertTrue(settled.get(0).future().succeeded() && settled.get(2).future().succeeded(), "stored alone: told stored");
+    assertTrue(settled.get(1).future().failed(), "the bad one: told not stored");
+    assertEquals(List.of(3, 1, 1, 1), received);
+  }
+
+  private static WriteRequest keyed(long visitor, String path, Promise<Map<Integer, StoredIds>> settled) {
+    return new WriteRequest(one(visitor, path), oneSession(), List.of(new EventKey(1, 1000 + visitor, T, new StoredIds(visitor, 0), 0)),
+        List.of(), settled);
   }
 
   private WriterOutbox outbox() {

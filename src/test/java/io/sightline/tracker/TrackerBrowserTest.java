@@ -188,6 +188,9 @@ class TrackerBrowserTest {
         assertEquals("Chrome", r.getString("browser"));
       }
       assertEquals(1L, rows.stream().map(r -> r.getLong("session_id")).distinct().count(), "one session");
+      // every beacon carried its own event_id (the official Plausible tracker's beacons carry none)
+      assertEquals(rows.size(), server.sql("select count(*) as n from event_keys where session_id = $1", rows.get(0).getLong("session_id"))
+          .iterator().next().getLong("n"));
       Row session = server.sql("select * from sessions where session_id = $1", rows.get(0).getLong("session_id")).iterator().next();
       assertEquals(2, session.getInteger("pageviews"));
       assertEquals("/tracker/index.html", session.getString("entry_page"));

@@ -68,12 +68,14 @@ class TrackerScriptTest {
   void theEventEndpointReadsEveryFieldTheTrackerSends() {
     IncomingEvent click = PlausibleEventParser.parse(new JsonObject("""
         {"n":"Outbound Link: Click","t":"click","tl":"Partner offer","ts":"https://outbound.example/offer",
-         "p":{"url":"https://outbound.example/offer"},"u":"https://a.example/x","d":"a.example","w":1280}"""));
+         "p":{"url":"https://outbound.example/offer"},"u":"https://a.example/x","d":"a.example","w":1280,
+         "event_id":"0f8fad5b-d9cb-469f-a165-70867728950e"}"""));
     assertEquals(EventType.CLICK, click.type());
     assertEquals("Outbound Link: Click", click.name());
     assertEquals("Partner offer", click.targetLabel());
     assertEquals("https://outbound.example/offer", click.targetSecondary());
     assertEquals(1280, click.screenWidth());
+    assertEquals("0f8fad5b-d9cb-469f-a165-70867728950e", click.eventId());
     IncomingEvent form = PlausibleEventParser.parse(new JsonObject("{\"n\":\"form\",\"t\":\"form\",\"tl\":\"signup\",\"ts\":\"/signup\",\"u\":\"https://a.example/\",\"d\":\"a.example\"}"));
     assertEquals(EventType.FORM, form.type());
     IncomingEvent engagement = PlausibleEventParser.parse(new JsonObject("{\"n\":\"engagement\",\"u\":\"https://a.example/\",\"d\":\"a.example\",\"sd\":55,\"e\":3200,\"i\":false}"));

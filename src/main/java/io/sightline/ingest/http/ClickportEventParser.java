@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code scroll_depth}, {@code engagement_time} (ms), {@code visitor_id}, {@code user_id},
  * {@code timestamp} (backfill), {@code tags}, {@code interactive}, {@code props} (an object, as an
  * alternative to {@code meta_keys}/{@code meta_values}), {@code traits} (an object of an identified
- * user's attributes, with {@code user_id} only; {@code email}, if given, must look like an address).
+ * user's attributes, with {@code user_id} only; {@code email}, if given, must look like an address),
+ * {@code event_id} (the sender's id of the event, so that a retry is stored once).
  */
 public final class ClickportEventParser {
   private ClickportEventParser() {
@@ -72,7 +73,7 @@ public final class ClickportEventParser {
         Fields.integer(o, "screen_width", 0, 100_000), null, amount, currency, props, Fields.tags(o, "tags"),
         Fields.label(o, "target_label"), Fields.label(o, "target_secondary"), Fields.integer(o, "scroll_depth", 0, 100),
         Fields.integer(o, "engagement_time", 0, 86_400_000), Fields.string(o, "visitor_id", Fields.MAX_ID),
-        userId, Fields.timestamp(o, "timestamp"), interactive == null || interactive, traits);
+        userId, Fields.timestamp(o, "timestamp"), interactive == null || interactive, traits, Fields.string(o, "event_id", Fields.MAX_ID));
   }
 
   static final int MAX_EMAIL = 320;

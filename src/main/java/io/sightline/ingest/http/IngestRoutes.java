@@ -20,6 +20,7 @@ import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.site.Site;
 import io.sightline.site.SiteCache;
 import io.sightline.store.EventWriterVerticle;
+import io.sightline.store.StoredIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -50,8 +51,10 @@ import java.util.Optional;
  *   not Plausible's ({@link PlausibleEventParser#isPlausibleShaped}: a Clickport event) is a 401.</li>
  *   <li>Batch (key required): an array of Clickport events, a result per event, one commit.</li>
  * </ul>
- * A 2xx with ids means committed. When the writer queue is full (or the commit is not confirmed in
- * {@code writer.ackTimeoutSeconds}): 503 with {@code Retry-After}; nothing was acknowledged.
+ * A 2xx with ids means committed. An event with an {@code event_id} the site has stored (or is storing) is a copy: it is not
+ * stored again, and answered as the stored event was, once that is committed. When the writer queue is full: 503 with
+ * {@code Retry-After}, nothing stored; when the commit is not confirmed in {@code writer.ackTimeoutSeconds}: 503, the events
+ * may still be stored, and a retry with the same {@code event_id} stores each once.
  */
 public final class IngestRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
@@ -104,6 +107,9 @@ public final class IngestRoutes {
           return site(principal.siteId()).compose(site -> ingest.prepare(site).compose(ready -> facts(ctx, principal.apiKeyId()))
               .compose(facts -> {
                 Outcome outcome = ingest.process(site, event, facts);
+                if (outcome.isDuplicate()) {
+                  return outcome.original().compose(ids -> JsonResponses.send(ctx, 200, success(ids)));
+                }
                 if (!outcome.isAccepted()) {
                   return rejectOrIgnore(ctx, outcome);
                 }
@@ -126,17 +132,26 @@ public final class IngestRoutes {
           return site(principal.siteId()).compose(site -> ingest.prepare(site).compose(ready -> facts(ctx, principal.apiKeyId())).compose(facts -> {
             List<JsonObject> results = new ArrayList<>();
             List<EventDraft> accepted = new ArrayList<>();
+            List<Future<?>> copies = new ArrayList<>();
             for (int i = 0; i < array.size(); i++) {
-              results.add(batchItem(site, array.getValue(i), i, facts, accepted));
+              results.add(batchItem(site, array.getValue(i), i, facts, accepted, copies));
             }
-            return ingest.commit(accepted).compose(committed ->
-                JsonResponses.send(ctx, 200, new JsonObject().put("accepted", accepted.size()).put("results", new JsonArray(results))));
+            // a copy of an event sent before (its event_id) counts as accepted, answered with the stored event's ids once it is stored
+            return ingest.commit(accepted).compose(committed -> Future.all(copies)).compose(answered -> {
+              for (EventDraft d : accepted) {
+                if (d.original != null) { // found stored by the writer: not stored again
+                  results.set(d.index, success(d.original).put("index", d.index));
+                }
+              }
+              return JsonResponses.send(ctx, 200, new JsonObject().put("accepted", accepted.size() + copies.size())
+                  .put("results", new JsonArray(results)));
+            });
           }));
         })
         .onFailure(err -> fail(ctx, err));
   }
 
-  private JsonObject batchItem(Site site, Object item, int index, RequestFacts facts, List<EventDraft> accepted) {
+  private JsonObject batchItem(Site site, Object item, int index, RequestFacts facts, List<EventDraft> accepted, List<Future<?>> copies) {
     if (!(item instanceof JsonObject o)) {
       return failure(index, "each event must be a JSON object");
     }
@@ -147,8 +162,14 @@ public final class IngestRoutes {
       return failure(index, e.getMessage());
     }
     Outcome outcome = ingest.process(site, event, facts);
+    if (outcome.isDuplicate()) {
+      JsonObject result = new JsonObject();
+      copies.add(outcome.original().onSuccess(ids -> result.mergeIn(success(ids)).put("index", index)));
+      return result;
+    }
     if (outcome.isAccepted()) {
       accepted.add(outcome.draft());
+      outcome.draft().index = index;
       return success(outcome.draft()).put("index", index);
     }
     if (outcome.dropReason().rejects()) {
@@ -208,6 +229,7 @@ public final class IngestRoutes {
           .toList();
       return Future.all(lookups).compose(all -> {
         List<EventDraft> accepted = new ArrayList<>();
+        List<Future<?>> copies = new ArrayList<>();
         for (Future<Optional<Site>> lookup : lookups) {
           Optional<Site> site = lookup.result();
           if (site.isEmpty()) {
@@ -217,9 +239,11 @@ public final class IngestRoutes {
           Outcome outcome = ingest.process(site.get(), event, facts);
           if (outcome.isAccepted()) {
             accepted.add(outcome.draft());
+          } else if (outcome.isDuplicate()) {
+            copies.add(outcome.original()); // answered once the first copy is stored
           }
         }
-        return ingest.commit(accepted);
+        return ingest.commit(accepted).compose(v -> Future.all(copies)).mapEmpty();
       });
     }).onSuccess(v -> ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ok"))
         .onFailure(err -> fail(ctx, err));
@@ -270,9 +294,14 @@ public final class IngestRoutes {
   }
 
   private static JsonObject success(EventDraft d) {
-    JsonObject body = new JsonObject().put("success", true).put("session_id", d.sessionId);
-    if (d.record.pageVisitId() != null && "pageview".equals(d.record.type())) {
-      body.put("page_visit_id", Long.toHexString(d.record.pageVisitId()));
+    return success(d.answer());
+  }
+
+  /** The answer to a stored event, and to every copy of it sent again with its {@code event_id}. */
+  private static JsonObject success(StoredIds ids) {
+    JsonObject body = new JsonObject().put("success", true).put("session_id", ids.sessionId());
+    if (ids.pageVisitId() != 0) {
+      body.put("page_visit_id", Long.toHexString(ids.pageVisitId()));
     }
     return body;
   }
@@ -295,11 +324,16 @@ public final class IngestRoutes {
       if (refused) {
         LOG.debug("Event not accepted by the writer: {}", reply.getMessage());
         ctx.response().putHeader("Retry-After", "5");
-        // refused: nothing of this request reached a writer; a timeout: the writer may still commit it once PostgreSQL answers;
-        // a batch split over writer partitions: parts other than the refused one may have committed
-        String what = reply.failureType() == ReplyFailure.TIMEOUT ? "the commit was not confirmed in time and may still complete"
-            : ctx.request().path().endsWith("/batch") ? "events of other writer partitions may have been recorded" : "nothing was recorded";
-        ctx.fail(new ApiException(503, "unavailable", "Events cannot be stored right now; retry later (" + what + ")"));
+        // a timeout: the writer keeps the events and may still commit them once PostgreSQL answers; refused: nothing of this
+        // request reached a writer, but a batch split over writer partitions may have had other parts committed
+        boolean batch = ctx.request().path().endsWith("/batch");
+        String message = reply.failureType() == ReplyFailure.TIMEOUT
+            ? "The commit was not confirmed within the writer's time limit: the events may still be stored. Retry with the same "
+              + "event_id, which stores each event once (an event sent without one may then be stored twice)"
+            : batch ? "Events cannot be stored right now. Events of other writer partitions may have been stored: retry with the same "
+              + "event_id values, which stores each event once"
+            : "Events cannot be stored right now; nothing was stored. Retry later";
+        ctx.fail(new ApiException(503, "unavailable", message));
         return;
       }
     }

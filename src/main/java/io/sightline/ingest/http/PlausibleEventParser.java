@@ -15,8 +15,9 @@ import java.util.Map;
  * {@code domain/d}, {@code referrer/r}, {@code props/p} (an object, or older trackers' JSON text in
  * {@code meta/m}), {@code revenue/$} ({@code amount}, {@code currency}), {@code interactive/i};
  * and for {@code engagement} events {@code sd} (scroll depth %) and {@code e} (engaged ms). Sightline's
- * tracker adds {@code w} (viewport width), and for clicks and form submissions {@code t}
- * ({@code click} or {@code form}), {@code tl} (target label) and {@code ts} (href, id or action).
+ * tracker adds {@code w} (viewport width), {@code event_id} (one per beacon, so that a retry is stored
+ * once), and for clicks and form submissions {@code t} ({@code click} or {@code form}), {@code tl}
+ * (target label) and {@code ts} (href, id or action).
  */
 public final class PlausibleEventParser {
   private PlausibleEventParser() {
@@ -87,7 +88,7 @@ public final class PlausibleEventParser {
     return new IncomingEvent(type, name, url, first(o, Fields.MAX_URL, "referrer", "r"), domain, Map.of(),
         Fields.integer(o, "w", 0, 100_000), null, amount, currency, props, List.of(), Fields.label(o, "tl"), Fields.label(o, "ts"),
         scroll, engaged, null, null, null,
-        type != EventType.ENGAGEMENT && (interactive == null || interactive));
+        type != EventType.ENGAGEMENT && (interactive == null || interactive), Map.of(), Fields.string(o, "event_id", Fields.MAX_ID));
   }
 
   private static String first(JsonObject o, int max, String longName, String shortName) {

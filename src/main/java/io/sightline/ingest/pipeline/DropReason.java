@@ -20,7 +20,9 @@ public enum DropReason {
   REFERRER_SPAM(false),
   UNKNOWN_SITE(false),
   /** The site used up its monthly event quota ({@code ingest.monthlyEventQuota}). */
-  QUOTA(false);
+  QUOTA(false),
+  /** A copy of an event already stored (or being stored) under the same {@code event_id}: answered with the stored event's ids. */
+  DUPLICATE(false);
 
   private final boolean rejects;
 

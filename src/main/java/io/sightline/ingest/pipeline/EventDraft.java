@@ -4,9 +4,11 @@ import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.CleanUrl;
 import io.sightline.ingest.enrich.GeoLocation;
+import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.site.Site;
 import io.sightline.store.EventRecord;
 import io.sightline.store.SessionRow;
+import io.sightline.store.StoredIds;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -47,10 +49,26 @@ public final class EventDraft {
   public java.time.YearMonth quotaMonth;
   public EventRecord record;
   public SessionRow session;
+  /** The digest of the sender's {@code event_id} ({@code ClientEventIds#key}), or 0 without one. */
+  public long eventKey;
+  /** Set when the writer found the event's id stored already: the stored event's ids, which this copy is answered with. */
+  public StoredIds original;
+  /** The event's position in its request (batch items). */
+  public int index;
+  /** A user-visitor link the event relies on that is not known stored yet: stored with the event. */
+  public IdentityLinks.Link link;
 
   public EventDraft(Site site, IncomingEvent in, RequestFacts facts) {
     this.site = site;
     this.in = in;
     this.facts = facts;
+  }
+
+  /** The ids the sender is answered with: its session and, for a pageview, its page visit; a copy's are those of the stored event. */
+  public StoredIds answer() {
+    if (original != null) {
+      return original;
+    }
+    return new StoredIds(sessionId, record.pageVisitId() != null && "pageview".equals(record.type()) ? record.pageVisitId() : 0);
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  *   <li>referrer: referrer spam; external referrer only</li>
  *   <li>source: UTMs, source, channel</li>
  *   <li>geo: country, region, city</li>
- *   <li>visitor: visitor id (daily salt, or the sender's id)</li>
+ *   <li>visitor: visitor id (daily salt, or the sender's ids, a user id joining the visitor it was last sent with)</li>
  *   <li>quota: the site's monthly event quota</li>
  *   <li>session: event id, session, the stored row</li>
  * </ol>

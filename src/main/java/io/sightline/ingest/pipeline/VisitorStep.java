@@ -1,5 +1,6 @@
 package io.sightline.ingest.pipeline;
 
+import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.VisitorIds;
 
@@ -7,24 +8,39 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 /**
- * The visitor id: the sender's own id ({@code user_id}, else {@code visitor_id}) hashed stably,
- * or the keyed hash of (salt of the event's UTC day, site, IP, User-Agent). The previous day's
- * id is computed too, so that the session step can continue a session across midnight.
+ * The visitor id: the sender's own ids hashed stably, or the keyed hash of (salt of the event's UTC day, site, IP, User-Agent).
+ * A sender {@code visitor_id} gives the visitor; with a {@code user_id} too, the event links the user to that visitor; a
+ * {@code user_id} alone counts under the visitor the user was last linked to, else under the user's own id ({@link IdentityLinks}).
+ * For anonymous visitors the previous day's id is computed too, so that the session step can continue a session across midnight.
  */
 public final class VisitorStep implements PipelineStep {
   private final Salts salts;
+  private final IdentityLinks identities;
 
-  public VisitorStep(Salts salts) {
+  public VisitorStep(Salts salts, IdentityLinks identities) {
     this.salts = salts;
+    this.identities = identities;
   }
 
   @Override
   public void apply(EventDraft d) {
     LocalDate day = d.ts.atZone(ZoneOffset.UTC).toLocalDate();
-    String senderId = d.in.userId() != null ? "u:" + d.in.userId() : d.in.visitorId() != null ? "v:" + d.in.visitorId() : null;
     d.saltDay = day;
-    if (senderId != null) {
-      d.visitorId = VisitorIds.stable(d.site.id(), senderId);
+    String visitor = d.in.visitorId();
+    String user = d.in.userId();
+    if (visitor != null) {
+      d.visitorId = VisitorIds.stable(d.site.id(), "v:" + visitor);
+      d.stableVisitor = true;
+      if (user != null) {
+        d.link = identities.link(d.site.id(), VisitorIds.stable(d.site.id(), "u:" + user), d.visitorId, d.ts);
+      }
+      return;
+    }
+    if (user != null) {
+      long userKey = VisitorIds.stable(d.site.id(), "u:" + user);
+      IdentityLinks.Link link = identities.linked(userKey);
+      d.visitorId = link == null ? userKey : link.visitorId();
+      d.link = link == null || link.stored() ? null : link;
       d.stableVisitor = true;
       return;
     }

@@ -734,9 +734,10 @@ class DatalyrApiTest {
     return t.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
+  /** The visitor id an event counts under: its sender visitor_id's, with or without a user_id (identity stitching), else the user's. */
   static String internalId(Ev e) {
-    return e.userId() != null ? Long.toString(io.sightline.ingest.session.VisitorIds.stable(1, "u:" + e.userId()))
-        : e.visitorId() != null ? Long.toString(io.sightline.ingest.session.VisitorIds.stable(1, "v:" + e.visitorId())) : null;
+    return e.visitorId() != null ? Long.toString(io.sightline.ingest.session.VisitorIds.stable(1, "v:" + e.visitorId()))
+        : e.userId() != null ? Long.toString(io.sightline.ingest.session.VisitorIds.stable(1, "u:" + e.userId())) : null;
   }
 
   /** The expected /users rows (person → row), from the events of the range. */

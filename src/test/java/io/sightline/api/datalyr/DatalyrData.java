@@ -80,7 +80,7 @@ final class DatalyrData {
         String visitorId = "anon-" + v;
         String userId = v % 5 == 0 || v % 5 == 1 && s > 0 ? "user-" + v : null;
         String person = v % 5 == 0 || v % 5 == 1 && sessions > 1 ? "user-" + v : visitorId; // anonymous history joins the user
-        String key = userId != null ? "u:" + userId : "v:" + visitorId;
+        String key = "v:" + visitorId; // identified events count under the sender's visitor id (identity stitching)
         Touch touch = TOUCHES[random.nextInt(TOUCHES.length)];
         int count = 1 + random.nextInt(5);
         d.session(v, key, person, true, visitorId, userId, key + "#" + s, t, touch, v % 3, v % 4, IPS[v % 4] + (10 + v), count, random);

@@ -61,6 +61,11 @@ final class EventBuilder {
     return this;
   }
 
+  EventBuilder user(String id) {
+    userId = id;
+    return this;
+  }
+
   EventBuilder utm(String key, String value) {
     utm.put(key, value);
     return this;

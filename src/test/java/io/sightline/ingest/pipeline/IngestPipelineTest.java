@@ -9,7 +9,9 @@ import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.GeoLocation;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.net.IpAddresses;
+import io.sightline.ingest.quota.MonthlyQuota;
 import io.sightline.ingest.session.IdGenerator;
+import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.ingest.session.VisitorIds;
 import io.sightline.site.Site;
@@ -49,6 +51,7 @@ class IngestPipelineTest {
       LocalDate.parse("2026-05-19"), SALT_YESTERDAY));
   final SessionTracker sessions = new SessionTracker(new IdGenerator(NOW::toEpochMilli));
   final GeoLocation berlin = new GeoLocation("DE", "DE-BE", "Berlin");
+  final IdentityLinks identities = new IdentityLinks();
 
   IngestPipeline pipeline(String... settings) {
     Map<String, String> flags = new HashMap<>();
@@ -57,7 +60,7 @@ class IngestPipelineTest {
     }
     IngestConfig config = new ConfigLoader().load(null, false, Map.of(), flags).ingest();
     return IngestModule.pipeline(config, address -> berlin, salts::get, sessions, new IdGenerator(NOW::toEpochMilli),
-        new RateLimiter(NOW::toEpochMilli));
+        new RateLimiter(NOW::toEpochMilli), MonthlyQuota.unlimited(), identities);
   }
 
   static RequestFacts facts(String ip, UserAgentInfo ua, boolean dnt, boolean gpc, Integer keyId) {
@@ -225,5 +228,67 @@ class IngestPipelineTest {
     assertEquals(true, click.session.interactive());
     assertEquals(1, click.session.clicks());
     assertEquals(last.record.pageVisitId(), click.record.pageVisitId(), "clicks belong to the current pageview");
+  }
+
+  // ------------------------------------------------------------------ identity stitching
+
+  static final long VISITOR = VisitorIds.stable(7, "v:anon-1");
+  static final long USER = VisitorIds.stable(7, "u:user-1");
+
+  @Test
+  void anEventWithBothIdsCountsUnderTheVisitorAndItsSessionGoesOn() {
+    IngestPipeline p = pipeline();
+    EventDraft anonymous = run(p, EventBuilder.pageview("https://shop.example/plans").visitor("anon-1").at(NOW.minusSeconds(600)),
+        browser("203.0.113.10"));
+    EventDraft identified = run(p, EventBuilder.pageview("https://shop.example/checkout").visitor("anon-1").user("user-1")
+        .at(NOW.minusSeconds(300)), browser("203.0.113.10"));
+    assertEquals(VISITOR, anonymous.record.visitorId());
+    assertEquals(VISITOR, identified.record.visitorId(), "the visitor's id, not the user's");
+    assertEquals(anonymous.sessionId, identified.sessionId, "one session across the moment of identification");
+    assertEquals(2, identified.session.pageviews());
+    assertEquals(USER, identified.link.userKey());
+    assertEquals(VISITOR, identified.link.visitorId());
+    assertEquals("user-1", identified.record.userId());
+  }
+
+  @Test
+  void aUserIdAloneCountsUnderTheVisitorTheUserWasLastLinkedTo() {
+    IngestPipeline p = pipeline();
+    EventDraft before = run(p, EventBuilder.custom("Login", "https://shop.example/").user("user-1").at(NOW.minusSeconds(900)),
+        browser("198.51.100.1"));
+    assertEquals(USER, before.record.visitorId(), "not linked yet: the user's own id (and it stays so)");
+    assertNull(before.link);
+    EventDraft identified = run(p, EventBuilder.pageview("https://shop.example/cart").visitor("anon-1").user("user-1")
+        .at(NOW.minusSeconds(600)), browser("203.0.113.10"));
+    EventDraft order = run(p, EventBuilder.custom("Order", "https://shop.example/cart").user("user-1").at(NOW.minusSeconds(300)),
+        browser("198.51.100.1"));
+    assertEquals(VISITOR, order.record.visitorId());
+    assertEquals(identified.sessionId, order.sessionId, "a server-side event joins the visitor's open session");
+    assertEquals(identified.link, order.link, "the link is not stored yet: it travels with the events relying on it");
+    identified.link.markStored();
+    EventDraft later = run(p, EventBuilder.custom("Refund", "https://shop.example/").user("user-1").at(NOW), browser("198.51.100.1"));
+    assertEquals(VISITOR, later.record.visitorId());
+    assertNull(later.link, "a stored link is not written again");
+    EventDraft again = run(p, EventBuilder.pageview("https://shop.example/").visitor("anon-1").user("user-1").at(NOW),
+        browser("203.0.113.10"));
+    assertNull(again.link, "the same link, stored: nothing to write");
+  }
+
+  @Test
+  void aUserMovesToAnotherVisitorOnlyWithALaterEvent() {
+    IngestPipeline p = pipeline();
+    long phone = VisitorIds.stable(7, "v:phone");
+    run(p, EventBuilder.pageview("https://shop.example/").visitor("anon-1").user("user-1").at(NOW.minusSeconds(600)), browser("203.0.113.10"));
+    EventDraft backfilled = run(p, EventBuilder.pageview("https://shop.example/").visitor("phone").user("user-1").at(NOW.minusSeconds(3600)),
+        browser("203.0.113.11"));
+    assertEquals(phone, backfilled.record.visitorId(), "an event always counts under its own visitor id");
+    assertNull(backfilled.link, "an older event does not move the link");
+    assertEquals(VISITOR, run(p, EventBuilder.custom("Order", "https://shop.example/").user("user-1").at(NOW.minusSeconds(500)),
+        browser("198.51.100.1")).record.visitorId());
+    EventDraft moved = run(p, EventBuilder.pageview("https://shop.example/").visitor("phone").user("user-1").at(NOW.minusSeconds(400)),
+        browser("203.0.113.11"));
+    assertEquals(phone, moved.link.visitorId());
+    assertEquals(phone, run(p, EventBuilder.custom("Order", "https://shop.example/").user("user-1").at(NOW.minusSeconds(300)),
+        browser("198.51.100.1")).record.visitorId());
   }
 }
