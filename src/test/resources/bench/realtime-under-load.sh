@@ -13,23 +13,25 @@ work=$(mktemp -d)
 cp="$repo/target/test-classes:$repo/target/classes:$(cat "$repo/target/cp.txt")"
 port=18097
 java "$@" -Xlog:gc:file="$work/gc.log" -jar "$repo/target/sightline.jar" --data-dir "$work/data" --port $port \
-  --set ingest.keylessRateLimitPerMinute=100000000 --set auth.rateLimitPerMinute.clickport=100000000 \
+  --set ingest.keylessRateLimitPerMinute=1000000 --set auth.rateLimitPerMinute.clickport=1000000 \
   --set bootstrap.domain=bench.example > "$work/server.log" 2>&1 &
 spid=$!
 for i in $(seq 90); do curl -sf localhost:$port/health/ready >/dev/null && break; sleep 1; done
-key=$(cat "$work/server.log" "$work/data/first-start-keys.txt" 2>/dev/null | awk '/site key/{print $NF}' | head -1)
+key=$(cat "$work/server.log" "$work/data/first-start-keys.txt" 2>/dev/null | awk '/site key/ && /sl_/{print $NF}' | head -1)
 printf 'wrk.headers["x-api-key"] = "%s"\n' "$key" > "$work/rt.lua"
-poll() { # label
+count() { curl -s -H "x-api-key: $key" localhost:$port/api/realtime | grep -o '"count":[0-9]*' | cut -d: -f2; }
+poll() { # label (the visitor count is read before the polls: they may use up the key's minute)
+  n=$(count)
   out=$(wrk -t1 -c64 -d20s --latency -s "$work/rt.lua" http://127.0.0.1:$port/api/realtime 2>&1)
   printf '%-34s %10s req/s  p50 %8s  p99 %8s  non-2xx %s  count %s\n' "$1" "$(echo "$out" | awk '/Requests\/sec/{print $2}')" \
     "$(echo "$out" | awk '$1=="50%"{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')" "$(echo "$out" | awk '/Non-2xx/{print $NF}')" \
-    "$(curl -s -H "x-api-key: $key" localhost:$port/api/realtime | grep -o '"count":[0-9]*' | cut -d: -f2)"
+    "$n"
 }
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); java options: ${*:-none}"
 wrk -t1 -c64 -d5s -s "$work/rt.lua" http://127.0.0.1:$port/api/realtime >/dev/null 2>&1
 poll "realtime, empty window"
 java -cp "$cp" io.sightline.bench.LoadGenerator --target http://127.0.0.1:$port --key "$key" --rate "$rate" --seconds "$secs" \
-  --mode keyless --connections 256 --warmup 20 > "$work/load.out" 2>&1 &
+  --mode keyless --domain bench.example --connections 256 --warmup 20 > "$work/load.out" 2>&1 &
 lg=$!
 sleep 35
 poll "realtime, full window, ingesting"
