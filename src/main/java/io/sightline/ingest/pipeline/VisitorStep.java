@@ -5,7 +5,6 @@ import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.VisitorIds;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /**
  * The visitor id: the sender's own ids hashed stably, or the keyed hash of (salt of the event's UTC day, site, IP, User-Agent).
@@ -24,7 +23,7 @@ public final class VisitorStep implements PipelineStep {
 
   @Override
   public void apply(EventDraft d) {
-    LocalDate day = d.ts.atZone(ZoneOffset.UTC).toLocalDate();
+    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(d.ts.getEpochSecond(), 86_400L)); // the UTC day, without a ZonedDateTime per event
     d.saltDay = day;
     String visitor = d.in.visitorId();
     String user = d.in.userId();
