@@ -205,6 +205,7 @@ final class RollupPath {
         + " from rollup_coverage where site_id = $1) <= $2, false) "
         + "and (select count(*) from rollup_goal_coverage where site_id = $1 and goal_key = any($4::text[]) and since <= $2) "
         + "= cardinality($4::text[]) "
+        + "and not " + RollupGaps.WITHIN + " "
         + "as covered, "
         + "coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) as stable, "
         + "(select max(week) from rollup_weeks_done) as weeks_done";

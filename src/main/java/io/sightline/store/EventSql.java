@@ -152,7 +152,8 @@ final class EventSql {
   static final int WITH_SKETCHES = 2;
   static final int WITH_KEYS = 4;
   static final int WITH_LINKS = 8;
-  private static final int VARIANTS = 16;
+  static final int WITH_GAPS = 16;
+  private static final int VARIANTS = 32;
 
   /**
    * The events inserted and their sessions upserted, with {@link #WITH_KEYS} their client event ids inserted and with
@@ -168,7 +169,8 @@ final class EventSql {
    * statement and so one transaction. The delta of committed events is therefore always either pending
    * or folded, whatever crashes. Returns the pending row's id.
    *
-   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches, 4 client event ids, 8 identity links), each
+   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches, 4 client event ids, 8 identity links, 16 gaps
+   * of the bounded dedupe state), each
    * prepared once.
    * Most batches carry neither and take the lean variant: PostgreSQL re-plans these statements for each
    * batch's parameters, so every CTE a batch does not need is planning time saved.
@@ -217,6 +219,11 @@ final class EventSql {
     if ((parts & WITH_LINKS) != 0) {
       sql.append("linked as (").append(upsertLinks(p)).append("), ");
       p += LINK_COLUMNS.size();
+    }
+    if ((parts & WITH_GAPS) != 0) {
+      sql.append("gapped as (insert into rollup_gaps (site_id, salt_day) select * from unnest($").append(p).append("::int4[], $")
+          .append(p + 1).append("::date[]) on conflict do nothing), ");
+      p += 2;
     }
     sql.setLength(sql.length() - 2); // the last ", "
     return sql.append(' ').append(RollupFold.insertPending(p)).toString();
