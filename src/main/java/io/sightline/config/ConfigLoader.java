@@ -1,6 +1,6 @@
 package io.sightline.config;
 
-import io.sightline.ingest.net.CidrSet;
+import io.sightline.net.CidrSet;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

@@ -14,7 +14,7 @@ import java.time.Duration;
  * every {@code rollupFoldInterval} (so dashboards trail ingestion by about that much), or as soon as
  * the sum holds {@code rollupFoldRows} rows (the bound on that part of the writer's memory).
  * {@code partitions}: how many writers share the events, each owning the visitors that hash to it
- * ({@code io.sightline.store.WriterPartitions}) and committing its own batches, so that many commits
+ * ({@code io.sightline.event.WriterPartitions}) and committing its own batches, so that many commits
  * run at once; 0 = one per core. The batch size, queue and commit slots above apply to each.
  * {@code rollupStateEntries}: the bound on the rollup dedupe state (visitor ids plus (visitor, value) pairs, about 40
  * bytes each), shared evenly by the partitions; beyond it the largest (site, UTC day) is no longer tracked and queries

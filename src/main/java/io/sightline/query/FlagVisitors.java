@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
 import io.sightline.rollup.FirstFlags;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
 import io.sightline.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -14,10 +15,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs a {@link QuerySpec} against raw events and sessions and returns rows of dimension value and

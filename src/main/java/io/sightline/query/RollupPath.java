@@ -1,5 +1,7 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
+import io.sightline.goal.GoalMatch;
 import io.sightline.rollup.GoalRule;
 import io.sightline.rollup.RollupDim;
 import io.sightline.rollup.Rollups;
@@ -8,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +19,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
-import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

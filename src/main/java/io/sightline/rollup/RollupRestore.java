@@ -1,15 +1,15 @@
 package io.sightline.rollup;
 
-import io.sightline.store.EventRecord;
-import io.sightline.store.StoredRows;
-import io.sightline.store.WriterPartitions;
+import io.sightline.event.EventRecord;
+import io.sightline.event.StoredRows;
+import io.sightline.event.WriterPartitions;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.Cursor;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,7 +49,7 @@ public final class RollupRestore {
 
   /**
    * Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions of writer partition {@code partition}
-   * of {@code partitions} (its visitors only, {@code io.sightline.store.WriterPartitions}) into the accumulator, with the
+   * of {@code partitions} (its visitors only, {@code io.sightline.event.WriterPartitions}) into the accumulator, with the
    * sketches that partition stored; its goals must be installed first, so that the goals' visitor pairs are restored too.
    */
   public static Future<Long> restore(Pool pool, RollupAccumulator acc, LocalDate oldestSaltDay, Instant now, int partition,

@@ -1,5 +1,7 @@
 package io.sightline.store;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.sightline.rollup.RollupFold;
 import io.sightline.rollup.RollupSql;
 import io.vertx.core.json.JsonArray;
@@ -229,9 +231,6 @@ final class EventSql {
     return sql.append(' ').append(RollupFold.insertPending(p)).toString();
   }
 
-  static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "
-      + "and e.session_id = s.session_id and e.type = 'pageview' and e.ts >= s.started_at) as page_visit_id "
-      + "from sessions s where s.last_seen_at > $1 and s.started_at > $2";
 
   private EventSql() {
   }
