@@ -16,14 +16,14 @@ import java.time.Duration;
  * {@code partitions}: how many writers share the events, each owning the visitors that hash to it
  * ({@code io.sightline.event.WriterPartitions}) and committing its own batches, so that many commits
  * run at once; 0 = one per core. The batch size, queue and commit slots above apply to each.
- * {@code rollupStateEntries}: the bound on the rollup dedupe state (visitor ids plus (visitor, value) pairs, about 40
+ * {@code rollupStateEntries}: the bound on the rollup dedupe state (visitor ids plus (visitor, value) pairs, about 50
  * bytes each), shared evenly by the partitions; beyond it the largest (site, UTC day) is no longer tracked and queries
  * touching it read raw events (docs/ingestion.md, "Rollups"); 0 = a quarter of the maximum heap.
  */
 public record WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits,
                            boolean rollups, Duration rollupFoldInterval, int rollupFoldRows, int partitions, int rollupStateEntries) {
   /** Heap bytes an entry of the rollup dedupe state takes, as measured (the bound {@code 0} derives from it). */
-  public static final int STATE_ENTRY_BYTES = 40;
+  public static final int STATE_ENTRY_BYTES = 50;
   public static final Duration DEFAULT_FOLD_INTERVAL = Duration.ofSeconds(10);
   public static final int DEFAULT_FOLD_ROWS = 200_000;
 
