@@ -5,6 +5,7 @@ import io.sightline.db.DatabaseUnavailableException;
 import io.sightline.db.MigrationException;
 import io.sightline.db.embedded.EmbeddedPostgresException;
 import io.sightline.http.ApiException;
+import io.sightline.ingest.enrich.update.DataUpdateException;
 import io.sightline.lifecycle.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ public final class SightlineCommand implements Callable<Integer> {
         return EXIT_CONFIG;
       }
       if (ex instanceof DatabaseUnavailableException || ex instanceof MigrationException || ex instanceof EmbeddedPostgresException
-          || ex instanceof StartupException) {
+          || ex instanceof StartupException || ex instanceof DataUpdateException) {
         return EXIT_FAILURE;
       }
       ex.printStackTrace(commandLine.getErr()); // a bug, not an operator mistake: keep the trace

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +21,9 @@ import java.util.regex.PatternSyntaxException;
  * markers ({@code bots/automation.txt}), the maintained list ({@code bots/isbot.json}: isbot's
  * pattern list, which merges several crawler lists) and Sightline's own tokens
  * ({@code bots/patterns.txt}). One {@code find} answers whether any matches and which layer: the
- * match that starts first wins, and at one position the layers in that order. Used on
- * User-Agent cache misses only.
+ * match that starts first wins, and at one position the layers in that order. Each layer's
+ * alternatives are arranged by {@link PatternAlternation} so that the engine tries few of them
+ * at each position. Used on User-Agent cache misses only.
  */
 public final class BotPatterns {
   /** The bundled maintained list: a JSON object with name, version, licence, source and {@code patterns}. */
@@ -60,10 +60,11 @@ public final class BotPatterns {
         operator.add(regex);
       }
     }
-    List<String> automation = quoted(ListFiles.lines("bots/automation.txt", Optional.empty()));
-    List<String> curated = quoted(ListFiles.lines("bots/patterns.txt", Optional.empty()));
+    List<String> automation = ListFiles.lines("bots/automation.txt", Optional.empty());
+    List<String> curated = ListFiles.lines("bots/patterns.txt", Optional.empty());
     List<String> maintained = listPatterns(list.getJsonArray("patterns"));
-    List<List<String>> layers = List.of(operator, automation, maintained, curated);
+    List<String> layers = List.of(PatternAlternation.of(List.of(), operator), PatternAlternation.of(automation, List.of()),
+        PatternAlternation.of(List.of(), maintained), PatternAlternation.of(curated, List.of()));
     StringBuilder all = new StringBuilder();
     boolean[] present = new boolean[GROUPS.length];
     for (int i = 0; i < GROUPS.length; i++) {
@@ -71,14 +72,7 @@ public final class BotPatterns {
         continue;
       }
       present[i] = true;
-      if (!all.isEmpty()) {
-        all.append('|');
-      }
-      all.append("(?<").append(GROUPS[i]).append('>');
-      for (int j = 0; j < layers.get(i).size(); j++) {
-        all.append(j == 0 ? "" : "|").append("(?:").append(layers.get(i).get(j)).append(')');
-      }
-      all.append(')');
+      all.append(all.isEmpty() ? "" : "|").append("(?<").append(GROUPS[i]).append('>').append(layers.get(i)).append(')');
     }
     return new BotPatterns(Pattern.compile(all.toString(), Pattern.CASE_INSENSITIVE), present,
         list.getString("name") + " " + list.getString("version"));
@@ -91,14 +85,6 @@ public final class BotPatterns {
       String p = patterns.getString(i);
       Pattern.compile(p); // a pattern Java reads differently fails the build's tests and the update command
       out.add(p);
-    }
-    return out;
-  }
-
-  private static List<String> quoted(List<String> tokens) {
-    List<String> out = new ArrayList<>(tokens.size());
-    for (String t : tokens) {
-      out.add(Pattern.quote(t.toLowerCase(Locale.ROOT)));
     }
     return out;
   }

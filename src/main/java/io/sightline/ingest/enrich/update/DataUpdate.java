@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +64,7 @@ public final class DataUpdate {
     try (Reader reader = new Reader(new ByteArrayInputStream(body), NoCache.getInstance())) {
       built = reader.getMetadata().buildTime();
     } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("the download from " + source + " is not a MaxMind DB: " + e.getMessage(), e);
+      throw new DataUpdateException("the download from " + source + " is not a MaxMind DB: " + e.getMessage(), e);
     }
     replace(out, body);
     return new Written(out, version, built, 0);
@@ -82,7 +81,7 @@ public final class DataUpdate {
         n -> n.equals("package/index.js") || n.equals("package/LICENSE") || n.equals("package/package.json"));
     byte[] index = files.get("package/index.js");
     if (index == null) {
-      throw new IllegalStateException(release.tarball() + " has no package/index.js");
+      throw new DataUpdateException(release.tarball() + " has no package/index.js");
     }
     JsonArray patterns = patternList(new String(index, StandardCharsets.UTF_8));
     for (int i = 0; i < patterns.size(); i++) {
@@ -111,18 +110,18 @@ public final class DataUpdate {
     int start = marker < 0 ? -1 : indexJs.indexOf('[', marker);
     int end = start < 0 ? -1 : indexJs.indexOf("\n];", start);
     if (end < 0) {
-      throw new IllegalStateException("isbot's index.js no longer inlines src/patterns.json as expected: update DataUpdate");
+      throw new DataUpdateException("isbot's index.js no longer inlines src/patterns.json as expected: update DataUpdate");
     }
     JsonArray patterns = new JsonArray(indexJs.substring(start, end + 2));
     if (patterns.isEmpty()) {
-      throw new IllegalStateException("isbot's pattern list is empty");
+      throw new DataUpdateException("isbot's pattern list is empty");
     }
     return patterns;
   }
 
   private static byte[] largestMmdb(byte[] tgz) {
     return NpmRegistry.files(tgz, n -> n.endsWith(".mmdb")).values().stream().max(Comparator.comparingInt(b -> b.length))
-        .orElseThrow(() -> new IllegalStateException("the tarball has no .mmdb file"));
+        .orElseThrow(() -> new DataUpdateException("the tarball has no .mmdb file"));
   }
 
   private static boolean gzipped(byte[] b) {
@@ -138,7 +137,7 @@ public final class DataUpdate {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new DataUpdateException("not gzip: " + e.getMessage(), e);
     }
   }
 
@@ -153,7 +152,7 @@ public final class DataUpdate {
       }
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+      throw new DataUpdateException("cannot write " + out + ": " + e, e);
     }
   }
 }

@@ -6,7 +6,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,7 +43,7 @@ public final class NpmRegistry {
     JsonObject meta = new JsonObject(new String(get(registry.resolve(path + "/latest")), StandardCharsets.UTF_8));
     JsonObject dist = meta.getJsonObject("dist");
     if (dist == null || dist.getString("tarball") == null) {
-      throw new IllegalStateException("the registry gave no tarball for " + name);
+      throw new DataUpdateException("the registry gave no tarball for " + name);
     }
     return new Release(name, meta.getString("version"), URI.create(dist.getString("tarball")));
   }
@@ -58,17 +57,17 @@ public final class NpmRegistry {
       HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
           HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() / 100 != 2) {
-        throw new IllegalStateException("GET " + uri + " answered " + r.statusCode());
+        throw new DataUpdateException("GET " + uri + " answered " + r.statusCode());
       }
       if (r.body().length > MAX_BYTES) {
-        throw new IllegalStateException("GET " + uri + " is larger than " + MAX_BYTES + " bytes");
+        throw new DataUpdateException("GET " + uri + " is larger than " + MAX_BYTES + " bytes");
       }
       return r.body();
     } catch (IOException e) {
-      throw new UncheckedIOException("GET " + uri + ": " + e.getMessage(), e);
+      throw new DataUpdateException("GET " + uri + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new DataUpdateException("interrupted", e);
     }
   }
 
@@ -83,7 +82,7 @@ public final class NpmRegistry {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("not a gzipped tarball: " + e.getMessage(), e);
+      throw new DataUpdateException("not a gzipped tarball: " + e.getMessage(), e);
     }
     return out;
   }
