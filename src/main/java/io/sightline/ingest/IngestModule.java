@@ -121,7 +121,7 @@ public final class IngestModule {
       what = in.geoipDatabase().get() + " (" + db.databaseType() + ")";
     } else if (in.geoipBundled()) {
       db = MmdbGeoLookup.openBundled();
-      what = "the bundled " + db.databaseType() + " database (countries only; ingest.geoipDatabase sets another)";
+      what = "the bundled " + MmdbGeoLookup.BUNDLED + " (countries only; ingest.geoipDatabase sets another)";
     } else {
       LOG.info("GeoIP: none (ingest.geoipBundled is false and no ingest.geoipDatabase): locations unknown");
       return GeoLookup.NONE;
