@@ -6,9 +6,9 @@ import io.sightline.db.MigrationException;
 import io.sightline.db.embedded.EmbeddedPostgresException;
 import io.sightline.http.ApiException;
 import io.sightline.ingest.enrich.update.DataUpdateException;
-import io.sightline.lifecycle.StartupException;
-import picocli.CommandLine;
+import io.sightline.server.StartupException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;

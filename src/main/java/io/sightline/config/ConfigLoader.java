@@ -1,7 +1,7 @@
 package io.sightline.config;
 
-import io.sightline.ingest.net.AddressRanges;
-import io.sightline.ingest.net.CidrSet;
+import io.sightline.net.AddressRanges;
+import io.sightline.net.CidrSet;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -195,7 +195,8 @@ public final class ConfigLoader {
         range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64), writer.getBoolean("rollups", true),
         Duration.ofMillis(range(writer, "rollupFoldMillis", "writer.rollupFoldMillis", 10, 60_000)),
         range(writer, "rollupFoldRows", "writer.rollupFoldRows", 1_000, 10_000_000),
-        range(writer, "partitions", "writer.partitions", 0, 64));
+        range(writer, "partitions", "writer.partitions", 0, 64),
+        range(writer, "rollupStateEntries", "writer.rollupStateEntries", 0, 2_000_000_000));
     // backfilled events need their day's partition: the days kept behind cover the backfill window whatever is set
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
         Math.max(range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660), ingestConfig.backfillDays()),

@@ -1,7 +1,7 @@
 package io.sightline.config;
 
-import io.sightline.ingest.net.AddressRanges;
-import io.sightline.ingest.net.CidrSet;
+import io.sightline.net.AddressRanges;
+import io.sightline.net.CidrSet;
 
 import java.nio.file.Path;
 import java.util.List;

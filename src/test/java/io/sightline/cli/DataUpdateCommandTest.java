@@ -3,7 +3,7 @@ package io.sightline.cli;
 import com.sun.net.httpserver.HttpServer;
 import io.sightline.ingest.enrich.GeoLocation;
 import io.sightline.ingest.enrich.MmdbGeoLookup;
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 import io.sightline.support.MmdbWriter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

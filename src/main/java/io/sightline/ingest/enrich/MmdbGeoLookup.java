@@ -2,7 +2,7 @@ package io.sightline.ingest.enrich;
 
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package io.sightline.ingest.pipeline;
 
 import io.sightline.ingest.enrich.BotLayer;
 import io.sightline.ingest.enrich.UserAgentInfo;
-import io.sightline.ingest.net.AddressRanges;
+import io.sightline.net.AddressRanges;
 
 /**
  * Drops requests without a User-Agent, bots by their User-Agent (the verdict cached with its parse:

@@ -1,6 +1,6 @@
 package io.sightline.ingest.enrich;
 
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 import io.sightline.support.MmdbWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

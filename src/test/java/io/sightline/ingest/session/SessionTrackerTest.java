@@ -1,5 +1,6 @@
 package io.sightline.ingest.session;
 
+import io.sightline.event.SessionRow;
 import io.sightline.ingest.EventType;
 import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.RequestFacts;
@@ -7,7 +8,6 @@ import io.sightline.ingest.enrich.CleanUrl;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.site.Site;
-import io.sightline.store.SessionRow;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
