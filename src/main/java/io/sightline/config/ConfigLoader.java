@@ -1,5 +1,6 @@
 package io.sightline.config;
 
+import io.sightline.net.AddressRanges;
 import io.sightline.net.CidrSet;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -245,7 +246,37 @@ public final class ConfigLoader {
         file(in, "geoipDatabase"), file(in, "geoipDatabaseV6"), nonEmpty(in.getString("cdnCountryHeader")),
         file(in, "botPatternsFile"), file(in, "spamReferrersFile"), file(in, "referrersFile"), List.copyOf(clickIds),
         range(in, "monthlyEventQuota", "ingest.monthlyEventQuota", 0, 2_000_000_000),
-        range(in, "eventIdsInMemory", "ingest.eventIdsInMemory", 0, 100_000_000));
+        range(in, "eventIdsInMemory", "ingest.eventIdsInMemory", 0, 100_000_000),
+        in.getBoolean("geoipBundled"), updateUrl(in.getString("geoipUpdateUrl")), file(in, "botAllowFile"),
+        datacenters(file(in, "datacenterIpsFile")));
+  }
+
+  private static Optional<String> updateUrl(String value) {
+    Optional<String> url = nonEmpty(value);
+    if (url.isPresent() && !url.get().startsWith("npm:") && !url.get().startsWith("https://") && !url.get().startsWith("http://")) {
+      throw new ConfigException("ingest.geoipUpdateUrl must be an http(s) URL or npm:PACKAGE, got '" + url.get() + "'");
+    }
+    return url;
+  }
+
+  private static AddressRanges datacenters(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return AddressRanges.EMPTY;
+    }
+    try {
+      List<String> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(file.get())) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          lines.add(t);
+        }
+      }
+      return AddressRanges.parse(lines);
+    } catch (IOException e) {
+      throw new ConfigException("ingest.datacenterIpsFile: cannot read " + file.get() + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ingest.datacenterIpsFile: " + e.getMessage());
+    }
   }
 
   private static Optional<Path> file(JsonObject in, String field) {

@@ -38,7 +38,7 @@ import java.util.Map;
  */
 public final class IngestService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestService.class);
-  private static final UserAgentInfo NO_USER_AGENT = new UserAgentInfo("desktop", null, null, null, null, null);
+  private static final UserAgentInfo NO_USER_AGENT = new UserAgentInfo("desktop", null, null, null, null, null, null);
 
   private final Vertx vertx;
   private final IngestPipeline pipeline;
@@ -113,7 +113,7 @@ public final class IngestService {
       if (key != 0) {
         eventIds.released(key);
       }
-      metrics.dropped(d.reason(), site.id());
+      metrics.dropped(d.reason(), d.layer(), site.id());
       return Outcome.dropped(d.reason(), d.getMessage());
     } catch (RuntimeException e) {
       if (key != 0) {

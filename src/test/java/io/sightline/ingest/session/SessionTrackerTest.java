@@ -29,7 +29,7 @@ class SessionTrackerTest {
   private EventDraft draft(Instant ts, String path, long visitor, long previousDayVisitor) {
     IncomingEvent in = new IncomingEvent(EventType.PAGEVIEW, "pageview", "https://a.example" + path, null, null, Map.of(), null, null,
         null, null, Map.of(), List.of(), null, null, null, null, null, null, ts, true);
-    RequestFacts facts = new RequestFacts(new byte[4], "ua", new UserAgentInfo("desktop", null, null, null, null, null), false, false,
+    RequestFacts facts = new RequestFacts(new byte[4], "ua", new UserAgentInfo("desktop", null, null, null, null, null, null), false, false,
         null, ts, null);
     EventDraft d = new EventDraft(SITE, in, facts);
     d.ts = ts;
