@@ -1,0 +1,236 @@
+package io.sightline.imports;
+
+import io.sightline.cli.SightlineCommand;
+import io.sightline.lifecycle.Await;
+import io.sightline.query.Dimension;
+import io.sightline.query.Metric;
+import io.sightline.query.QueryEngine;
+import io.sightline.query.QuerySpec;
+import io.sightline.support.RunningServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Imports through the CLI into a running server's database, then the query API's answers against answers computed from the
+ * fixtures; re-imports, undo, the rollups against raw events; the export API and CLI.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImportExportTest {
+  private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  private RunningServer server;
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  void start() {
+    server = RunningServer.start();
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  record Cli(int code, String out, String err) {
+  }
+
+  private Cli cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--database-url");
+    all.add(server.db.url());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = SightlineCommand.create(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).execute(all.toArray(String[]::new));
+    return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A new site in {@code zone} and a read key for it. */
+  private String site(String domain, String zone) {
+    String admin = "Bearer " + server.adminKey();
+    assertEquals(201, server.send("POST", "/admin/v1/sites", new JsonObject().put("domain", domain).put("timezone", zone).encode(),
+        "Authorization", admin, "Content-Type", "application/json").statusCode());
+    HttpResponse<String> key = server.send("POST", "/admin/v1/sites/" + domain + "/keys",
+        new JsonObject().put("name", "reader").put("scopes", new JsonArray().add("read")).encode(), "Authorization", admin,
+        "Content-Type", "application/json");
+    assertEquals(201, key.statusCode(), key.body());
+    return new JsonObject(key.body()).getString("key");
+  }
+
+  private JsonObject query(String key, JsonObject body) {
+    HttpResponse<String> r = server.send("POST", "/api/query", body.encode(), "x-api-key", key, "Content-Type", "application/json");
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  private static JsonObject range(LocalDate from, LocalDate toExclusive, ZoneId zone) {
+    return new JsonObject().put("date_range", new JsonObject().put("start", from.toString()).put("end", toExclusive.toString()))
+        .put("timezone", zone.getId());
+  }
+
+  private static Oracle umamiOracle(UmamiFixture f) {
+    List<Oracle.Event> events = new ArrayList<>();
+    for (UmamiFixture.Row r : f.rows) {
+      if (!r.browser().equals("searchbot")) {
+        events.add(new Oracle.Event(r.umamiSession(), r.ts(), r.eventType() == 1, r.path(), r.country(), r.device(), r.source(), r.revenue()));
+      }
+    }
+    return new Oracle(events);
+  }
+
+  /** Checks the query API against the oracle over the fixture's days in New York time. */
+  private void assertAnswers(String key, Oracle o, LocalDate first, int days, ZoneId zone) {
+    LocalDate last = first.plusDays(days);
+    Instant a = first.atStartOfDay(zone).toInstant();
+    Instant b = last.plusDays(1).atStartOfDay(zone).toInstant();
+    JsonObject totals = query(key, range(first, last.plusDays(1), zone)
+        .put("metrics", new JsonArray().add("visitors").add("sessions").add("pageviews").add("events").add("total_revenue")))
+        .getJsonObject("results");
+    assertEquals(o.visitors(a, b), totals.getLong("visitors"), "visitors");
+    assertEquals(o.sessions(a, b), totals.getLong("sessions"), "sessions");
+    assertEquals(o.pageviews(a, b), totals.getLong("pageviews"), "pageviews");
+    assertEquals(o.events(a, b), totals.getLong("events"), "events");
+    BigDecimal revenue = o.revenue(a, b);
+    if (revenue.signum() > 0) {
+      assertEquals(0, revenue.compareTo(new BigDecimal(totals.getValue("total_revenue").toString())), "revenue " + totals);
+    }
+
+    JsonArray series = query(key, range(first, last.plusDays(1), zone).put("metrics", new JsonArray().add("visitors").add("pageviews").add("sessions"))
+        .put("dimensions", new JsonArray().add("date"))).getJsonArray("results");
+    Map<LocalDate, long[]> expected = o.daily(zone, first, last);
+    Map<LocalDate, List<Long>> actual = new TreeMap<>();
+    series.forEach(r -> {
+      JsonObject row = (JsonObject) r;
+      actual.put(LocalDate.parse(row.getString("date")), List.of(row.getLong("visitors"), row.getLong("pageviews"), row.getLong("sessions")));
+    });
+    Map<LocalDate, List<Long>> wanted = new TreeMap<>();
+    expected.forEach((d, v) -> wanted.put(d, List.of(v[0], v[1], v[2])));
+    assertEquals(wanted, actual, "daily visitors, pageviews, sessions in " + zone);
+
+    assertEquals(o.pageviewsBy(Oracle.Event::path), grouped(key, first, last, zone, "page", "pageviews"), "pageviews by page");
+    assertEquals(o.visitorsBy(Oracle.Event::country), grouped(key, first, last, zone, "country", "visitors"), "visitors by country");
+    assertEquals(o.pageviewsBy(e -> o.sessionOf(e).source()), grouped(key, first, last, zone, "source", "pageviews"), "pageviews by source");
+    assertEquals(o.sessionsBySource(), grouped(key, first, last, zone, "source", "sessions"), "sessions by source");
+  }
+
+  private Map<String, Long> grouped(String key, LocalDate first, LocalDate last, ZoneId zone, String dimension, String metric) {
+    JsonArray rows = query(key, range(first, last.plusDays(1), zone).put("metrics", new JsonArray().add(metric))
+        .put("dimensions", new JsonArray().add(dimension)).put("limit", 1000)).getJsonArray("results");
+    Map<String, Long> out = new TreeMap<>();
+    rows.forEach(r -> {
+      JsonObject row = (JsonObject) r;
+      if (row.getValue(dimension) != null && row.getLong(metric) > 0) {
+        out.put(row.getValue(dimension).toString(), row.getLong(metric));
+      }
+    });
+    return out;
+  }
+
+  private int siteId(String domain) {
+    return server.sql("select id from sites where domain = $1", domain).iterator().next().getInteger("id");
+  }
+
+  private long count(String sql, Object... args) {
+    return server.sql(sql, args).iterator().next().getLong(0);
+  }
+
+  /** The rollup path and the raw path agree on the site's imported days (UTC totals, days, pages, sources, countries). */
+  private void assertRollupsEqualRaw(int siteId, LocalDate first, int days) {
+    long rollupBefore = QueryEngine.answered(QueryEngine.Plan.ROLLUP);
+    Instant a = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant b = first.plusDays(days + 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
+    List<Metric> metrics = List.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.SESSIONS, Metric.EVENTS, Metric.BOUNCES);
+    for (List<Dimension> dims : List.of(List.<Dimension>of(), List.of(Dimension.DATE), List.of(Dimension.PAGE), List.of(Dimension.SOURCE),
+        List.of(Dimension.COUNTRY))) {
+      List<Metric> m = dims.equals(List.of(Dimension.PAGE)) ? List.of(Metric.VISITORS, Metric.PAGEVIEWS) : metrics;
+      QuerySpec q = new QuerySpec(siteId, a, b, ZoneOffset.UTC, m, dims, List.of(), null, true, 1000, 0);
+      var pool = server.server.database().pool();
+      var rolled = Await.result(new QueryEngine(pool, 30_000, true).run(q), Duration.ofSeconds(30)).rows();
+      var raw = Await.result(new QueryEngine(pool, 30_000, false).run(q), Duration.ofSeconds(30)).rows();
+      assertEquals(new TreeMap<>(byFirst(raw, dims)), new TreeMap<>(byFirst(rolled, dims)), "rollup = raw for " + dims);
+    }
+    assertTrue(QueryEngine.answered(QueryEngine.Plan.ROLLUP) > rollupBefore, "the rollups answered");
+  }
+
+  private static Map<String, Map<String, Object>> byFirst(List<Map<String, Object>> rows, List<Dimension> dims) {
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    rows.forEach(r -> out.put(dims.isEmpty() ? "" : String.valueOf(r.get(dims.get(0).id())), new TreeMap<>(r)));
+    return out;
+  }
+
+  private static int importId(Cli run) {
+    Matcher m = Pattern.compile("Import (\\d+) ").matcher(run.out());
+    assertTrue(m.find(), run.out() + run.err());
+    return Integer.parseInt(m.group(1));
+  }
+
+  @Test
+  void umamiImportAnswersAsItsDataSaysAndReimportReplacesAndUndoRemoves() {
+    String key = site("umami.example", "America/New_York");
+    UmamiFixture f = new UmamiFixture(dir, 24, "umami.example");
+    Oracle o = umamiOracle(f);
+    Cli run = cli("import", "umami", f.events.toString(), f.sessions.toString(), f.data.toString(), "--site", "umami.example");
+    assertEquals(0, run.code(), run.err());
+    int id = importId(run);
+    long bots = f.rows.stream().filter(r -> r.browser().equals("searchbot")).count();
+    assertTrue(bots > 0);
+    assertTrue(run.out().contains(String.format("%,d rows read, %,d stored, %,d skipped", f.rows.size() + 3, o.events.size(), bots + 3)), run.out());
+    assertTrue(run.out().contains("skipped " + bots + ": bot") && run.out().contains("skipped 3: unsupported_event_type"), run.out());
+
+    LocalDate first = UmamiFixture.FIRST_DAY.minusDays(1);
+    assertAnswers(key, o, first, UmamiFixture.DAYS + 1, NEW_YORK);
+    int site = siteId("umami.example");
+    assertRollupsEqualRaw(site, UmamiFixture.FIRST_DAY, UmamiFixture.DAYS);
+
+    Cli again = cli("import", "umami", f.events.toString(), f.sessions.toString(), f.data.toString(), "--site", "umami.example");
+    assertEquals(0, again.code(), again.err());
+    assertEquals(id, importId(again), "the same files are the same import");
+    assertEquals(o.events.size(), count("select count(*) from events where site_id = $1", site), "replaced, not doubled");
+    assertEquals(o.sessions.size(), count("select count(*) from sessions where site_id = $1", site));
+    assertAnswers(key, o, first, UmamiFixture.DAYS + 1, NEW_YORK);
+
+    Cli listed = cli("import", "list", "--site", "umami.example");
+    assertEquals(0, listed.code(), listed.err());
+    assertTrue(listed.out().contains(id + "   umami") || listed.out().matches("(?s).*\\b" + id + "\\s+umami\\s+done.*"), listed.out());
+
+    Cli undone = cli("import", "undo", Integer.toString(id));
+    assertEquals(0, undone.code(), undone.err());
+    assertEquals(0, count("select count(*) from events where site_id = $1", site));
+    assertEquals(0, count("select count(*) from sessions where site_id = $1", site));
+    assertEquals(0, count("select coalesce(sum(pageviews), 0) from rollup_total where site_id = $1", site));
+    JsonObject totals = query(key, range(first, first.plusDays(8), NEW_YORK).put("metrics", new JsonArray().add("visitors").add("pageviews")))
+        .getJsonObject("results");
+    assertEquals(0, totals.getLong("visitors"));
+    assertEquals(0, totals.getLong("pageviews"));
+  }
+}
