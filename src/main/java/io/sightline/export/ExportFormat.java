@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -102,7 +101,7 @@ public enum ExportFormat {
       return null;
     }
     if (v instanceof OffsetDateTime t) {
-      return t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+      return t.toInstant().toString(); // ISO 8601 in UTC, seconds always written
     }
     if (v instanceof LocalDate || v instanceof BigDecimal) {
       return v instanceof BigDecimal d ? d.toPlainString() : v.toString();

@@ -233,4 +233,86 @@ class ImportExportTest {
     assertEquals(0, totals.getLong("visitors"));
     assertEquals(0, totals.getLong("pageviews"));
   }
+
+  @Test
+  void ga4ImportAnswersAsItsDataSays() {
+    String key = site("ga4.example", "Asia/Kolkata");
+    Ga4Fixture f = new Ga4Fixture(dir, 4, "ga4.example");
+    List<String> args = new ArrayList<>(List.of("import", "ga4"));
+    f.files.forEach(p -> args.add(p.toString()));
+    args.addAll(List.of("--site", "ga4.example"));
+    Cli run = cli(args.toArray(String[]::new));
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains(String.format("%,d rows read, %,d stored, %,d skipped", f.lines, f.stored.size(), f.bookkeeping)), run.out());
+    Oracle o = new Oracle(f.stored);
+    ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+    assertAnswers(key, o, Ga4Fixture.FIRST_DAY.minusDays(1), Ga4Fixture.DAYS + 1, kolkata);
+    assertRollupsEqualRaw(siteId("ga4.example"), Ga4Fixture.FIRST_DAY, Ga4Fixture.DAYS);
+    JsonArray devices = query(key, range(Ga4Fixture.FIRST_DAY, Ga4Fixture.FIRST_DAY.plusDays(Ga4Fixture.DAYS), ZoneOffset.UTC)
+        .put("metrics", new JsonArray().add("visitors")).put("dimensions", new JsonArray().add("device"))).getJsonArray("results");
+    Map<String, Long> byDevice = new TreeMap<>();
+    devices.forEach(r -> byDevice.put(((JsonObject) r).getString("device").toLowerCase(java.util.Locale.ROOT), ((JsonObject) r).getLong("visitors")));
+    assertEquals(o.visitorsBy(Oracle.Event::device), byDevice, "visitors by device");
+  }
+
+  @Test
+  void exportStreamsEveryStoredColumnAndRefusesBadRequestsInTheAdminShape() throws Exception {
+    String key = site("export.example", "Europe/Berlin");
+    UmamiFixture f = new UmamiFixture(dir, 7, "export.example");
+    Cli run = cli("import", "umami", f.events.toString(), f.sessions.toString(), f.data.toString(), "--site", "export.example");
+    assertEquals(0, run.code(), run.err());
+    long stored = count("select count(*) from events where site_id = $1", siteId("export.example"));
+    String admin = "Bearer " + server.adminKey();
+    String path = "/api/export?site=export.example&from=2024-03-01&to=2024-03-10";
+
+    HttpResponse<String> ndjson = server.get(path, "Authorization", admin);
+    assertEquals(200, ndjson.statusCode(), ndjson.body());
+    List<String> lines = ndjson.body().lines().toList();
+    assertEquals(stored, lines.size());
+    JsonObject first = new JsonObject(lines.get(0));
+    for (String column : List.of("site_id", "ts", "event_id", "session_id", "visitor_id", "salt_day", "type", "name", "hostname", "pathname",
+        "source", "channel", "country", "device", "browser", "os", "props", "revenue_amount", "first_mask", "stable_visitor", "import_id")) {
+      assertTrue(first.containsKey(column), column + " in " + first);
+    }
+    assertTrue(first.getValue("event_id") instanceof String, "64-bit ids as strings");
+    List<Instant> times = lines.stream().map(l -> Instant.parse(new JsonObject(l).getString("ts"))).toList();
+    assertEquals(times.stream().sorted().toList(), times, "oldest first");
+    long pageviews = lines.stream().filter(l -> new JsonObject(l).getString("type").equals("pageview")).count();
+    assertEquals(f.rows.stream().filter(r -> r.eventType() == 1 && !r.browser().equals("searchbot")).count(), pageviews);
+
+    HttpResponse<String> own = server.get("/api/export?from=2024-03-01&to=2024-03-10&format=csv", "x-api-key", key);
+    assertEquals(200, own.statusCode(), own.body());
+    assertTrue(own.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+    List<String> csv = own.body().lines().toList();
+    assertTrue(csv.get(0).startsWith("site_id,ts,event_id,session_id,visitor_id"), csv.get(0));
+    assertEquals(stored + 1, org.apache.commons.csv.CSVFormat.RFC4180.parse(new java.io.StringReader(own.body())).getRecords().size());
+
+    HttpResponse<byte[]> gzip = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base() + path))
+        .header("Authorization", admin).header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("gzip", gzip.headers().firstValue("Content-Encoding").orElse(""));
+    String unzipped = new String(new GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body())).readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(ndjson.body(), unzipped);
+
+    Path file = dir.resolve("events.csv");
+    Cli exported = cli("export", "--site", "export.example", "--from", "2024-03-01", "--to", "2024-03-10", "--format", "csv", "-o", file.toString());
+    assertEquals(0, exported.code(), exported.err());
+    assertEquals(own.body(), java.nio.file.Files.readString(file), "the CLI writes what the API sends");
+
+    assertError(server.get("/api/export?site=export.example&from=2024-03-10&to=2024-03-01", "Authorization", admin), 400, "invalid_request");
+    assertError(server.get("/api/export?site=export.example&from=March&to=2024-03-01", "Authorization", admin), 400, "invalid_request");
+    assertError(server.get("/api/export?site=export.example&to=2024-03-01", "Authorization", admin), 400, "invalid_request");
+    assertError(server.get(path + "&format=xml", "Authorization", admin), 400, "invalid_request");
+    assertError(server.get("/api/export?site=nowhere.example&from=2024-03-01&to=2024-03-02", "Authorization", admin), 404, "not_found");
+    assertError(server.get("/api/export?site=localhost&from=2024-03-01&to=2024-03-02", "x-api-key", key), 403, "forbidden");
+    assertError(server.get(path), 401, "unauthorized");
+    Cli badCli = cli("export", "--site", "nowhere.example", "--from", "2024-03-01", "--to", "2024-03-02");
+    assertEquals(2, badCli.code(), badCli.err());
+  }
+
+  private static void assertError(HttpResponse<String> r, int status, String code) {
+    assertEquals(status, r.statusCode(), r.body());
+    JsonObject body = new JsonObject(r.body());
+    assertEquals(code, body.getString("error"), r.body());
+    assertTrue(body.getString("message") != null && !body.getString("message").isBlank(), r.body());
+  }
 }

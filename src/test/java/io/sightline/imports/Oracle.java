@@ -18,12 +18,16 @@ import java.util.function.Function;
 
 /**
  * The answers the tests expect, computed from a fixture's events alone: sessions split where a visitor's events are more
- * than 30 minutes apart, a visitor per vendor browser id and UTC day (no fixture session crosses a UTC midnight), a
+ * than 30 minutes apart or their vendor session (GA4's ga_session_id) changes, a visitor per vendor browser id and UTC day (no fixture session crosses a UTC midnight), a
  * session's source that of its first event.
  */
 final class Oracle {
   /** A stored event as the tests model it. */
-  record Event(String browserId, Instant ts, boolean pageview, String path, String country, String device, String source, BigDecimal revenue) {
+  record Event(String browserId, Instant ts, boolean pageview, String path, String country, String device, String source, BigDecimal revenue,
+               String vendorSession) {
+    Event(String browserId, Instant ts, boolean pageview, String path, String country, String device, String source, BigDecimal revenue) {
+      this(browserId, ts, pageview, path, country, device, source, revenue, null);
+    }
   }
 
   record Session(Instant start, String source, List<Event> events) {
@@ -40,7 +44,8 @@ final class Oracle {
       list.sort(Comparator.comparing(Event::ts));
       Session open = null;
       for (Event e : list) {
-        if (open == null || Duration.between(open.events().get(open.events().size() - 1).ts(), e.ts()).compareTo(Duration.ofMinutes(30)) > 0) {
+        if (open == null || !java.util.Objects.equals(open.events().get(open.events().size() - 1).vendorSession(), e.vendorSession())
+            || Duration.between(open.events().get(open.events().size() - 1).ts(), e.ts()).compareTo(Duration.ofMinutes(30)) > 0) {
           open = new Session(e.ts(), e.source(), new ArrayList<>());
           sessions.add(open);
         }
