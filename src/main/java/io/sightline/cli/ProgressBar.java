@@ -15,6 +15,8 @@ final class ProgressBar implements ImportProgress {
   private final boolean terminal;
   private final long started = System.nanoTime();
   private String phase = "";
+  private long phaseStarted = System.nanoTime();
+  private final StringBuilder phases = new StringBuilder();
   private long lastDraw;
 
   ProgressBar(PrintStream out, boolean terminal) {
@@ -26,6 +28,9 @@ final class ProgressBar implements ImportProgress {
   public void update(String phase, long done, long total) {
     long now = System.nanoTime();
     boolean newPhase = !phase.equals(this.phase);
+    if (newPhase) {
+      endPhase(now);
+    }
     if (newPhase && terminal && !this.phase.isEmpty()) {
       out.println();
     }
@@ -41,10 +46,21 @@ final class ProgressBar implements ImportProgress {
     out.flush();
   }
 
-  /** Ends the bar's line. */
+  private void endPhase(long now) {
+    if (!this.phase.isEmpty()) {
+      phases.append(phases.length() == 0 ? "" : ", ").append(String.format("%s %.1f s", this.phase, (now - phaseStarted) / 1e9));
+    }
+    phaseStarted = now;
+  }
+
+  /** Ends the bar's line and says how long each phase took. */
   void finish() {
     if (terminal && !phase.isEmpty()) {
       out.println();
+    }
+    endPhase(System.nanoTime());
+    if (phases.length() > 0) {
+      out.println("Time: " + phases);
     }
   }
 
