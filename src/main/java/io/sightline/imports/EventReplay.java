@@ -115,13 +115,15 @@ public final class EventReplay {
   }
 
   private EventDraft draft(VendorEvent v) {
-    String name = v.type() == EventType.PAGEVIEW ? EventType.PAGEVIEW.id() : v.name();
+    String name = v.type() == EventType.PAGEVIEW ? EventType.PAGEVIEW.id() : v.name() == null ? v.type().id() : v.name();
     BotVerdict verdict = botVerdict(v);
     UserAgentInfo device = new UserAgentInfo(v.device(), v.browser(), v.browserVersion(), v.os(), v.osVersion(), verdict.reason);
     RequestFacts facts = new RequestFacts(null, "imported from " + source.id(), device, false, false, null, v.ts(), null);
     String currency = v.revenue() == null ? null : v.currency() == null ? "USD" : v.currency();
+    VendorEvent.Interaction x = v.interaction();
     IncomingEvent in = new IncomingEvent(v.type(), name, v.url(), v.referrer(), site.domain(), v.utm() == null ? Map.of() : v.utm(),
-        v.screenWidth(), null, v.revenue(), currency, v.props(), null, null, null, null, null, v.visitorKey(), null, v.ts(), true, null);
+        v.screenWidth(), null, v.revenue(), currency, v.props(), x.tags(), x.targetLabel(), x.targetSecondary(), x.scrollDepth(),
+        x.engagementMs(), v.visitorKey(), null, v.ts(), x.interactive(), null);
     return new EventDraft(site, in, facts);
   }
 

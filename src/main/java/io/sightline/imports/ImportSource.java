@@ -10,6 +10,8 @@ public enum ImportSource {
   UMAMI,
   /** Google Analytics 4's BigQuery export, {@code events_YYYYMMDD} as NDJSON (raw events). */
   GA4,
+  /** Sightline's own raw export ({@code sightline export}, NDJSON): a round trip, or a move between servers. */
+  SIGHTLINE,
   /** Plausible CE's CSV export, the {@code imported_*} daily tables (aggregates). */
   PLAUSIBLE;
 
@@ -25,6 +27,6 @@ public enum ImportSource {
         }
       }
     }
-    throw ApiException.badRequest("source must be umami, ga4 or plausible, not '" + s + "'");
+    throw ApiException.badRequest("source must be umami, ga4, sightline or plausible, not '" + s + "'");
   }
 }

@@ -67,6 +67,7 @@ public final class Importer {
       List<VendorEvent> events = switch (source) {
         case UMAMI -> UmamiReader.read(files, report);
         case GA4 -> Ga4Reader.read(files, report);
+        case SIGHTLINE -> SightlineReader.read(files, report);
         case PLAUSIBLE -> throw new IllegalStateException();
       };
       events.sort(Comparator.comparing(VendorEvent::ts).thenComparing(VendorEvent::eventKey));

@@ -19,5 +19,18 @@ import java.util.Map;
 public record VendorEvent(String eventKey, String visitorKey, String sessionKey, Instant ts, EventType type, String name, String url,
                           String referrer, Map<String, String> utm, String country, String region, String city, String device,
                           String browser, String browserVersion, String os, String osVersion, Integer screenWidth,
-                          Map<String, String> props, BigDecimal revenue, String currency) {
+                          Map<String, String> props, BigDecimal revenue, String currency, Interaction interaction) {
+  /** What an event of Sightline's own export adds: the click/form target, scroll and engagement, tags, the interactive flag. */
+  public record Interaction(String targetLabel, String targetSecondary, Integer scrollDepth, Integer engagementMs, java.util.List<String> tags,
+                            boolean interactive) {
+    public static final Interaction NONE = new Interaction(null, null, null, null, null, true);
+  }
+
+  public VendorEvent(String eventKey, String visitorKey, String sessionKey, Instant ts, EventType type, String name, String url,
+                     String referrer, Map<String, String> utm, String country, String region, String city, String device,
+                     String browser, String browserVersion, String os, String osVersion, Integer screenWidth,
+                     Map<String, String> props, BigDecimal revenue, String currency) {
+    this(eventKey, visitorKey, sessionKey, ts, type, name, url, referrer, utm, country, region, city, device, browser, browserVersion, os,
+        osVersion, screenWidth, props, revenue, currency, Interaction.NONE);
+  }
 }
