@@ -31,15 +31,19 @@ public final class ExportRoutes {
   private final Pool pool;
   private final SiteService sites;
 
-  public ExportRoutes(Pool pool) {
+  private final AggregateExport aggregates;
+
+  public ExportRoutes(Pool pool, AggregateExport aggregates) {
     this.pool = pool;
     this.sites = new SiteService(pool);
+    this.aggregates = aggregates;
   }
 
   public void mount(Router router, ApiKeyAuthHandler auth, RateLimitHandler rateLimit) {
     router.route(PATH).handler(ErrorRenderer.DEFAULT.install());
     router.route(PATH + "/*").handler(ErrorRenderer.DEFAULT.install());
     router.get(PATH).handler(auth).handler(rateLimit).handler(this::events);
+    router.get(PATH + "/plausible").handler(auth).handler(rateLimit).handler(this::plausible);
   }
 
   /** The site the request may export: an admin key's {@code site} parameter, a read key's own site. */
@@ -86,6 +90,23 @@ public final class ExportRoutes {
       EventExport.run(pool, site.id(), range, format, chunk -> write(response, Buffer.buffer(chunk)))
           .onSuccess(n -> response.end())
           .onFailure(err -> abort(ctx, err));
+    });
+  }
+
+  private void plausible(RoutingContext ctx) {
+    site(ctx).onFailure(ctx::fail).onSuccess(site -> {
+      ExportRange range;
+      try {
+        range = ExportRange.parse(ctx.request().getParam("from"), ctx.request().getParam("to"), site);
+      } catch (ApiException e) {
+        ctx.fail(e);
+        return;
+      }
+      aggregates.zip(site, range).onFailure(ctx::fail).onSuccess(zip -> ctx.response()
+          .putHeader("Content-Type", "application/zip")
+          .putHeader("Content-Disposition", "attachment; filename=\"" + site.domain() + "-plausible-" + range.from() + "-" + range.to()
+              + ".zip\"")
+          .end(Buffer.buffer(zip)));
     });
   }
 

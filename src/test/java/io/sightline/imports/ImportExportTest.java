@@ -308,6 +308,8 @@ class ImportExportTest {
     Cli badCli = cli("export", "--site", "nowhere.example", "--from", "2024-03-01", "--to", "2024-03-02");
     assertEquals(2, badCli.code(), badCli.err());
 
+    assertPlausibleZip(admin, umamiOracle(f));
+
     // the round trip: the export imported in place of the data it came from gives the same answers
     ZoneId berlin = ZoneId.of("Europe/Berlin");
     List<JsonArray> before = answers(key, LocalDate.of(2024, 3, 1), LocalDate.of(2024, 3, 11), berlin);
@@ -319,6 +321,48 @@ class ImportExportTest {
     assertTrue(back.out().contains(String.format("%,d rows read, %,d stored, 0 skipped", stored, stored)), back.out());
     assertEquals(before, answers(key, LocalDate.of(2024, 3, 1), LocalDate.of(2024, 3, 11), berlin), "the same answers after the round trip");
     assertRollupsEqualRaw(siteId("export.example"), UmamiFixture.FIRST_DAY, UmamiFixture.DAYS);
+  }
+
+  /** The aggregate export: Plausible's ten tables, days in the site's zone, numbers as the fixture says. */
+  private void assertPlausibleZip(String admin, Oracle o) throws Exception {
+    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base()
+        + "/api/export/plausible?site=export.example&from=2024-03-01&to=2024-03-10")).header("Authorization", admin).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, r.statusCode());
+    assertEquals("application/zip", r.headers().firstValue("Content-Type").orElse(""));
+    Map<String, List<org.apache.commons.csv.CSVRecord>> files = new TreeMap<>();
+    try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        String text = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
+        files.put(e.getName(), org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+            .parse(new java.io.StringReader(text)).getRecords());
+      }
+    }
+    List<String> tables = List.of("browsers", "custom_events", "devices", "entry_pages", "exit_pages", "locations", "operating_systems", "pages",
+        "sources", "visitors");
+    assertEquals(tables.stream().map(t -> "imported_" + t + "_20240301_20240310.csv").toList(), new ArrayList<>(files.keySet()));
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    Map<LocalDate, List<Long>> expected = new TreeMap<>();
+    o.daily(berlin, LocalDate.of(2024, 3, 1), LocalDate.of(2024, 3, 10)).forEach((d, v) -> expected.put(d, List.of(v[0], v[1], v[2])));
+    Map<LocalDate, List<Long>> visitors = new TreeMap<>();
+    files.get("imported_visitors_20240301_20240310.csv").forEach(rec -> visitors.put(LocalDate.parse(rec.get("date")),
+        List.of(Long.parseLong(rec.get("visitors")), Long.parseLong(rec.get("pageviews")), Long.parseLong(rec.get("visits")))));
+    assertEquals(expected, visitors, "imported_visitors: visitors, pageviews, visits a Berlin day");
+    Map<String, Long> pages = new TreeMap<>();
+    files.get("imported_pages_20240301_20240310.csv").forEach(rec -> pages.merge(rec.get("page"), Long.parseLong(rec.get("pageviews")), Long::sum));
+    assertEquals(o.pageviewsBy(Oracle.Event::path), pages, "imported_pages: pageviews");
+    long signups = files.get("imported_custom_events_20240301_20240310.csv").stream().filter(rec -> rec.get("name").equals("Signup"))
+        .mapToLong(rec -> Long.parseLong(rec.get("events"))).sum();
+    assertEquals(o.events.stream().filter(e -> !e.pageview()).count(), signups, "imported_custom_events: Signup events");
+    Map<String, Long> devices = new TreeMap<>();
+    files.get("imported_devices_20240301_20240310.csv").forEach(rec -> devices.merge(rec.get("device"), Long.parseLong(rec.get("pageviews")),
+        Long::sum));
+    Map<String, Long> wantedDevices = new TreeMap<>();
+    o.pageviewsBy(Oracle.Event::device).forEach((k, v) -> wantedDevices.put(k.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + k.substring(1), v));
+    assertEquals(wantedDevices, devices, "imported_devices: pageviews by Plausible's device words");
+    assertEquals(List.of("date", "source", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "pageviews",
+        "visitors", "visits", "visit_duration", "bounces"), files.get("imported_sources_20240301_20240310.csv").isEmpty() ? List.of()
+        : files.get("imported_sources_20240301_20240310.csv").get(0).getParser().getHeaderNames());
   }
 
   /** Totals, days, and pages, sources, countries, devices, entry pages and event names: the answers a round trip must keep. */
