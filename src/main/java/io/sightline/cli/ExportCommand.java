@@ -7,7 +7,6 @@ import io.sightline.http.ApiException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -24,9 +23,7 @@ import java.util.zip.GZIPOutputStream;
     description = "Write a site's raw events (every stored column) of a range of days, oldest first, as NDJSON or CSV.",
     footer = {"", "Days are in the site's time zone, both included. Without --output the events go to standard output;",
         "a FILE ending in .gz is gzip-compressed. The summary line goes to standard error."})
-public final class ExportCommand implements Callable<Integer> {
-  @ParentCommand
-  SightlineCommand root;
+public final class ExportCommand extends CommandGroup implements Callable<Integer> {
   @Mixin
   GlobalOptions options = new GlobalOptions();
   @Option(names = "--site", required = true, paramLabel = "SITE", description = "Site id or domain.")

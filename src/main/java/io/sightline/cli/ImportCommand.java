@@ -22,9 +22,7 @@ import java.util.concurrent.Callable;
     description = "Import another tool's raw events into a site: umami (website_event, session and event_data CSV files) or ga4 "
         + "(BigQuery events_YYYYMMDD as NDJSON). Importing the same files again replaces them; `import undo ID` removes them.",
     subcommands = {ImportCommand.ListImports.class, ImportCommand.Undo.class})
-public final class ImportCommand implements Callable<Integer> {
-  @ParentCommand
-  SightlineCommand root;
+public final class ImportCommand extends CommandGroup implements Callable<Integer> {
   @Mixin
   GlobalOptions options = new GlobalOptions();
   @Option(names = "--site", paramLabel = "SITE", description = "Site id or domain.")
