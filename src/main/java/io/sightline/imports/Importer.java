@@ -55,25 +55,38 @@ public final class Importer {
     return store;
   }
 
+  /** An import under way: its id, known once it is recorded, and its outcome. */
+  public record Started(int importId, Future<Result> done) {
+  }
+
   public Future<Result> run(Site site, ImportSource source, List<Path> files, ImportProgress progress) {
+    return start(site, source, files, progress).compose(Started::done);
+  }
+
+  /**
+   * Records the import (hashing the files on a worker thread) and goes on in the background: reading, writing, rebuilding the
+   * rollups. The returned future completes as soon as the import has its id.
+   */
+  public Future<Started> start(Site site, ImportSource source, List<Path> files, ImportProgress progress) {
     long started = System.nanoTime();
     ImportReport report = new ImportReport();
     if (source == ImportSource.PLAUSIBLE) {
-      return Future.failedFuture(ApiException.badRequest("Plausible's aggregate export is not imported yet: use umami or ga4"));
+      return Future.failedFuture(ApiException.badRequest("Plausible's aggregate export is not imported yet: use umami, ga4 or sightline"));
     }
     progress.update("reading", 0, 0);
-    return vertx.executeBlocking(() -> {
-      String hash = contentHash(source, files);
-      List<VendorEvent> events = switch (source) {
-        case UMAMI -> UmamiReader.read(files, report);
-        case GA4 -> Ga4Reader.read(files, report);
-        case SIGHTLINE -> SightlineReader.read(files, report);
-        case PLAUSIBLE -> throw new IllegalStateException();
-      };
-      events.sort(Comparator.comparing(VendorEvent::ts).thenComparing(VendorEvent::eventKey));
-      return new Read(hash, events);
-    }, false).compose(read -> store.begin(site.id(), source, read.hash, files.stream().map(f -> f.getFileName().toString()).toList())
-        .compose(importId -> write(site, source, importId, read.events, report, progress)
+    return vertx.executeBlocking(() -> contentHash(source, files), false)
+        .compose(hash -> store.begin(site.id(), source, hash, files.stream().map(f -> f.getFileName().toString()).toList()))
+        .map(importId -> new Started(importId, vertx.executeBlocking(() -> {
+              List<VendorEvent> events = switch (source) {
+                case UMAMI -> UmamiReader.read(files, report);
+                case GA4 -> Ga4Reader.read(files, report);
+                case SIGHTLINE -> SightlineReader.read(files, report);
+                case PLAUSIBLE -> throw new IllegalStateException();
+              };
+              events.sort(Comparator.comparing(VendorEvent::ts).thenComparing(VendorEvent::eventKey));
+              return events;
+            }, false)
+            .compose(events -> write(site, source, importId, events, report, progress))
             .compose(v -> {
               progress.update("rebuilding rollups", report.rowsStored(), report.rowsStored());
               return RollupRebuild.site(pool, site.id());
@@ -90,9 +103,6 @@ public final class Importer {
   /** Undoes an import: its rows removed, the site's rollups rebuilt. */
   public Future<ImportStore.ImportInfo> undo(int importId) {
     return store.undo(importId).compose(info -> RollupRebuild.site(pool, info.siteId()).map(info));
-  }
-
-  private record Read(String hash, List<VendorEvent> events) {
   }
 
   private Future<Void> write(Site site, ImportSource source, int importId, List<VendorEvent> events, ImportReport report,

@@ -146,6 +146,7 @@ public final class PublicRouter {
     Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
         .router(vertx, auth, adminLimit);
     new HubSpotAdminRoutes(pool).mount(admin);
+    new io.sightline.imports.ImportRoutes(vertx, new io.sightline.imports.Importer(vertx, pool, config.ingest()), sites).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);

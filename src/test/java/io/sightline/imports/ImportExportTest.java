@@ -386,4 +386,62 @@ class ImportExportTest {
     assertEquals(code, body.getString("error"), r.body());
     assertTrue(body.getString("message") != null && !body.getString("message").isBlank(), r.body());
   }
+
+  @Test
+  void anAdminUploadRunsAsABackgroundJobWithProgressAndCanBeUndone() throws Exception {
+    String key = site("upload.example", "UTC");
+    UmamiFixture f = new UmamiFixture(dir, 11, "upload.example");
+    Oracle o = umamiOracle(f);
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(zipped)) {
+      for (Path p : List.of(f.events, f.sessions, f.data)) {
+        zip.putNextEntry(new java.util.zip.ZipEntry("umami/" + p.getFileName()));
+        zip.write(java.nio.file.Files.readAllBytes(p));
+        zip.closeEntry();
+      }
+    }
+    String admin = "Bearer " + server.adminKey();
+    HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.base()
+            + "/admin/v1/sites/upload.example/imports?source=umami")).header("Authorization", admin).header("Content-Type", "application/zip")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, accepted.statusCode(), accepted.body());
+    int id = new JsonObject(accepted.body()).getInteger("id");
+    JsonObject state = new JsonObject();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> polled = server.get("/admin/v1/imports/" + id, "Authorization", admin);
+      if (polled.statusCode() == 200) { // a 429 of the admin API's rate limit: ask again
+        state = new JsonObject(polled.body());
+        if (!"running".equals(state.getString("status"))) {
+          break;
+        }
+        assertTrue(state.getJsonObject("progress") != null && state.getJsonObject("progress").getString("phase") != null, state.encode());
+      }
+      Thread.sleep(200); // the job's state is only visible by asking
+    }
+    assertEquals("done", state.getString("status"), state.encode());
+    assertEquals(o.events.size(), state.getLong("rows_stored"));
+    assertEquals(f.rows.size() + 3, state.getLong("rows_read"));
+    assertEquals(List.of("event_data.csv", "session.csv", "website_event.csv"), state.getJsonArray("files").getList());
+    Instant a = UmamiFixture.FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant b = UmamiFixture.FIRST_DAY.plusDays(UmamiFixture.DAYS).atStartOfDay(ZoneOffset.UTC).toInstant();
+    JsonObject totals = query(key, range(UmamiFixture.FIRST_DAY, UmamiFixture.FIRST_DAY.plusDays(UmamiFixture.DAYS), ZoneOffset.UTC)
+        .put("metrics", new JsonArray().add("visitors").add("sessions").add("pageviews"))).getJsonObject("results");
+    assertEquals(List.of(o.visitors(a, b), o.sessions(a, b), o.pageviews(a, b)),
+        List.of(totals.getLong("visitors"), totals.getLong("sessions"), totals.getLong("pageviews")));
+    JsonArray listed = new JsonObject(server.get("/admin/v1/sites/upload.example/imports", "Authorization", admin).body()).getJsonArray("imports");
+    assertEquals(1, listed.size());
+    assertEquals(id, listed.getJsonObject(0).getInteger("id"));
+
+    assertError(server.send("POST", "/admin/v1/sites/upload.example/imports?source=matomo", "x", "Authorization", admin), 400, "invalid_request");
+    assertError(server.send("POST", "/admin/v1/sites/upload.example/imports?source=umami", "not a zip", "Authorization", admin,
+        "Content-Type", "application/zip"), 400, "invalid_request");
+    assertError(server.get("/admin/v1/imports/999999", "Authorization", admin), 404, "not_found");
+    assertError(server.get("/admin/v1/imports/" + id, "x-api-key", key), 403, "forbidden");
+
+    HttpResponse<String> undone = server.send("DELETE", "/admin/v1/imports/" + id, null, "Authorization", admin);
+    assertEquals(200, undone.statusCode(), undone.body());
+    assertEquals("undone", new JsonObject(undone.body()).getString("status"));
+    assertEquals(0, count("select count(*) from events where site_id = $1", siteId("upload.example")));
+  }
 }
