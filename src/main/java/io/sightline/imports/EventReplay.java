@@ -28,7 +28,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -157,9 +156,5 @@ public final class EventReplay {
       sha256.update((p == null ? "" : p).getBytes(StandardCharsets.UTF_8));
     }
     return ByteBuffer.wrap(sha256.digest()).getLong();
-  }
-
-  static Instant first(List<VendorEvent> events) {
-    return events.isEmpty() ? null : events.get(0).ts();
   }
 }
