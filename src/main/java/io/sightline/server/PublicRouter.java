@@ -141,9 +141,12 @@ public final class PublicRouter {
     new HubSpotRoutes(pool).mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
     datalyrRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "datalyr", limits.datalyr(), registry), clientAddress());
     RateLimitHandler adminLimit = new RateLimitHandler(rateLimiter, "admin", config.auth().defaultRateLimitPerMinute(), registry);
+    new io.sightline.export.ExportRoutes(pool, new io.sightline.export.AggregateExport(vertx, new QueryEngine(pool))).mount(router, auth,
+        new RateLimitHandler(rateLimiter, "export", config.auth().defaultRateLimitPerMinute(), registry));
     Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
         .router(vertx, auth, adminLimit);
     new HubSpotAdminRoutes(pool).mount(admin);
+    new io.sightline.imports.ImportRoutes(vertx, new io.sightline.imports.Importer(vertx, pool, config.ingest()), sites).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);
