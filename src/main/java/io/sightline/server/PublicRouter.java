@@ -2,6 +2,7 @@ package io.sightline.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.admin.AdminRoutes;
+import io.sightline.apidocs.ApiDocsRoutes;
 import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
@@ -73,6 +74,7 @@ public final class PublicRouter {
   private final HumblyticsRoutes humblyticsRoutes;
   private final DatalyrRoutes datalyrRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
+  private final ApiDocsRoutes apiDocs = new ApiDocsRoutes();
   private final FailureHandler failureHandler = new FailureHandler();
 
   public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
@@ -127,6 +129,7 @@ public final class PublicRouter {
       OpsRoutes.mount(router, registry, pool, readiness);
     }
     trackerRoutes.mount(router);
+    apiDocs.mount(router);
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     // one limiter, a window per API and key: each dialect holds keys to its vendor's documented limit
