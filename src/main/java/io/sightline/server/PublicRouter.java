@@ -21,6 +21,8 @@ import io.sightline.api.datalyr.DatalyrReports;
 import io.sightline.api.datalyr.DatalyrRoutes;
 import io.sightline.api.datalyr.DatalyrUsers;
 import io.sightline.ingest.quota.MonthlyQuota;
+import io.sightline.mail.MailAdminRoutes;
+import io.sightline.mail.UnsubscribeRoutes;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryGate;
 import io.sightline.auth.ApiKeyAuthHandler;
@@ -130,6 +132,7 @@ public final class PublicRouter {
     }
     trackerRoutes.mount(router);
     apiDocs.mount(router);
+    new UnsubscribeRoutes(pool).mount(router);
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     // one limiter, a window per API and key: each dialect holds keys to its vendor's documented limit
@@ -147,6 +150,7 @@ public final class PublicRouter {
     Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
         .router(vertx, auth, adminLimit);
     new HubSpotAdminRoutes(pool).mount(admin);
+    new MailAdminRoutes(pool).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);

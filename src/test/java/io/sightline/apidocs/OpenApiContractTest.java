@@ -608,6 +608,8 @@ class OpenApiContractTest {
             "{\"content_type\":\"listing-pages\",\"pattern\":\"/list/*\"}")).get("id").asString());
         case "deleteAnalyticsView" -> pathValues.put("deleteAnalyticsView.id", JSON.readTree(admin("POST", "/admin/v1/sites/localhost/analytics-views",
             "{\"title\":\"To delete\"}")).get("id").asString());
+        case "deleteMailReport" -> pathValues.put("deleteMailReport.id", JSON.readTree(admin("POST", "/admin/v1/sites/localhost/mail-reports",
+            "{\"recipient\":\"leaving@example.com\",\"frequency\":\"monthly\"}")).get("id").asString());
         default -> {
         }
       }
