@@ -73,18 +73,8 @@ public record DigestMessage(String subject, String text, String html) {
     return (d > 0 ? "+" : "") + String.format(java.util.Locale.ROOT, "%.1f", d) + "%";
   }
 
-  static String esc(String s) {
-    StringBuilder out = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+  private static String esc(String s) {
+    return Html.escape(s);
   }
+
 }

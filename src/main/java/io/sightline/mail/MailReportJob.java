@@ -95,9 +95,9 @@ public final class MailReportJob {
   }
 
   private Future<Void> send(Subscription s, ReportPeriod period, int attempt) {
-    return Future.all(digests.digest(s, period), tokens.token(s.id())).compose(all -> {
+    return Future.all(digests.digest(s, period), tokens.link(publicUrl.get(), s.id())).compose(all -> {
       Digest digest = all.resultAt(0);
-      String url = publicUrl.get() + UnsubscribeRoutes.PATH + "?token=" + all.resultAt(1);
+      String url = all.resultAt(1);
       DigestMessage message = DigestMessage.of(digest, url);
       return vertx.executeBlocking(() -> {
         mailer.send(s.recipient(), message, url);

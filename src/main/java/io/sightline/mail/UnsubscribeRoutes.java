@@ -16,7 +16,7 @@ import java.util.OptionalInt;
  * client's one-click unsubscribe (RFC 8058) sends.
  */
 public final class UnsubscribeRoutes {
-  public static final String PATH = "/mail/unsubscribe";
+  public static final String PATH = UnsubscribeTokens.PATH;
   private final MailSubscriptions subscriptions;
   private final UnsubscribeTokens tokens;
 
@@ -38,8 +38,8 @@ public final class UnsubscribeRoutes {
         return;
       }
       Subscription s = found.get();
-      page(ctx, 200, "Unsubscribe", "<p>Stop sending the " + s.frequency().id() + " report of <b>" + DigestMessage.esc(s.domain()) + "</b> to <b>"
-          + DigestMessage.esc(s.recipient()) + "</b>?</p><form method=\"post\" action=\"" + PATH + "?token=" + DigestMessage.esc(token)
+      page(ctx, 200, "Unsubscribe", "<p>Stop sending the " + s.frequency().id() + " report of <b>" + Html.escape(s.domain()) + "</b> to <b>"
+          + Html.escape(s.recipient()) + "</b>?</p><form method=\"post\" action=\"" + PATH + "?token=" + Html.escape(token)
           + "\"><button type=\"submit\">Unsubscribe</button></form>");
     }).onFailure(ctx::fail);
   }

@@ -22,6 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * and every restart signs and checks alike. A token works until its subscription is removed.
  */
 public final class UnsubscribeTokens {
+  /** Where the links point (served by {@link UnsubscribeRoutes}). */
+  public static final String PATH = "/mail/unsubscribe";
   private static final int MAC_BYTES = 16;
   private final Pool pool;
   private Future<byte[]> key;
@@ -39,6 +41,11 @@ public final class UnsubscribeTokens {
           .map(rows -> rows.iterator().next().getBuffer("key").getBytes());
     }
     return key;
+  }
+
+  /** The unsubscribe link of a subscription under {@code publicUrl}. */
+  public Future<String> link(String publicUrl, int subscriptionId) {
+    return token(subscriptionId).map(t -> publicUrl + PATH + "?token=" + t);
   }
 
   public Future<String> token(int subscriptionId) {
