@@ -83,6 +83,7 @@ class MailReportsTest {
   static void startSmtp() {
     smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     smtp.start();
+    smtp.setUser("reports@sightline.test", "reports", "smtp-secret"); // the reports log in (mail.username, mail.password)
   }
 
   @AfterAll
@@ -95,7 +96,7 @@ class MailReportsTest {
 
   private static String[] settings(int port) {
     return new String[] {"mail.host", "127.0.0.1", "mail.port", String.valueOf(port), "mail.from", "reports@sightline.test",
-        "mail.starttls", "false", "mail.checkIntervalSeconds", "1", "mail.retryMinutes", "30", "ingest.backfillDays", "21"};
+        "mail.starttls", "false", "mail.username", "reports", "mail.password", "smtp-secret", "mail.checkIntervalSeconds", "1", "mail.retryMinutes", "30", "ingest.backfillDays", "21"};
   }
 
   @Test
