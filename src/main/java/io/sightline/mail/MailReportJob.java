@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +49,7 @@ public final class MailReportJob {
   private final Counter runs;
   private final Counter sent;
   private final Counter failed;
+  private final AtomicBoolean running = new AtomicBoolean();
 
   public MailReportJob(Vertx vertx, Pool pool, MailConfig config, Clock clock, Supplier<String> publicUrl, MeterRegistry registry) {
     this.vertx = vertx;
@@ -64,10 +66,16 @@ public final class MailReportJob {
     this.failed = Counter.builder("sightline_mail_reports").tag("outcome", "failed").description("E-mail reports by outcome").register(registry);
   }
 
-  /** One run: every subscription, one after the other. */
+  /** One run: every subscription, one after the other; nothing while the previous run is still going. */
   public Future<Void> run() {
+    if (!running.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
     Instant now = clock.instant();
-    return subscriptions.all().compose(list -> each(list, 0, now)).onComplete(ar -> runs.increment());
+    return subscriptions.all().compose(list -> each(list, 0, now)).onComplete(ar -> {
+      running.set(false);
+      runs.increment();
+    });
   }
 
   private Future<Void> each(List<Subscription> list, int i, Instant now) {
