@@ -1,7 +1,7 @@
 package io.sightline.mail;
 
+import io.sightline.event.Dimension;
 import io.sightline.query.Comparison;
-import io.sightline.query.Dimension;
 import io.sightline.query.Metric;
 import io.sightline.query.Periods;
 import io.sightline.query.QueryEngine;
