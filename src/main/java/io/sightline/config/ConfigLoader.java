@@ -206,7 +206,19 @@ public final class ConfigLoader {
           + (ingestConfig.backfillDays() + 2) + "): the writer rebuilds its rollup state from those days");
     }
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));
-    return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace);
+    return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace,
+        mail(c.getJsonObject("mail")));
+  }
+
+  private static MailConfig mail(JsonObject m) {
+    MailConfig mail = new MailConfig(m.getString("host").trim(), port(m, "mail.port", false), m.getString("from").trim(),
+        m.getString("username"), m.getString("password"), m.getBoolean("starttls"),
+        Duration.ofSeconds(range(m, "checkIntervalSeconds", "mail.checkIntervalSeconds", 1, 86_400)),
+        Duration.ofMinutes(range(m, "retryMinutes", "mail.retryMinutes", 1, 10_080)), range(m, "maxAttempts", "mail.maxAttempts", 1, 100));
+    if (mail.enabled() && !mail.from().matches("[^@\\s]+@[^@\\s]+")) {
+      throw new ConfigException("mail.from must be an e-mail address when mail.host is set");
+    }
+    return mail;
   }
 
   private static DialectRateLimits dialectRateLimits(JsonObject auth) {
