@@ -47,7 +47,7 @@ final class DashboardApi {
   }
 
   void mount(Router router) {
-    router.route(PREFIX + "/*").handler(auth::sameOrigin).handler(BodyHandler.create(false).setBodyLimit(65_536)).handler(auth::requireSession);
+    router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(65_536)).handler(auth::sameOrigin).handler(auth::requireSession);
     router.get(PREFIX + "/me").handler(this::me);
     router.get(PREFIX + "/overview").handler(this::overview);
     router.post(PREFIX + "/sites/:site/query").handler(auth.requireSite(Role.VIEWER)).handler(this::query);

@@ -50,10 +50,10 @@ final class LoginRoutes {
   void mount(Router router) {
     router.get("/").handler(this::page);
     router.get("/login").handler(this::loginPage);
-    router.route("/login").method(io.vertx.core.http.HttpMethod.POST).handler(auth::sameOrigin)
-        .handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(this::login);
-    router.route("/logout").method(io.vertx.core.http.HttpMethod.POST).handler(auth::sameOrigin)
-        .handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(this::logout);
+    router.route("/login").method(io.vertx.core.http.HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(16_384))
+        .handler(auth::sameOrigin).handler(this::login);
+    router.route("/logout").method(io.vertx.core.http.HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(16_384))
+        .handler(auth::sameOrigin).handler(this::logout);
   }
 
   private void page(RoutingContext ctx) {

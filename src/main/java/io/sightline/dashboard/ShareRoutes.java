@@ -61,9 +61,9 @@ final class ShareRoutes {
 
   void mount(Router router) {
     router.get("/share/:token").handler(this::page);
-    router.route("/share/:token").method(HttpMethod.POST).handler(auth::sameOrigin).handler(BodyHandler.create(false).setBodyLimit(16_384))
+    router.route("/share/:token").method(HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(auth::sameOrigin)
         .handler(this::password);
-    router.route("/share/:token/api/*").handler(auth::sameOrigin).handler(BodyHandler.create(false).setBodyLimit(65_536))
+    router.route("/share/:token/api/*").handler(BodyHandler.create(false).setBodyLimit(65_536)).handler(auth::sameOrigin)
         .handler(this::requireLink);
     router.get("/share/:token/api/me").handler(ctx -> {
       SharedLinks.Resolved link = ctx.get(LINK);
