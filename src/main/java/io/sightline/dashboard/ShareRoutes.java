@@ -30,7 +30,7 @@ import java.util.function.Function;
  * A site's dashboard through a shared link, without an account: {@code GET /share/{token}} (the
  * page read-only, or the link's password form), {@code POST /share/{token}} (the password; attempts
  * limited like logins), and its data under {@code /share/{token}/api}: {@code me},
- * {@code query}, {@code realtime}. A revoked or unknown link is a 404. A password-protected link
+ * {@code sites/{id}/query}, {@code sites/{id}/realtime} (the link's own site only). A revoked or unknown link is a 404. A password-protected link
  * remembers its visitor in a cookie holding an HMAC of the link's id keyed by the password's hash,
  * so a new password or a revocation shuts it out.
  */
@@ -70,12 +70,12 @@ final class ShareRoutes {
       JsonResponses.send(ctx, 200, new JsonObject().put("shared", true).put("sites", new io.vertx.core.json.JsonArray().add(new JsonObject()
           .put("id", link.siteId()).put("domain", link.domain()).put("name", link.siteName()).put("timezone", link.timezone()))));
     });
-    router.post("/share/:token/api/query").handler(ctx -> {
+    router.post("/share/:token/api/sites/:site/query").handler(this::requireLinkSite).handler(ctx -> {
       SharedLinks.Resolved link = ctx.get(LINK);
       JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
       queries.answer(body, link.siteId(), link.timezone()).onSuccess(out -> JsonResponses.send(ctx, 200, out)).onFailure(ctx::fail);
     });
-    router.get("/share/:token/api/realtime").handler(ctx -> realtime.stream(ctx, vertx, ((SharedLinks.Resolved) ctx.get(LINK)).siteId()));
+    router.get("/share/:token/api/sites/:site/realtime").handler(this::requireLinkSite).handler(ctx -> realtime.stream(ctx, vertx, ((SharedLinks.Resolved) ctx.get(LINK)).siteId()));
   }
 
   private Future<Optional<SharedLinks.Resolved>> link(RoutingContext ctx) {
@@ -147,6 +147,16 @@ final class ShareRoutes {
         ctx.next();
       }
     }).onFailure(ctx::fail);
+  }
+
+  /** The data paths name the site as the account's do; a shared link answers for its own site only (403). */
+  private void requireLinkSite(RoutingContext ctx) {
+    SharedLinks.Resolved link = ctx.get(LINK);
+    if (!String.valueOf(link.siteId()).equals(ctx.pathParam("site"))) {
+      ctx.fail(ApiException.forbidden("This shared link shows another site"));
+      return;
+    }
+    ctx.next();
   }
 
   private static String cookieName(SharedLinks.Resolved link) {

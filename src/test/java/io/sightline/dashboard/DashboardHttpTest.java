@@ -164,20 +164,22 @@ class DashboardHttpTest {
     JsonObject link = new JsonObject(created.body());
     String token = link.getString("token");
     assertTrue(link.getBoolean("password_protected"));
-    assertEquals(401, server.send("POST", "/share/" + token + "/api/query", "{}", "Content-Type", "application/json").statusCode());
+    assertEquals(401, server.send("POST", "/share/" + token + "/api/sites/" + localhost + "/query", "{}", "Content-Type", "application/json").statusCode());
     assertTrue(server.get("/share/" + token).body().contains("type=\"password\""));
     assertEquals(401, server.send("POST", "/share/" + token, "password=nope", "Content-Type", "application/x-www-form-urlencoded").statusCode());
     HttpResponse<String> admitted = server.send("POST", "/share/" + token, "password=share-password-1", "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(303, admitted.statusCode());
     String grant = admitted.headers().allValues("Set-Cookie").get(0);
     grant = grant.substring(0, grant.indexOf(';'));
-    HttpResponse<String> answer = server.send("POST", "/share/" + token + "/api/query", "{\"metrics\":[\"visitors\"]}", "Cookie", grant,
+    HttpResponse<String> answer = server.send("POST", "/share/" + token + "/api/sites/" + localhost + "/query", "{\"metrics\":[\"visitors\"]}", "Cookie", grant,
         "Content-Type", "application/json");
     assertEquals(200, answer.statusCode(), answer.body());
+    assertEquals(403, server.send("POST", "/share/" + token + "/api/sites/" + other + "/query", "{}", "Cookie", grant,
+        "Content-Type", "application/json").statusCode(), "a link shows its own site only");
 
     assertEquals(204, server.send("DELETE", "/dashboard/api/sites/" + localhost + "/shares/" + link.getInteger("id"), null, "Cookie", cookie,
         "X-CSRF-Token", csrf).statusCode());
-    assertEquals(404, server.send("POST", "/share/" + token + "/api/query", "{}", "Cookie", grant, "Content-Type", "application/json").statusCode());
+    assertEquals(404, server.send("POST", "/share/" + token + "/api/sites/" + localhost + "/query", "{}", "Cookie", grant, "Content-Type", "application/json").statusCode());
     assertEquals(404, server.get("/share/" + token).statusCode());
   }
 
