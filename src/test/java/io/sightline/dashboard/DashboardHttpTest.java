@@ -184,6 +184,53 @@ class DashboardHttpTest {
   }
 
   @Test
+  void anAccountMadeWithTheUsersCliLogsInAndSeesTheSiteItWasGiven() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int code = io.sightline.cli.SightlineCommand.create(java.util.Map.of(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .execute("users", "create", "Cli@Example.com", "--site", "other.example", "--role", "owner", "--database-url", server.db.url());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    String[] lines = printed.strip().split("\\R");
+    String password = lines[lines.length - 1];
+    assertEquals(16, password.length(), printed);
+    String cookie = session(login("cli@example.com", password, "198.51.100.6"));
+    JsonObject me = new JsonObject(server.get("/dashboard/api/me", "Cookie", cookie).body());
+    assertEquals("other.example", me.getJsonArray("sites").getJsonObject(0).getString("domain"));
+    assertEquals("owner", me.getJsonArray("sites").getJsonObject(0).getString("role"));
+    assertEquals(403, query(cookie, localhost, "{}").statusCode());
+  }
+
+  @Test
+  void theOverviewListsEverySiteOfTheAccountByVisitorsWithItsTrend() {
+    HttpResponse<String> created = admin("POST", "/admin/v1/users",
+        "{\"email\":\"overview@example.com\",\"password\":\"overview-password\",\"sites\":{\"localhost\":\"viewer\",\"other.example\":\"viewer\"}}");
+    assertEquals(201, created.statusCode(), created.body());
+    String ts = java.time.Instant.now().minus(java.time.Duration.ofMinutes(40)).toString();
+    // other.example: two visitors (three pageviews); localhost: one visitor
+    String[][] beacons = {{"other.example", "192.0.2.10"}, {"other.example", "192.0.2.10"}, {"other.example", "192.0.2.11"}, {"localhost", "192.0.2.12"}};
+    for (String[] b : beacons) {
+      JsonObject event = new JsonObject().put("name", "pageview").put("url", "https://" + b[0] + "/overview").put("domain", b[0])
+          .put("timestamp", ts);
+      HttpResponse<String> r = server.send("POST", "/api/event", event.encode(), "Content-Type", "application/json", "X-Forwarded-For", b[1],
+          "User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36");
+      assertTrue(r.statusCode() == 202 || r.statusCode() == 200, r.body());
+    }
+    String cookie = session(login("overview@example.com", "overview-password", "198.51.100.7"));
+    HttpResponse<String> answer = server.get("/dashboard/api/overview?period=7d", "Cookie", cookie);
+    assertEquals(200, answer.statusCode(), answer.body());
+    var sites = new JsonObject(answer.body()).getJsonArray("sites");
+    assertEquals(List.of("other.example", "localhost"), sites.stream().map(x -> ((JsonObject) x).getString("domain")).toList());
+    assertEquals(2, sites.getJsonObject(0).getInteger("visitors"));
+    assertEquals(3, sites.getJsonObject(0).getInteger("pageviews"));
+    assertTrue(sites.getJsonObject(1).getInteger("visitors") >= 1, "localhost has this beacon, and other tests' visits");
+    assertEquals(7, sites.getJsonObject(0).getJsonArray("trend").size(), "one value per day of the 7");
+    assertEquals(2, sites.getJsonObject(0).getJsonArray("trend").stream().mapToInt(v -> ((Number) v).intValue()).sum(),
+        "each visitor on one day");
+    assertEquals(400, server.get("/dashboard/api/overview?period=forever", "Cookie", cookie).statusCode());
+  }
+
+  @Test
   void assetsAreFingerprintedAndCachedForever() {
     HttpResponse<String> login = server.get("/login");
     Matcher m = Pattern.compile("href=\"\\./(assets/[0-9a-f]{16}/)dashboard\\.css\"").matcher(login.body());
