@@ -111,20 +111,21 @@ public final class AccountService {
   public Future<List<SiteAccess>> sites(int accountId) {
     return pool.preparedQuery(AccountSql.SITES).execute(Tuple.of(accountId)).map(rows -> {
       List<SiteAccess> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new SiteAccess(r.getInteger("id"), r.getString("domain"), r.getString("name"), r.getString("timezone"),
-            Role.parse(r.getString("role"))));
-      }
+      rows.forEach(r -> out.add(access(r)));
       return out;
     });
   }
 
-  /** The account's role on the site, empty when it may not see it. */
-  public Future<Optional<Role>> role(int accountId, int siteId) {
-    return pool.preparedQuery(AccountSql.ROLE).execute(Tuple.of(accountId, siteId)).map(rows -> {
+  /** The account's access to the site (with the site's time zone), empty when it may not see it. */
+  public Future<Optional<SiteAccess>> access(int accountId, int siteId) {
+    return pool.preparedQuery(AccountSql.ACCESS).execute(Tuple.of(accountId, siteId)).map(rows -> {
       var it = rows.iterator();
-      return it.hasNext() ? Optional.of(Role.parse(it.next().getString("role"))) : Optional.empty();
+      return it.hasNext() ? Optional.of(access(it.next())) : Optional.empty();
     });
+  }
+
+  private static SiteAccess access(Row r) {
+    return new SiteAccess(r.getInteger("id"), r.getString("domain"), r.getString("name"), r.getString("timezone"), Role.parse(r.getString("role")));
   }
 
   private static Account account(Row r) {

@@ -21,7 +21,9 @@ final class AccountSql {
   static final String SITES = """
       select s.id, s.domain, s.name, s.timezone, x.role from account_sites x join sites s on s.id = x.site_id
       where x.account_id = $1 order by s.domain""";
-  static final String ROLE = "select role from account_sites where account_id = $1 and site_id = $2";
+  static final String ACCESS = """
+      select s.id, s.domain, s.name, s.timezone, x.role from account_sites x join sites s on s.id = x.site_id
+      where x.account_id = $1 and x.site_id = $2""";
 
   static final String SESSION_INSERT = "insert into account_sessions (token_hash, account_id, csrf_token, expires_at) values ($1, $2, $3, $4)";
   static final String SESSION_GET = """

@@ -52,7 +52,7 @@ final class DashboardApi {
     router.get(PREFIX + "/overview").handler(this::overview);
     router.post(PREFIX + "/sites/:site/query").handler(auth.requireSite(Role.VIEWER)).handler(this::query);
     router.get(PREFIX + "/sites/:site/realtime").handler(auth.requireSite(Role.VIEWER))
-        .handler(ctx -> realtime.stream(ctx, vertx, DashboardAuth.site(ctx)));
+        .handler(ctx -> realtime.stream(ctx, vertx, DashboardAuth.site(ctx).siteId()));
     router.get(PREFIX + "/sites/:site/shares").handler(auth.requireSite(Role.OWNER)).handler(this::listShares);
     router.post(PREFIX + "/sites/:site/shares").handler(auth::requireCsrfHeader).handler(auth.requireSite(Role.OWNER)).handler(this::createShare);
     router.delete(PREFIX + "/sites/:site/shares/:link").handler(auth::requireCsrfHeader).handler(auth.requireSite(Role.OWNER))
@@ -72,11 +72,9 @@ final class DashboardApi {
   }
 
   private void query(RoutingContext ctx) {
-    int site = DashboardAuth.site(ctx);
+    SiteAccess site = DashboardAuth.site(ctx);
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
-    accounts.sites(DashboardAuth.of(ctx).account().id())
-        .compose(sites -> queries.answer(body, site, sites.stream().filter(s -> s.siteId() == site).findFirst().map(SiteAccess::timezone).orElse("UTC")))
-        .onSuccess(out -> JsonResponses.send(ctx, 200, out)).onFailure(ctx::fail);
+    queries.answer(body, site.siteId(), site.timezone()).onSuccess(out -> JsonResponses.send(ctx, 200, out)).onFailure(ctx::fail);
   }
 
   /**
@@ -116,7 +114,7 @@ final class DashboardApi {
   }
 
   private void listShares(RoutingContext ctx) {
-    links.list(DashboardAuth.site(ctx)).onSuccess(list -> JsonResponses.send(ctx, 200,
+    links.list(DashboardAuth.site(ctx).siteId()).onSuccess(list -> JsonResponses.send(ctx, 200,
         new JsonObject().put("links", new JsonArray(list.stream().map(SharedLinks.Link::toJson).toList())))).onFailure(ctx::fail);
   }
 
@@ -130,7 +128,7 @@ final class DashboardApi {
     }
     Future<String> hash = password == null || password.isEmpty() ? Future.succeededFuture(null)
         : vertx.executeBlocking(() -> Passwords.hash(password), false);
-    int site = DashboardAuth.site(ctx);
+    int site = DashboardAuth.site(ctx).siteId();
     hash.compose(h -> links.create(site, name, h, DashboardAuth.of(ctx).account().id()))
         .onSuccess(link -> JsonResponses.send(ctx, 201, link)).onFailure(ctx::fail);
   }
@@ -141,7 +139,7 @@ final class DashboardApi {
       ctx.fail(ApiException.badRequest("The link id must be a number"));
       return;
     }
-    links.revoke(DashboardAuth.site(ctx), Integer.parseInt(raw)).onSuccess(revoked -> {
+    links.revoke(DashboardAuth.site(ctx).siteId(), Integer.parseInt(raw)).onSuccess(revoked -> {
       if (revoked) {
         ctx.response().setStatusCode(204).end();
       } else {

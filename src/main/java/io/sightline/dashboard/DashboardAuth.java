@@ -3,6 +3,7 @@ package io.sightline.dashboard;
 import io.sightline.account.AccountService;
 import io.sightline.account.LoginSessions;
 import io.sightline.account.Role;
+import io.sightline.account.SiteAccess;
 import io.sightline.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
@@ -81,19 +82,20 @@ final class DashboardAuth {
       if (site < 0) {
         return;
       }
-      accounts.role(of(ctx).account().id(), site).onSuccess(role -> {
-        if (role.isEmpty() || min == Role.OWNER && role.get() != Role.OWNER) {
-          ctx.fail(ApiException.forbidden(role.isEmpty() ? "This account may not see site " + site
+      accounts.access(of(ctx).account().id(), site).onSuccess(access -> {
+        if (access.isEmpty() || min == Role.OWNER && access.get().role() != Role.OWNER) {
+          ctx.fail(ApiException.forbidden(access.isEmpty() ? "This account may not see site " + site
               : "Only an owner of site " + site + " may do this"));
         } else {
-          ctx.put(SITE, site);
+          ctx.put(SITE, access.get());
           ctx.next();
         }
       }).onFailure(ctx::fail);
     };
   }
 
-  static int site(RoutingContext ctx) {
+  /** The site {@link #requireSite} admitted, with the account's role and the site's time zone. */
+  static SiteAccess site(RoutingContext ctx) {
     return ctx.get(SITE);
   }
 

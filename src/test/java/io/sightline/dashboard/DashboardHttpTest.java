@@ -105,6 +105,16 @@ class DashboardHttpTest {
   }
 
   @Test
+  void anExpiredSessionIsLoggedOut() {
+    String cookie = session(login("viewer@example.com", "viewer-password-1", "198.51.100.8"));
+    assertEquals(200, server.get("/dashboard/api/me", "Cookie", cookie).statusCode());
+    server.sql("update account_sessions set expires_at = now() - interval '1 second' where token_hash = sha256(convert_to($1, 'UTF8'))",
+        cookie.substring(cookie.indexOf('=') + 1));
+    assertEquals(401, server.get("/dashboard/api/me", "Cookie", cookie).statusCode());
+    assertEquals("login", server.get("/", "Cookie", cookie).headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
   void aViewerSeesItsSiteButAnotherSiteIs403AndSharingIsForOwners() {
     String cookie = session(login("viewer@example.com", "viewer-password-1", "198.51.100.2"));
     assertEquals(200, query(cookie, localhost, "{\"metrics\":[\"visitors\"],\"period\":\"7d\"}").statusCode());
