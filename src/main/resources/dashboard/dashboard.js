@@ -149,6 +149,7 @@ async function load() {
     if (mine === generation) {
       $('notice').hidden = true;
       body.dataset.state = 'ready';
+      if (!performance.getEntriesByName('sightline-ready').length) performance.mark('sightline-ready'); // first render, for measurements
     }
   } catch (e) {
     if (!(e instanceof ApiError) || (e.status !== 401 && e.status !== 503 && e.status !== 0)) {
