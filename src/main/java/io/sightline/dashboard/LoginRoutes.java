@@ -128,7 +128,7 @@ final class LoginRoutes {
   /** Only a link to the dashboard itself ({@code ./} with a query): never another site. */
   static String safeNext(String next) {
     if (next != null && next.startsWith("./") && !next.contains("\\") && !next.startsWith(".//") && next.length() < 4000
-        && (next.length() == 2 || next.charAt(2) == '?')) {
+        && (next.length() == 2 || next.charAt(2) == '?') && next.chars().noneMatch(c -> c < 0x21 || c == 0x7f)) {
       return next;
     }
     return "./";

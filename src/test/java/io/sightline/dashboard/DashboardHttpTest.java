@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The dashboard's HTTP surface without a browser: access, login, its limits, cross-site refusals, shared links, assets. */
 class DashboardHttpTest {
-  private static final int PER_ACCOUNT = 4;
+  private static final int PER_ACCOUNT = 5;
   private static final int PER_ADDRESS = 6;
   private static RunningServer server;
   private static int localhost;
@@ -112,6 +112,16 @@ class DashboardHttpTest {
         cookie.substring(cookie.indexOf('=') + 1));
     assertEquals(401, server.get("/dashboard/api/me", "Cookie", cookie).statusCode());
     assertEquals("login", server.get("/", "Cookie", cookie).headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void overHttpsTheCookieIsSecureAndTheNextPageStaysOnTheDashboard() {
+    String form = "email=viewer%40example.com&password=viewer-password-1&next=" + URLEncoder.encode("https://evil.example/", StandardCharsets.UTF_8);
+    HttpResponse<String> login = server.send("POST", "/login", form, "Content-Type", "application/x-www-form-urlencoded",
+        "X-Forwarded-Proto", "https", "X-Forwarded-For", "198.51.100.9");
+    assertEquals(303, login.statusCode(), login.body());
+    assertTrue(login.headers().allValues("Set-Cookie").get(0).toLowerCase(java.util.Locale.ROOT).contains("secure"));
+    assertEquals("./", login.headers().firstValue("Location").orElseThrow(), "only a page of the dashboard itself");
   }
 
   @Test
