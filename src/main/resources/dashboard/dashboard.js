@@ -27,7 +27,9 @@ const PANELS = [
     { label: 'Exit pages', dim: 'exit_page', metrics: ['sessions'] }] },
   { id: 'locations', tabs: [{ label: 'Countries', dim: 'country' }, { label: 'Regions', dim: 'region' }, { label: 'Cities', dim: 'city' }] },
   { id: 'devices', tabs: [{ label: 'Devices', dim: 'device' }, { label: 'Browsers', dim: 'browser' }, { label: 'Operating systems', dim: 'os' }] },
-  { id: 'goals', tabs: [{ label: 'Goals', dim: 'goal', metrics: ['visitors', 'conversions', 'total_revenue'] }] },
+  // conversions from the rollups; revenue on its own tab (the rollups keep no revenue per goal, so it reads raw events)
+  { id: 'goals', tabs: [{ label: 'Goals', dim: 'goal', metrics: ['visitors', 'conversions'] },
+    { label: 'Revenue', dim: 'goal', metrics: ['conversions', 'total_revenue'] }] },
 ];
 const METRIC_LABELS = { visitors: 'Visitors', pageviews: 'Pageviews', sessions: 'Visits', conversions: 'Conversions', total_revenue: 'Revenue' };
 const DIMENSION_LABELS = { source: 'Source', channel: 'Channel', utm_source: 'UTM source', utm_medium: 'UTM medium',
