@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
     description = "Self-hosted web analytics server.",
     subcommands = {ServeCommand.class, SitesCommand.class, KeysCommand.class, GoalsCommand.class, HumCommand.class,
         AnalyticsViewsCommand.class, ContentRulesCommand.class, AdsCommand.class, RollupsCommand.class, DataCommand.class,
-        ExportCommand.class, ImportCommand.class})
+        ExportCommand.class, ImportCommand.class, UsersCommand.class})
 public final class SightlineCommand implements Callable<Integer> {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_CONFIG = 2;

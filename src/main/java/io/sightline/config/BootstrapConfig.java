@@ -1,5 +1,8 @@
 package io.sightline.config;
 
-/** The site created on first start when no site exists yet. */
-public record BootstrapConfig(String domain, String timezone) {
+/**
+ * What the first start creates when no site exists yet: a site, and the dashboard's first account
+ * ({@code email}, owner of that site).
+ */
+public record BootstrapConfig(String domain, String timezone, String email) {
 }

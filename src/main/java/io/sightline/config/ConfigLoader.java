@@ -183,7 +183,11 @@ public final class ConfigLoader {
     if (domain.isEmpty()) {
       throw new ConfigException("bootstrap.domain must not be empty");
     }
-    BootstrapConfig bootstrapConfig = new BootstrapConfig(domain, zone(bootstrap.getString("timezone"), "bootstrap.timezone"));
+    String email = bootstrap.getString("email").trim().toLowerCase(Locale.ROOT);
+    if (email.indexOf('@') < 1 || email.indexOf('@') == email.length() - 1) {
+      throw new ConfigException("bootstrap.email must be an e-mail address (the first dashboard account), got '" + email + "'");
+    }
+    BootstrapConfig bootstrapConfig = new BootstrapConfig(domain, zone(bootstrap.getString("timezone"), "bootstrap.timezone"), email);
     AuthConfig authConfig = new AuthConfig(Duration.ofSeconds(range(auth, "cacheSeconds", "auth.cacheSeconds", 0, 300)),
         range(auth, "defaultRateLimitPerMinute", "auth.defaultRateLimitPerMinute", 1, 1_000_000), dialectRateLimits(auth));
     IngestConfig ingestConfig = ingest(c.getJsonObject("ingest"));
@@ -206,8 +210,12 @@ public final class ConfigLoader {
           + (ingestConfig.backfillDays() + 2) + "): the writer rebuilds its rollup state from those days");
     }
     Duration grace = Duration.ofSeconds(range(c.getJsonObject("shutdown"), "graceSeconds", "shutdown.graceSeconds", 0, 600));
+    JsonObject dashboard = c.getJsonObject("dashboard");
+    DashboardConfig dashboardConfig = new DashboardConfig(Duration.ofHours(range(dashboard, "sessionHours", "dashboard.sessionHours", 1, 24 * 366)),
+        range(dashboard, "loginAttemptsPerAddressPerMinute", "dashboard.loginAttemptsPerAddressPerMinute", 1, 100_000),
+        range(dashboard, "loginAttemptsPerAccountPerMinute", "dashboard.loginAttemptsPerAccountPerMinute", 1, 100_000));
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace,
-        mail(c.getJsonObject("mail")));
+        mail(c.getJsonObject("mail")), dashboardConfig);
   }
 
   private static MailConfig mail(JsonObject m) {

@@ -17,7 +17,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Tells the operator about the first start: the site created, its two keys and the tracker snippet.
+ * Tells the operator about the first start: the site created, its two keys, the dashboard's first
+ * login and its password, and the tracker snippet.
  * On a terminal the keys are printed. Otherwise standard output is a log (Docker, systemd, a log
  * shipper), so the keys go to {@value #KEY_FILE} in the data directory, readable only by the owner,
  * and standard output gets only that file's path. Writes files: call it from {@code main}, never
@@ -80,13 +81,14 @@ public final class FirstStartBanner {
     out.println(" Sightline: first start. Created site '" + site.domain() + "' (id " + site.id() + ", timezone " + site.timezone() + ").");
     try {
       writeOwnerOnly(file, keysText(created, publicUrl));
-      out.println(" Its admin key and site key are in " + file + " (readable only by this user).");
+      out.println(" Its admin key, site key and the dashboard's first password are in " + file + " (readable only by this user).");
       out.println(" They are shown nowhere else and only their hashes are kept: copy them, then delete the file.");
     } catch (IOException | UnsupportedOperationException e) {
       LOG.warn("Cannot write the first-start keys to {}: {}", file, e.getMessage());
       out.println(" Its keys could not be written to " + file + ", and standard output is not a terminal, so they are not shown.");
       out.println(" Create an admin key with: java -jar sightline.jar keys create --site " + site.domain()
           + " --name admin --scopes admin,read,ingest");
+      out.println(" Set a dashboard password with: java -jar sightline.jar users password " + created.account().email());
     }
     out.println();
     out.println(" Tracker snippet for " + site.domain() + ":");
@@ -107,6 +109,9 @@ public final class FirstStartBanner {
     w.println();
     w.println("   admin key (admin, read, ingest): " + created.adminKey().key());
     w.println("   site key  (ingest, read):        " + created.siteKey().key());
+    w.println();
+    w.println(" Dashboard: " + publicUrl + "/");
+    w.println("   login " + created.account().email() + ", password (shown once): " + created.password());
     w.println();
     w.println(" Tracker snippet for " + site.domain() + ":");
     w.println("   " + trackerSnippet(site.domain(), publicUrl));

@@ -131,6 +131,8 @@ public final class SightlineServer {
       tasks.add(new PeriodicTask("rollup week blocks", Duration.ofHours(1).toMillis(), () -> WeekBlocks.compact(database.pool(),
           LocalDate.now(ZoneOffset.UTC).minusDays(config.ingest().backfillDays() + 2L)).mapEmpty()));
     }
+    io.sightline.account.LoginSessions logins = new io.sightline.account.LoginSessions(database.pool(), config.dashboard().sessionLifetime(), Clock.systemUTC());
+    tasks.add(new PeriodicTask("expired dashboard sessions", Duration.ofHours(1).toMillis(), logins::purgeExpired));
     tasks.add(new PeriodicTask("API rate-limit eviction", Duration.ofMinutes(1).toMillis(), () -> {
       rateLimiter.evictExpired();
       return Future.succeededFuture();

@@ -29,6 +29,7 @@ import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RateLimiter;
 import io.sightline.config.DialectRateLimits;
 import io.sightline.config.SightlineConfig;
+import io.sightline.dashboard.Dashboard;
 import io.sightline.goal.GoalService;
 import io.sightline.http.FailureHandler;
 import io.sightline.http.ReasonPhraseErrorRenderer;
@@ -57,7 +58,7 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * Builds the routers: the public one (ingestion and the admin API; the five dialects later) and
+ * Builds the routers: the public one (ingestion, the five dialects, the admin API, the dashboard) and
  * the operational one ({@code /metrics}, {@code /health/*}), which is mounted on the public router
  * unless {@code ops.separatePort} is set. Services are created once and shared by every instance.
  */
@@ -75,6 +76,7 @@ public final class PublicRouter {
   private final ClickportQueryRoutes queryRoutes;
   private final HumblyticsRoutes humblyticsRoutes;
   private final DatalyrRoutes datalyrRoutes;
+  private final Dashboard dashboard;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final ApiDocsRoutes apiDocs = new ApiDocsRoutes();
   private final FailureHandler failureHandler = new FailureHandler();
@@ -101,6 +103,7 @@ public final class PublicRouter {
     this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
     this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)),
         Referrers.load(config.ingest().referrersFile()));
+    this.dashboard = new Dashboard(vertx, config, pool, rateLimiter, queryRoutes, realtimeRoutes, clientAddress());
   }
 
   /**
@@ -154,9 +157,11 @@ public final class PublicRouter {
     new HubSpotAdminRoutes(pool).mount(admin);
     new io.sightline.imports.ImportRoutes(vertx, new io.sightline.imports.Importer(vertx, pool, config.ingest()), sites).mount(admin);
     new MailAdminRoutes(pool).mount(admin);
+    new io.sightline.admin.AccountAdminRoutes(vertx, new io.sightline.account.AccountService(pool), sites).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);
+    dashboard.mount(router);
     return withErrors(router);
   }
 

@@ -85,6 +85,12 @@ public final class QueryBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    run(args);
+    System.exit(0);
+  }
+
+  /** Loads (unless {@code --load false}) and measures; leaves the database given with {@code --database-url} as loaded. */
+  public static void run(String[] args) throws Exception {
     Map<String, String> o = new java.util.HashMap<>(Map.of("--events", "1000000", "--runs", "5"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       o.put(args[i], args[i + 1]);
@@ -231,6 +237,5 @@ public final class QueryBenchmark {
         TestPostgres.deleteRecursively(dir);
       }
     }
-    System.exit(0);
   }
 }

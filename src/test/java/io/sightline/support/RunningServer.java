@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class RunningServer implements AutoCloseable {
   private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\([^)]*\\):\\s+(sl_\\S+)");
   private static final Pattern SITE_KEY = Pattern.compile("site key\\s+\\([^)]*\\):\\s+(sl_\\S+)");
+  private static final Pattern DASHBOARD_PASSWORD = Pattern.compile("password \\(shown once\\): (\\S+)");
 
   public final TestDatabase db;
   public final SightlineServer server;
@@ -73,6 +74,11 @@ public final class RunningServer implements AutoCloseable {
 
   public String siteKey() {
     return group(SITE_KEY);
+  }
+
+  /** The first dashboard account's password (its e-mail is {@code bootstrap.email}, admin@localhost by default). */
+  public String dashboardPassword() {
+    return group(DASHBOARD_PASSWORD);
   }
 
   private String group(Pattern p) {

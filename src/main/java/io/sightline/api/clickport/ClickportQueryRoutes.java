@@ -114,10 +114,22 @@ public final class ClickportQueryRoutes {
     return out;
   }
 
+  /**
+   * A Clickport query body answered for the site as {@code POST /api/query} answers it: the dashboard
+   * asks its questions in the same words, through the same parser and engine.
+   */
+  public Future<JsonObject> answer(JsonObject body, int site) {
+    try {
+      return run(body, site).map(result -> response(body, result));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private void query(RoutingContext ctx) {
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
-    run(body, ApiPrincipal.of(ctx).siteId())
-        .onSuccess(result -> JsonResponses.send(ctx, 200, response(body, result)))
+    answer(body, ApiPrincipal.of(ctx).siteId())
+        .onSuccess(out -> JsonResponses.send(ctx, 200, out))
         .onFailure(ctx::fail);
   }
 }

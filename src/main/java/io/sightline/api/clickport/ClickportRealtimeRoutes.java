@@ -65,7 +65,11 @@ public final class ClickportRealtimeRoutes {
   }
 
   private void stream(RoutingContext ctx, Vertx vertx) {
-    int siteId = ApiPrincipal.of(ctx).siteId();
+    stream(ctx, vertx, ApiPrincipal.of(ctx).siteId());
+  }
+
+  /** The site's realtime body as server-sent events (the dashboard's live counter reads the same stream). */
+  public void stream(RoutingContext ctx, Vertx vertx, int siteId) {
     HttpServerResponse response = ctx.response().setChunked(true)
         .putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
     response.write(RETRY);
