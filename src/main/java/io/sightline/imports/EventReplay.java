@@ -14,6 +14,7 @@ import io.sightline.ingest.enrich.SpamReferrers;
 import io.sightline.ingest.enrich.UrlCleaner;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.pipeline.BotStep;
+import io.sightline.ingest.pipeline.DropReason;
 import io.sightline.ingest.pipeline.Dropped;
 import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.ingest.pipeline.PipelineStep;
@@ -78,6 +79,10 @@ public final class EventReplay {
   /** The event's stored row, or null when a step dropped it (counted in the report under the step's reason). */
   public EventRecord replay(VendorEvent v) {
     EventDraft d = draft(v);
+    if (d.facts.userAgentInfo().bot()) { // judged here: BotStep trusts a named visitor's sender, and every imported event names one
+      report.skipped(DropReason.BOT.id());
+      return null;
+    }
     try {
       for (PipelineStep step : steps) {
         step.apply(d);
@@ -140,8 +145,11 @@ public final class EventReplay {
     if (lower.contains("bot") || lower.contains("crawler") || lower.contains("spider")) {
       return new BotVerdict(BotLayer.LIST, "browser " + browser);
     }
+    // a name, not a User-Agent: only the token lists apply (the maintained list's shape rules, such as "one bare word",
+    // would take every browser name for a client library)
     BotPatterns.Match match = bots.match(browser);
-    return match == null ? new BotVerdict(null, null) : new BotVerdict(match.layer(), "token " + match.token().toLowerCase(Locale.ROOT));
+    return match == null || match.layer() != BotLayer.CURATED && match.layer() != BotLayer.OPERATOR ? new BotVerdict(null, null)
+        : new BotVerdict(match.layer(), "token " + match.token().toLowerCase(Locale.ROOT));
   }
 
   private long visitorId(String visitorKey, LocalDate day) {

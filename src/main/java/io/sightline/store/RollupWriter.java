@@ -87,6 +87,7 @@ final class RollupWriter implements BatchStatements {
   private MessageConsumer<GoalSet> goalConsumer;
   /** Whether a batch computed with the installed goals is being written; then goals reloaded meanwhile wait for its end. */
   private boolean batchInFlight;
+  private boolean stopped;
   private final List<Runnable> afterBatch = new ArrayList<>();
 
   private final Timer foldLatency;
@@ -182,8 +183,8 @@ final class RollupWriter implements BatchStatements {
    */
   private void reloadGoals() {
     goals.reload(pool).onSuccess(loaded -> {
-      if (loaded == null) {
-        return;
+      if (loaded == null || stopped) {
+        return; // stopped: the goal set's codec may be gone already
       }
       List<Future<Object>> installed = new ArrayList<>();
       Promise<Object> here = Promise.promise();
@@ -357,6 +358,7 @@ final class RollupWriter implements BatchStatements {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     if (vertx != null) {
       vertx.cancelTimer(evictionTimer); // false when there is none
       vertx.cancelTimer(goalTimer);
