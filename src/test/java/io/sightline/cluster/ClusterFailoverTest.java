@@ -1,0 +1,248 @@
+package io.sightline.cluster;
+
+import io.sightline.config.SightlineConfig;
+import io.sightline.lifecycle.Await;
+import io.sightline.lifecycle.DatabaseSession;
+import io.sightline.lifecycle.FirstStart;
+import io.sightline.support.TestConfig;
+import io.sightline.support.TestDatabase;
+import io.sightline.support.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three cluster members as separate processes on loopback, one PostgreSQL (docs/cluster.md). Beacons sent to all three, each
+ * visitor's events to different members, give the exact answers the test computes from what it sent, on every member; then one
+ * member is killed with SIGKILL under load: every event acknowledged with a 2xx is stored exactly once, the survivors take its
+ * partitions within seconds, and every visitor's next event continues its session.
+ */
+class ClusterFailoverTest {
+  private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
+  private static final String[] PAGES = {"/", "/pricing", "/docs", "/blog"};
+  private static final int PARTITIONS = 12;
+
+  @Test
+  void threeMembersAnswerExactlyAndLoseNoAcknowledgedEventWhenOneIsKilled() throws Exception {
+    long testStarted = System.nanoTime();
+    TestDatabase db = TestPostgres.newDatabase();
+    SightlineConfig config = TestConfig.forDatabase(db, "writer.rollups", "false");
+    Vertx vertx = Vertx.vertx();
+    DatabaseSession database = DatabaseSession.open(config, vertx); // the schema and the first site, before the members start
+    String key = Await.result(FirstStart.run(database.pool(), config), Duration.ofSeconds(30)).orElseThrow().siteKey().key();
+    ExecutorService clients = Executors.newFixedThreadPool(6);
+    try (ClusterMembers cluster = new ClusterMembers(db.url(), 3)) {
+      for (int i = 0; i < 3; i++) {
+        cluster.start(i);
+      }
+      for (int i = 0; i < 3; i++) {
+        cluster.awaitReady(i, Duration.ofSeconds(60));
+      }
+      awaitOwners(cluster, new int[] {0, 1, 2}, Duration.ofSeconds(20));
+      System.out.printf("3 members ready and owning all partitions %d ms after the test started%n", millisSince(testStarted));
+
+      // 1. each visitor's three pageviews go to three different members
+      int visitors = 45;
+      Map<String, List<String>> sent = new TreeMap<>(); // visitor → pages, in order
+      Map<String, Long> sessionOf = new ConcurrentHashMap<>();
+      List<Future<?>> done = new ArrayList<>();
+      for (int v = 0; v < visitors; v++) {
+        String visitor = "v" + v;
+        List<String> pages = new ArrayList<>();
+        int views = 1 + v % 3;
+        for (int j = 0; j < views; j++) {
+          pages.add(PAGES[(v + j) % PAGES.length]);
+        }
+        sent.put(visitor, pages);
+        int first = v % 3;
+        done.add(clients.submit(() -> {
+          for (int j = 0; j < pages.size(); j++) {
+            HttpResponse<String> r = event(cluster, (first + j) % 3, key, visitor, pages.get(j), UUID.randomUUID().toString());
+            assertEquals(200, r.statusCode(), r.body());
+            long session = new JsonObject(r.body()).getLong("session_id");
+            Long before = sessionOf.putIfAbsent(visitor, session);
+            assertTrue(before == null || before == session, visitor + ": one session across members");
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      int pageviews = sent.values().stream().mapToInt(List::size).sum();
+      Map<String, Set<String>> visitorsByPage = new TreeMap<>();
+      sent.forEach((visitor, pages) -> pages.forEach(p -> visitorsByPage.computeIfAbsent(p, x -> new HashSet<>()).add(visitor)));
+      for (int i = 0; i < 3; i++) {
+        JsonObject totals = query(cluster, i, key, null).getJsonObject("results");
+        assertEquals(visitors, totals.getInteger("visitors"), "member " + i + ": " + totals);
+        assertEquals(visitors, totals.getInteger("sessions"), "member " + i + ": " + totals);
+        assertEquals(pageviews, totals.getInteger("pageviews"), "member " + i + ": " + totals);
+        Map<String, Integer> byPage = new TreeMap<>();
+        for (Object row : query(cluster, i, key, "page").getJsonArray("results")) {
+          JsonObject r = (JsonObject) row;
+          byPage.put(r.getString("page"), r.getInteger("visitors"));
+        }
+        Map<String, Integer> expected = new TreeMap<>();
+        visitorsByPage.forEach((p, set) -> expected.put(p, set.size()));
+        assertEquals(expected, byPage, "member " + i);
+      }
+
+      // 2. load on all three members, member 2 killed with SIGKILL while it runs: senders retry with the same event_id elsewhere
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      AtomicBoolean victimDead = new AtomicBoolean();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicInteger retries = new AtomicInteger();
+      List<Future<?>> load = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        load.add(clients.submit(() -> {
+          int n = 0;
+          while (!stop.get()) {
+            String visitor = "load" + thread + "-" + (n % 25);
+            String eid = UUID.randomUUID().toString();
+            int member = (thread + n) % 3;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+              if (member == 2 && victimDead.get()) {
+                member = 0;
+              }
+              try {
+                HttpResponse<String> r = event(cluster, member, key, visitor, PAGES[n % PAGES.length], eid);
+                if (r.statusCode() / 100 == 2) {
+                  acknowledged.add(eid);
+                  break;
+                }
+                assertEquals(503, r.statusCode(), r.body()); // not stored, or not confirmed: the same event_id again
+              } catch (IOException refused) {
+                // the killed member's connections
+              }
+              retries.incrementAndGet();
+              assertTrue(System.nanoTime() < deadline, "an event not acknowledged within 30 s of retries");
+              member = (member + 1) % 3;
+              Thread.sleep(50);
+            }
+            n++;
+          }
+          return null;
+        }));
+      }
+      Thread.sleep(1500);
+      int before = acknowledged.size();
+      long killedAt = System.nanoTime();
+      cluster.kill(2);
+      victimDead.set(true);
+      awaitOwners(cluster, new int[] {0, 1}, Duration.ofSeconds(30));
+      long failoverMs = millisSince(killedAt);
+      Thread.sleep(1000);
+      stop.set(true);
+      for (Future<?> f : load) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      System.out.printf("Failover: the 2 survivors own all %d partitions %d ms after the SIGKILL; %d events acknowledged "
+          + "(%d before the kill), %d retries%n", PARTITIONS, failoverMs, acknowledged.size(), before, retries.get());
+      assertTrue(failoverMs < 15_000, "partitions taken over within 15 s, took " + failoverMs + " ms");
+
+      // every acknowledged event stored exactly once, no event stored twice
+      Map<String, Long> stored = new HashMap<>();
+      for (Row r : Await.result(database.pool().query("select props->>'eid' as eid, count(*) as n from events "
+          + "where props ? 'eid' group by 1").execute(), Duration.ofSeconds(30))) {
+        stored.put(r.getString("eid"), r.getLong("n"));
+      }
+      for (String eid : acknowledged) {
+        assertEquals(1L, stored.getOrDefault(eid, 0L), "acknowledged event " + eid + " stored exactly once");
+      }
+      stored.forEach((eid, n) -> assertEquals(1L, n, "event " + eid + " stored once"));
+
+      // 3. every visitor of step 1 comes back (within 30 minutes) through a survivor: the same session, wherever it lives now
+      for (String visitor : sent.keySet()) {
+        HttpResponse<String> r = event(cluster, visitor.hashCode() % 2 == 0 ? 0 : 1, key, visitor, "/back", UUID.randomUUID().toString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(sessionOf.get(visitor), new JsonObject(r.body()).getLong("session_id"), visitor + " continues its session");
+      }
+      System.out.printf("Cluster test took %d ms%n", millisSince(testStarted));
+    } finally {
+      clients.shutdownNow();
+      database.close();
+      vertx.close();
+    }
+  }
+
+  private static HttpResponse<String> event(ClusterMembers cluster, int member, String key, String visitor, String page, String eid)
+      throws IOException, InterruptedException {
+    JsonObject body = new JsonObject().put("url", "https://localhost" + page).put("visitor_id", visitor).put("event_id", eid)
+        .put("props", new JsonObject().put("eid", eid));
+    return cluster.post(member, "/api/event", body.encode(), "x-api-key", key, "User-Agent", UA, "X-Forwarded-For", "81.2.69.160",
+        "Content-Type", "application/json");
+  }
+
+  private static JsonObject query(ClusterMembers cluster, int member, String key, String dimension) throws IOException, InterruptedException {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    JsonObject request = new JsonObject()
+        .put("date_range", new JsonObject().put("start", today.minusDays(1).toString()).put("end", today.plusDays(1).toString()))
+        .put("metrics", new JsonArray().add("visitors").add("sessions").add("pageviews"));
+    if (dimension != null) {
+      request.put("dimensions", new JsonArray().add(dimension)).put("limit", 100);
+    }
+    HttpResponse<String> r = cluster.post(member, "/api/query", request.encode(), "x-api-key", key, "Content-Type", "application/json");
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body());
+  }
+
+  /** Waits until the given members all see exactly themselves as the members and together own every partition. */
+  private static void awaitOwners(ClusterMembers cluster, int[] members, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      double owned = 0;
+      boolean agreed = true;
+      StringBuilder seen = new StringBuilder();
+      for (int i : members) {
+        double m = cluster.metric(i, "sightline_cluster_members");
+        double o = cluster.metric(i, "sightline_cluster_partitions_owned");
+        seen.append(" member ").append(i).append(": members=").append(m).append(" owned=").append(o);
+        agreed &= m == members.length;
+        owned += o;
+      }
+      last = seen.toString();
+      if (agreed && owned == PARTITIONS) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    StringBuilder logs = new StringBuilder();
+    for (int i : members) {
+      logs.append("\n--- member ").append(i).append('\n').append(cluster.log(i));
+    }
+    throw new AssertionError("partitions not owned in time:" + last + logs);
+  }
+
+  private static long millisSince(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+  }
+}

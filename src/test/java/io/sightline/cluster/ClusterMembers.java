@@ -1,0 +1,154 @@
+package io.sightline.cluster;
+
+import io.sightline.support.TestPostgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sightline cluster members as real processes on loopback: each a JVM of its own ({@code java -cp <test classpath>
+ * io.sightline.Main}) with free HTTP and Hazelcast ports, one PostgreSQL for all. Started together; killed with SIGKILL or
+ * stopped with SIGTERM.
+ */
+final class ClusterMembers implements AutoCloseable {
+  final Path dir;
+  final int[] httpPorts;
+  final int[] clusterPorts;
+  final Process[] processes;
+  private final String databaseUrl;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  ClusterMembers(String databaseUrl, int count) throws IOException {
+    this.databaseUrl = databaseUrl;
+    this.dir = TestPostgres.tempDir("sightline-cluster-");
+    this.httpPorts = new int[count];
+    this.clusterPorts = new int[count];
+    this.processes = new Process[count];
+    for (int i = 0; i < count; i++) {
+      httpPorts[i] = freePort();
+      clusterPorts[i] = freePort();
+    }
+  }
+
+  String members() {
+    List<String> m = new ArrayList<>();
+    for (int port : clusterPorts) {
+      m.add("127.0.0.1:" + port);
+    }
+    return String.join(",", m);
+  }
+
+  void start(int i, String... settings) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "io.sightline.Main",
+        "--database-url", databaseUrl, "--port", Integer.toString(httpPorts[i]),
+        "--set", "http.host=127.0.0.1", "--set", "http.instances=1", "--set", "database.poolSize=6",
+        "--set", "shutdown.graceSeconds=2", "--set", "writer.rollups=false", "--set", "writer.ackTimeoutSeconds=3",
+        "--set", "cluster.enabled=true", "--set", "cluster.host=127.0.0.1", "--set", "cluster.port=" + clusterPorts[i],
+        "--set", "cluster.members=" + members(), "--set", "cluster.partitions=12", "--set", "cluster.failureDetectionSeconds=3"));
+    for (String s : settings) {
+      command.add("--set");
+      command.add(s);
+    }
+    processes[i] = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(dir.resolve("out" + i + ".txt").toFile())
+        .redirectError(dir.resolve("err" + i + ".txt").toFile())
+        .start();
+  }
+
+  String base(int i) {
+    return "http://127.0.0.1:" + httpPorts[i];
+  }
+
+  void awaitReady(int i, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!processes[i].isAlive()) {
+        throw new AssertionError("member " + i + " exited " + processes[i].exitValue() + ":\n" + log(i));
+      }
+      try {
+        if (get(i, "/health/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("member " + i + " not ready in time:\n" + log(i));
+  }
+
+  HttpResponse<String> get(int i, String path, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(i) + path)).timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(int i, String path, String body, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(i) + path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A gauge's value on member {@code i} (NaN if absent). */
+  double metric(int i, String name) throws IOException, InterruptedException {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get(i, "/metrics").body());
+    return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
+  }
+
+  String log(int i) {
+    try {
+      return Files.readString(dir.resolve("err" + i + ".txt"));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  void kill(int i) throws InterruptedException {
+    processes[i].destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to Hazelcast or PostgreSQL
+    processes[i].waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : processes) {
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+    for (Process p : processes) {
+      if (p != null) {
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (!Boolean.getBoolean("sightline.keepClusterLogs")) {
+      TestPostgres.deleteRecursively(dir);
+    } else {
+      System.out.println("Cluster logs kept in " + dir);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
