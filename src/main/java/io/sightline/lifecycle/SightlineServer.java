@@ -6,6 +6,7 @@ import io.sightline.cluster.ClusterIngest;
 import io.sightline.cluster.ClusterIngestVerticle;
 import io.sightline.cluster.ClusterNode;
 import io.sightline.cluster.PartitionOwnership;
+import io.sightline.cluster.RealtimeExchange;
 import io.sightline.site.SiteCache;
 import io.sightline.site.SiteService;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -149,7 +150,7 @@ public final class SightlineServer {
       ingest.routeThrough(clusterIngest);
     }
     RealtimeSnapshots realtime = new RealtimeSnapshots(Clock.systemUTC());
-    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), readiness, rateLimiter, ingest, realtime);
+    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), database.readPool(), readiness, rateLimiter, ingest, realtime);
     List<PeriodicTask> tasks = new ArrayList<>(ingest.tasks());
     tasks.add(new PeriodicTask("partition maintenance", Duration.ofHours(1).toMillis(), () -> database.partitions().ensure()));
     if (config.writer().rollups()) {
@@ -162,7 +163,9 @@ public final class SightlineServer {
       return Future.succeededFuture();
     }));
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
-    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime), new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
+    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime,
+        clusterManager == null ? null : new RealtimeExchange(clusterManager.getNodeId())),
+        new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
     // deployed before the HTTP servers, so undeployed after them: in-flight requests can still commit
     // restoring the rollup state reads the open salt days' events: allow it longer than other deployments
     // one writer per partition, each on its own event loop; what a crash left pending is folded once, before any of them starts

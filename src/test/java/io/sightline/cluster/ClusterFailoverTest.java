@@ -62,7 +62,7 @@ class ClusterFailoverTest {
         cluster.start(i);
       }
       for (int i = 0; i < 3; i++) {
-        cluster.awaitReady(i, Duration.ofSeconds(60));
+        cluster.awaitReady(i, Duration.ofSeconds(150)); // about 15 s on an idle 2-core machine; far longer on a busy one
       }
       awaitOwners(cluster, new int[] {0, 1, 2}, Duration.ofSeconds(20));
       System.out.printf("3 members ready and owning all partitions %d ms after the test started%n", millisSince(testStarted));
@@ -111,6 +111,11 @@ class ClusterFailoverTest {
         Map<String, Integer> expected = new TreeMap<>();
         visitorsByPage.forEach((p, set) -> expected.put(p, set.size()));
         assertEquals(expected, byPage, "member " + i);
+      }
+
+      // realtime: every member counts every visitor once, whichever member owns it
+      for (int i = 0; i < 3; i++) {
+        assertEquals(visitors, awaitRealtime(cluster, i, key, visitors), "member " + i + ": current visitors");
       }
 
       // 2. load on all three members, member 2 killed with SIGKILL while it runs: senders retry with the same event_id elsewhere
@@ -185,6 +190,10 @@ class ClusterFailoverTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(sessionOf.get(visitor), new JsonObject(r.body()).getLong("session_id"), visitor + " continues its session");
       }
+      // realtime on the survivors: the same count on both, every visitor of step 3 among it
+      int current = awaitRealtime(cluster, 0, key, -1);
+      assertTrue(current >= visitors, "current visitors " + current);
+      assertEquals(current, awaitRealtime(cluster, 1, key, current), "both survivors count the same visitors");
       System.out.printf("Cluster test took %d ms%n", millisSince(testStarted));
     } finally {
       clients.shutdownNow();
@@ -212,6 +221,22 @@ class ClusterFailoverTest {
     HttpResponse<String> r = cluster.post(member, "/api/query", request.encode(), "x-api-key", key, "Content-Type", "application/json");
     assertEquals(200, r.statusCode(), r.body());
     return new JsonObject(r.body());
+  }
+
+  /** The member's realtime count once it is {@code expected} (or, with -1, once two publications in a row agree), within 5 s. */
+  private static int awaitRealtime(ClusterMembers cluster, int member, String key, int expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int last = -2;
+    while (true) {
+      HttpResponse<String> r = cluster.get(member, "/api/realtime", "x-api-key", key);
+      assertEquals(200, r.statusCode(), r.body());
+      int count = new JsonObject(r.body()).getInteger("count");
+      if (count == expected || expected == -1 && count == last || System.nanoTime() > deadline) {
+        return count;
+      }
+      last = count;
+      Thread.sleep(expected == -1 ? 1100 : 200);
+    }
   }
 
   /** Waits until the given members all see exactly themselves as the members and together own every partition. */

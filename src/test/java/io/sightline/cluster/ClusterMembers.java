@@ -53,12 +53,16 @@ final class ClusterMembers implements AutoCloseable {
   void start(int i, String... settings) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // what Hazelcast asks for to use the JDK's internals (docs/cluster.md)
+        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "io.sightline.Main",
         "--database-url", databaseUrl, "--port", Integer.toString(httpPorts[i]),
         "--set", "http.host=127.0.0.1", "--set", "http.instances=1", "--set", "database.poolSize=6",
         "--set", "shutdown.graceSeconds=2", "--set", "writer.rollups=false", "--set", "writer.ackTimeoutSeconds=3",
         "--set", "cluster.enabled=true", "--set", "cluster.host=127.0.0.1", "--set", "cluster.port=" + clusterPorts[i],
-        "--set", "cluster.members=" + members(), "--set", "cluster.partitions=12", "--set", "cluster.failureDetectionSeconds=3"));
+        "--set", "cluster.members=" + members(), "--set", "cluster.partitions=12", "--set", "cluster.failureDetectionSeconds=10"));
     for (String s : settings) {
       command.add("--set");
       command.add(s);
