@@ -5,6 +5,7 @@ import io.sightline.auth.RateLimiter;
 import io.sightline.cluster.ClusterIngest;
 import io.sightline.cluster.ClusterIngestVerticle;
 import io.sightline.cluster.ClusterNode;
+import io.sightline.cluster.IdentityLinkExchange;
 import io.sightline.cluster.PartitionOwnership;
 import io.sightline.cluster.RealtimeExchange;
 import io.sightline.site.SiteCache;
@@ -148,6 +149,7 @@ public final class SightlineServer {
       clusterIngest = new ClusterIngest(vertx, ingest.service(vertx), ingest.visitors(),
           new SiteCache(new SiteService(database.pool()), Duration.ofSeconds(30)), ownership, config.writer().ackTimeout(), registry);
       ingest.routeThrough(clusterIngest);
+      Await.result(IdentityLinkExchange.start(vertx, ingest.identities(), clusterManager.getNodeId()), DEPLOY_TIMEOUT);
     }
     RealtimeSnapshots realtime = new RealtimeSnapshots(Clock.systemUTC());
     PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), database.readPool(), readiness, rateLimiter, ingest, realtime);

@@ -83,8 +83,7 @@ class ClusterFailoverTest {
         int first = v % 3;
         done.add(clients.submit(() -> {
           for (int j = 0; j < pages.size(); j++) {
-            HttpResponse<String> r = event(cluster, (first + j) % 3, key, visitor, pages.get(j), UUID.randomUUID().toString());
-            assertEquals(200, r.statusCode(), r.body());
+            HttpResponse<String> r = acknowledged(cluster, (first + j) % 3, 3, key, visitor, null, pages.get(j));
             long session = new JsonObject(r.body()).getLong("session_id");
             Long before = sessionOf.putIfAbsent(visitor, session);
             assertTrue(before == null || before == session, visitor + ": one session across members");
@@ -116,6 +115,16 @@ class ClusterFailoverTest {
       // realtime: every member counts every visitor once, whichever member owns it
       for (int i = 0; i < 3; i++) {
         assertEquals(visitors, awaitRealtime(cluster, i, key, visitors), "member " + i + ": current visitors");
+      }
+
+      // identity stitching across members: v0 logs in as u0 on member 0; u0's server-side event through members 1 and 2 continues
+      // v0's session, once they learnt the link
+      HttpResponse<String> login = acknowledged(cluster, 0, 1, key, "v0", "u0", "/login");
+      assertEquals(sessionOf.get("v0"), new JsonObject(login.body()).getLong("session_id"), login.body());
+      for (int i = 1; i < 3; i++) {
+        awaitMetric(cluster, i, "sightline_ingest_identity_links", 1);
+        HttpResponse<String> server = acknowledged(cluster, i, 1, key, null, "u0", "/account");
+        assertEquals(sessionOf.get("v0"), new JsonObject(server.body()).getLong("session_id"), "member " + i + ": " + server.body());
       }
 
       // 2. load on all three members, member 2 killed with SIGKILL while it runs: senders retry with the same event_id elsewhere
@@ -186,8 +195,7 @@ class ClusterFailoverTest {
 
       // 3. every visitor of step 1 comes back (within 30 minutes) through a survivor: the same session, wherever it lives now
       for (String visitor : sent.keySet()) {
-        HttpResponse<String> r = event(cluster, visitor.hashCode() % 2 == 0 ? 0 : 1, key, visitor, "/back", UUID.randomUUID().toString());
-        assertEquals(200, r.statusCode(), r.body());
+        HttpResponse<String> r = acknowledged(cluster, Math.floorMod(visitor.hashCode(), 2), 2, key, visitor, null, "/back");
         assertEquals(sessionOf.get(visitor), new JsonObject(r.body()).getLong("session_id"), visitor + " continues its session");
       }
       // realtime on the survivors: the same count on both, every visitor of step 3 among it
@@ -202,10 +210,40 @@ class ClusterFailoverTest {
     }
   }
 
+  /**
+   * Sends one event as a client that follows the contract does: a 503 (not stored, or not confirmed in time) is retried with the
+   * same event_id, on the next of the first {@code members} members, until it is acknowledged (within 30 s).
+   */
+  private static HttpResponse<String> acknowledged(ClusterMembers cluster, int member, int members, String key, String visitor, String user,
+                                                   String page) throws Exception {
+    String eid = UUID.randomUUID().toString();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      HttpResponse<String> r = event(cluster, member, key, visitor, user, page, eid);
+      if (r.statusCode() == 200) {
+        return r;
+      }
+      assertEquals(503, r.statusCode(), r.body());
+      assertTrue(System.nanoTime() < deadline, "not acknowledged within 30 s: " + r.body());
+      member = (member + 1) % members;
+    }
+  }
+
   private static HttpResponse<String> event(ClusterMembers cluster, int member, String key, String visitor, String page, String eid)
       throws IOException, InterruptedException {
-    JsonObject body = new JsonObject().put("url", "https://localhost" + page).put("visitor_id", visitor).put("event_id", eid)
+    return event(cluster, member, key, visitor, null, page, eid);
+  }
+
+  private static HttpResponse<String> event(ClusterMembers cluster, int member, String key, String visitor, String user, String page,
+                                            String eid) throws IOException, InterruptedException {
+    JsonObject body = new JsonObject().put("url", "https://localhost" + page).put("event_id", eid)
         .put("props", new JsonObject().put("eid", eid));
+    if (visitor != null) {
+      body.put("visitor_id", visitor);
+    }
+    if (user != null) {
+      body.put("user_id", user);
+    }
     return cluster.post(member, "/api/event", body.encode(), "x-api-key", key, "User-Agent", UA, "X-Forwarded-For", "81.2.69.160",
         "Content-Type", "application/json");
   }
@@ -237,6 +275,16 @@ class ClusterFailoverTest {
       last = count;
       Thread.sleep(expected == -1 ? 1100 : 200);
     }
+  }
+
+  private static void awaitMetric(ClusterMembers cluster, int member, String name, double expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    double value = cluster.metric(member, name);
+    while (value != expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      value = cluster.metric(member, name);
+    }
+    assertEquals(expected, value, "member " + member + ": " + name);
   }
 
   /** Waits until the given members all see exactly themselves as the members and together own every partition. */

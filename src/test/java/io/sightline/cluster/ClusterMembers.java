@@ -22,15 +22,17 @@ import java.util.regex.Pattern;
  * io.sightline.Main}) with free HTTP and Hazelcast ports, one PostgreSQL for all. Started together; killed with SIGKILL or
  * stopped with SIGTERM.
  */
-final class ClusterMembers implements AutoCloseable {
+public final class ClusterMembers implements AutoCloseable {
   final Path dir;
   final int[] httpPorts;
   final int[] clusterPorts;
   final Process[] processes;
+  /** The members' heap (-Xmx). */
+  private String heap = "256m";
   private final String databaseUrl;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  ClusterMembers(String databaseUrl, int count) throws IOException {
+  public ClusterMembers(String databaseUrl, int count) throws IOException {
     this.databaseUrl = databaseUrl;
     this.dir = TestPostgres.tempDir("sightline-cluster-");
     this.httpPorts = new int[count];
@@ -42,7 +44,16 @@ final class ClusterMembers implements AutoCloseable {
     }
   }
 
-  String members() {
+  /** For benchmarks: a larger heap and the JIT's second tier. */
+  public ClusterMembers forBenchmark() {
+    heap = "1g";
+    benchmark = true;
+    return this;
+  }
+
+  private boolean benchmark;
+
+  public String members() {
     List<String> m = new ArrayList<>();
     for (int port : clusterPorts) {
       m.add("127.0.0.1:" + port);
@@ -50,9 +61,11 @@ final class ClusterMembers implements AutoCloseable {
     return String.join(",", m);
   }
 
-  void start(int i, String... settings) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+  public void start(int i, String... settings) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+    // tests: start fast (C1 only, the serial collector); benchmarks: the server's own settings (README)
+    command.addAll(benchmark ? List.of("-XX:MaxGCPauseMillis=20") : List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    command.addAll(List.of(
         // what Hazelcast asks for to use the JDK's internals (docs/cluster.md)
         "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
@@ -73,11 +86,11 @@ final class ClusterMembers implements AutoCloseable {
         .start();
   }
 
-  String base(int i) {
+  public String base(int i) {
     return "http://127.0.0.1:" + httpPorts[i];
   }
 
-  void awaitReady(int i, Duration within) throws Exception {
+  public void awaitReady(int i, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
       if (!processes[i].isAlive()) {
@@ -95,7 +108,7 @@ final class ClusterMembers implements AutoCloseable {
     throw new AssertionError("member " + i + " not ready in time:\n" + log(i));
   }
 
-  HttpResponse<String> get(int i, String path, String... headers) throws IOException, InterruptedException {
+  public HttpResponse<String> get(int i, String path, String... headers) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(i) + path)).timeout(Duration.ofSeconds(10));
     if (headers.length > 0) {
       b.headers(headers);
@@ -103,7 +116,7 @@ final class ClusterMembers implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(int i, String path, String body, String... headers) throws IOException, InterruptedException {
+  public HttpResponse<String> post(int i, String path, String body, String... headers) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(i) + path)).timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
@@ -113,12 +126,12 @@ final class ClusterMembers implements AutoCloseable {
   }
 
   /** A gauge's value on member {@code i} (NaN if absent). */
-  double metric(int i, String name) throws IOException, InterruptedException {
+  public double metric(int i, String name) throws IOException, InterruptedException {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get(i, "/metrics").body());
     return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
   }
 
-  String log(int i) {
+  public String log(int i) {
     try {
       return Files.readString(dir.resolve("err" + i + ".txt"));
     } catch (IOException e) {
@@ -126,7 +139,7 @@ final class ClusterMembers implements AutoCloseable {
     }
   }
 
-  void kill(int i) throws InterruptedException {
+  public void kill(int i) throws InterruptedException {
     processes[i].destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to Hazelcast or PostgreSQL
     processes[i].waitFor(10, TimeUnit.SECONDS);
   }
