@@ -294,7 +294,9 @@ public final class PartitionOwnership extends VerticleBase {
       String id = writers[p];
       writers[p] = null;
       // the writer drains: what it queued is committed before the lock goes
-      done.add((id == null ? Future.succeededFuture() : vertx.undeploy(id)).compose(v -> unlock(p)).onSuccess(v -> held.clear(p)));
+      // (on stop, Vert.x may have undeployed the writers, this verticle's children, already)
+      Future<Void> undeployed = id == null ? Future.succeededFuture() : vertx.undeploy(id).recover(err -> Future.succeededFuture());
+      done.add(undeployed.compose(v -> unlock(p)).onSuccess(v -> held.clear(p)));
     }
     return Future.join(done).map(v -> {
       forgetSessionsNotHeld();

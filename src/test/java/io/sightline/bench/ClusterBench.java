@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.sightline.bench.ClusterBench 3 \
+ * java -cp $PWD/target/classes:$PWD/target/test-classes:$(cat target/cp.txt) io.sightline.bench.ClusterBench 3 \
  *     --rate 0 --seconds 10 --warmup 10 --mode keyed --connections 64
  * </pre>
  * The first argument is the member count; the rest go to the load generator.

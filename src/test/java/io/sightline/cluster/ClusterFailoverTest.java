@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Three cluster members as separate processes on loopback, one PostgreSQL (docs/cluster.md). Beacons sent to all three, each
  * visitor's events to different members, give the exact answers the test computes from what it sent, on every member; then one
  * member is killed with SIGKILL under load: every event acknowledged with a 2xx is stored exactly once, the survivors take its
- * partitions within seconds, and every visitor's next event continues its session.
+ * partitions within seconds; it is started again under load and takes partitions back; every acknowledged event is stored
+ * exactly once, and every visitor's next event continues its session.
  */
 class ClusterFailoverTest {
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
@@ -173,14 +174,27 @@ class ClusterFailoverTest {
       victimDead.set(true);
       awaitOwners(cluster, new int[] {0, 1}, Duration.ofSeconds(30));
       long failoverMs = millisSince(killedAt);
+      int beforeJoin = acknowledged.size();
+      // 3. a member joins under load (the killed one, started again): it takes partitions from the two, which drain them first
+      long joinStarted = System.nanoTime();
+      cluster.start(2);
+      cluster.awaitReady(2, Duration.ofSeconds(150));
+      long joinReadyMs = millisSince(joinStarted);
+      awaitOwners(cluster, new int[] {0, 1, 2}, Duration.ofSeconds(30));
+      long joinMs = millisSince(joinStarted);
+      int afterJoin = acknowledged.size();
       Thread.sleep(1000);
       stop.set(true);
       for (Future<?> f : load) {
         f.get(60, TimeUnit.SECONDS);
       }
       System.out.printf("Failover: the 2 survivors own all %d partitions %d ms after the SIGKILL; %d events acknowledged "
-          + "(%d before the kill), %d retries%n", PARTITIONS, failoverMs, acknowledged.size(), before, retries.get());
+          + "(%d before the kill, %d before the join), %d retries%n", PARTITIONS, failoverMs, acknowledged.size(), before, beforeJoin,
+          retries.get());
+      System.out.printf("Join: the restarted member ready %d ms after its start, partitions moved to it %d ms later; "
+          + "%d events acknowledged during the join%n", joinReadyMs, joinMs - joinReadyMs, afterJoin - beforeJoin);
       assertTrue(failoverMs < 15_000, "partitions taken over within 15 s, took " + failoverMs + " ms");
+      assertTrue(afterJoin > beforeJoin, "events acknowledged while the member joined");
 
       // every acknowledged event stored exactly once, no event stored twice
       Map<String, Long> stored = new HashMap<>();
@@ -193,15 +207,16 @@ class ClusterFailoverTest {
       }
       stored.forEach((eid, n) -> assertEquals(1L, n, "event " + eid + " stored once"));
 
-      // 3. every visitor of step 1 comes back (within 30 minutes) through a survivor: the same session, wherever it lives now
+      // 4. every visitor of step 1 comes back (within 30 minutes): the same session, wherever it lives now
       for (String visitor : sent.keySet()) {
-        HttpResponse<String> r = acknowledged(cluster, Math.floorMod(visitor.hashCode(), 2), 2, key, visitor, null, "/back");
+        HttpResponse<String> r = acknowledged(cluster, Math.floorMod(visitor.hashCode(), 3), 3, key, visitor, null, "/back");
         assertEquals(sessionOf.get(visitor), new JsonObject(r.body()).getLong("session_id"), visitor + " continues its session");
       }
-      // realtime on the survivors: the same count on both, every visitor of step 3 among it
+      // realtime: the same count on every member, every visitor of step 4 among it
       int current = awaitRealtime(cluster, 0, key, -1);
       assertTrue(current >= visitors, "current visitors " + current);
-      assertEquals(current, awaitRealtime(cluster, 1, key, current), "both survivors count the same visitors");
+      assertEquals(current, awaitRealtime(cluster, 1, key, current), "members 0 and 1 count the same visitors");
+      assertEquals(current, awaitRealtime(cluster, 2, key, current), "members 0 and 2 count the same visitors");
       System.out.printf("Cluster test took %d ms%n", millisSince(testStarted));
     } finally {
       clients.shutdownNow();
