@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The live heap at the start and the end of a long run of keyless beacons at a fixed rate (the load
+# The live heap every 2 minutes and at the end of a long run of keyless beacons at a fixed rate (the load
 # generator, open loop), each measured after a full GC (jcmd GC.class_histogram), with the GC log
 # summarised. Run from a built checkout (mvn -q -DskipTests package test-compile):
 #   bash src/test/resources/bench/heap-over-time.sh RATE MINUTES [java options...]
@@ -20,8 +20,13 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); java optio
 java -cp "$cp" io.sightline.bench.LoadGenerator --target http://127.0.0.1:$port --key "$key" --rate "$rate" --seconds $((minutes * 60)) \
   --mode keyless --domain bench.example --connections 256 --warmup 30 > "$work/load.out" 2>&1 &
 lg=$!
-sleep 150
-echo "live heap after 2 min of load:  $(live)"
+gauge() { curl -s localhost:$port/metrics | awk -v n="$1" '$1 ~ "^"n"({|$)" {s += $2} END {printf "%.0f", s}'; }
+# every 2 minutes: the live heap after a full GC, the rollup dedupe state's entries and its (site, day) drops
+for t in $(seq 2 2 "$minutes"); do
+  sleep 120
+  kill -0 $lg 2>/dev/null || break
+  echo "after $t min: live heap $(live); rollup state entries $(gauge sightline_rollup_state_entries); drops $(gauge sightline_rollup_state_drops_total)"
+done
 wait $lg
 echo "live heap at the end:           $(live)"
 grep -E "^requests|^latency" "$work/load.out" | sed 's/^/  /'

@@ -5,9 +5,10 @@ import io.sightline.db.DatabaseUnavailableException;
 import io.sightline.db.MigrationException;
 import io.sightline.db.embedded.EmbeddedPostgresException;
 import io.sightline.http.ApiException;
-import io.sightline.lifecycle.StartupException;
-import picocli.CommandLine;
+import io.sightline.ingest.enrich.update.DataUpdateException;
+import io.sightline.server.StartupException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sightline", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Self-hosted web analytics server.",
     subcommands = {ServeCommand.class, SitesCommand.class, KeysCommand.class, GoalsCommand.class, HumCommand.class,
-        AnalyticsViewsCommand.class, ContentRulesCommand.class, AdsCommand.class, RollupsCommand.class})
+        AnalyticsViewsCommand.class, ContentRulesCommand.class, AdsCommand.class, RollupsCommand.class, DataCommand.class})
 public final class SightlineCommand implements Callable<Integer> {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_CONFIG = 2;
@@ -54,7 +55,7 @@ public final class SightlineCommand implements Callable<Integer> {
         return EXIT_CONFIG;
       }
       if (ex instanceof DatabaseUnavailableException || ex instanceof MigrationException || ex instanceof EmbeddedPostgresException
-          || ex instanceof StartupException) {
+          || ex instanceof StartupException || ex instanceof DataUpdateException) {
         return EXIT_FAILURE;
       }
       ex.printStackTrace(commandLine.getErr()); // a bug, not an operator mistake: keep the trace

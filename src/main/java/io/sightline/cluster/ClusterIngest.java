@@ -11,7 +11,7 @@ import io.sightline.ingest.pipeline.VisitorStep;
 import io.sightline.site.Site;
 import io.sightline.site.SiteCache;
 import io.sightline.store.EventWriterVerticle;
-import io.sightline.store.WriterPartitions;
+import io.sightline.event.WriterPartitions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -4,6 +4,7 @@ import io.sightline.ingest.EventType;
 import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.Routed;
+import io.sightline.ingest.enrich.BotLayer;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.pipeline.DropReason;
 import io.sightline.store.StoredIds;
@@ -68,7 +69,7 @@ final class ForwardedEvents {
     UserAgentInfo ua = f.userAgentInfo();
     if (ua != null) {
       o.put("uai", new JsonArray().add(ua.device()).add(ua.browser()).add(ua.browserVersion()).add(ua.os()).add(ua.osVersion())
-          .add(ua.botReason()));
+          .add(ua.botLayer() == null ? null : ua.botLayer().name()).add(ua.botReason()));
     }
     o.put("dnt", f.doNotTrack()).put("gpc", f.globalPrivacyControl());
     put(o, "cdn", f.cdnCountry());
@@ -111,7 +112,7 @@ final class ForwardedEvents {
   static RequestFacts facts(JsonObject o) {
     JsonArray a = o.getJsonArray("uai");
     UserAgentInfo ua = a == null ? null : new UserAgentInfo(a.getString(0), a.getString(1), a.getString(2), a.getString(3),
-        a.getString(4), a.getString(5));
+        a.getString(4), a.getString(5) == null ? null : BotLayer.valueOf(a.getString(5)), a.getString(6));
     return new RequestFacts(Base64.getDecoder().decode(o.getString("ip")), o.getString("ua"), ua, o.getBoolean("dnt"),
         o.getBoolean("gpc"), o.getString("cdn"), Instant.parse(o.getString("recv")), o.getInteger("key"));
   }

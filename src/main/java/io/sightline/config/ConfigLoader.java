@@ -1,6 +1,7 @@
 package io.sightline.config;
 
-import io.sightline.ingest.net.CidrSet;
+import io.sightline.net.AddressRanges;
+import io.sightline.net.CidrSet;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -199,7 +200,8 @@ public final class ConfigLoader {
         range(writer, "concurrentCommits", "writer.concurrentCommits", 1, 64), writer.getBoolean("rollups", true),
         Duration.ofMillis(range(writer, "rollupFoldMillis", "writer.rollupFoldMillis", 10, 60_000)),
         range(writer, "rollupFoldRows", "writer.rollupFoldRows", 1_000, 10_000_000),
-        range(writer, "partitions", "writer.partitions", 0, 64));
+        range(writer, "partitions", "writer.partitions", 0, 64),
+        range(writer, "rollupStateEntries", "writer.rollupStateEntries", 0, 2_000_000_000));
     // backfilled events need their day's partition: the days kept behind cover the backfill window whatever is set
     StorageConfig storageConfig = new StorageConfig(range(storage, "partitionDaysAhead", "storage.partitionDaysAhead", 1, 366),
         Math.max(range(storage, "partitionDaysBehind", "storage.partitionDaysBehind", 0, 3660), ingestConfig.backfillDays()),
@@ -280,7 +282,37 @@ public final class ConfigLoader {
         file(in, "geoipDatabase"), file(in, "geoipDatabaseV6"), nonEmpty(in.getString("cdnCountryHeader")),
         file(in, "botPatternsFile"), file(in, "spamReferrersFile"), file(in, "referrersFile"), List.copyOf(clickIds),
         range(in, "monthlyEventQuota", "ingest.monthlyEventQuota", 0, 2_000_000_000),
-        range(in, "eventIdsInMemory", "ingest.eventIdsInMemory", 0, 100_000_000));
+        range(in, "eventIdsInMemory", "ingest.eventIdsInMemory", 0, 100_000_000),
+        in.getBoolean("geoipBundled"), updateUrl(in.getString("geoipUpdateUrl")), file(in, "botAllowFile"),
+        datacenters(file(in, "datacenterIpsFile")));
+  }
+
+  private static Optional<String> updateUrl(String value) {
+    Optional<String> url = nonEmpty(value);
+    if (url.isPresent() && !url.get().startsWith("npm:") && !url.get().startsWith("https://") && !url.get().startsWith("http://")) {
+      throw new ConfigException("ingest.geoipUpdateUrl must be an http(s) URL or npm:PACKAGE, got '" + url.get() + "'");
+    }
+    return url;
+  }
+
+  private static AddressRanges datacenters(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return AddressRanges.EMPTY;
+    }
+    try {
+      List<String> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(file.get())) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          lines.add(t);
+        }
+      }
+      return AddressRanges.parse(lines);
+    } catch (IOException e) {
+      throw new ConfigException("ingest.datacenterIpsFile: cannot read " + file.get() + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("ingest.datacenterIpsFile: " + e.getMessage());
+    }
   }
 
   private static Optional<Path> file(JsonObject in, String field) {

@@ -1,6 +1,5 @@
 package io.sightline.goal;
 
-import io.sightline.query.GoalMatch;
 import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;

@@ -7,7 +7,7 @@ import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.RateLimiter;
 import io.sightline.config.IngestConfig;
 import io.sightline.config.SightlineConfig;
-import io.sightline.ingest.enrich.BotPatterns;
+import io.sightline.ingest.enrich.BotDetector;
 import io.sightline.ingest.enrich.ChannelClassifier;
 import io.sightline.ingest.enrich.GeoLookup;
 import io.sightline.ingest.enrich.MmdbGeoLookup;
@@ -21,27 +21,27 @@ import io.sightline.ingest.idempotency.ClientEventIds;
 import io.sightline.ingest.pipeline.BotStep;
 import io.sightline.ingest.pipeline.ExcludedIpStep;
 import io.sightline.ingest.pipeline.GeoStep;
-import io.sightline.ingest.pipeline.IngestPipeline;
 import io.sightline.ingest.pipeline.IngestPipeline.Step;
+import io.sightline.ingest.pipeline.IngestPipeline;
 import io.sightline.ingest.pipeline.KeylessRateLimitStep;
 import io.sightline.ingest.pipeline.PrivacyStep;
 import io.sightline.ingest.pipeline.QuotaStep;
-import io.sightline.ingest.quota.MonthlyQuota;
 import io.sightline.ingest.pipeline.ReferrerStep;
 import io.sightline.ingest.pipeline.SessionStep;
 import io.sightline.ingest.pipeline.SourceStep;
 import io.sightline.ingest.pipeline.ValidateStep;
 import io.sightline.ingest.pipeline.VisitorStep;
+import io.sightline.ingest.quota.MonthlyQuota;
+import io.sightline.ingest.session.ActiveSessions;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.IdNodes;
 import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.ingest.session.SaltStore;
 import io.sightline.ingest.session.Salts;
 import io.sightline.ingest.session.SessionTracker;
-import io.sightline.server.PeriodicTask;
+import io.sightline.ingest.user.UserProfiles;
+import io.sightline.ops.PeriodicTask;
 import io.sightline.site.SiteCache;
-import io.sightline.user.UserProfiles;
-import io.sightline.store.ActiveSessions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -86,9 +87,10 @@ public final class IngestModule {
     this.pool = pool;
     this.clock = clock;
     var in = config.ingest();
-    this.userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), BotPatterns.load(in.botPatternsFile()), in.userAgentCacheSize());
+    BotDetector bots = BotDetector.load(in.botPatternsFile(), in.botAllowFile());
+    this.userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), bots, in.userAgentCacheSize());
     this.metrics = new IngestMetrics(registry, userAgents);
-    GeoLookup geo = in.geoipDatabase().<GeoLookup>map(p -> MmdbGeoLookup.open(p, in.geoipDatabaseV6())).orElse(GeoLookup.NONE);
+    GeoLookup geo = geo(in, registry, clock);
     this.ids = new IdGenerator(clock::millis);
     this.sessionIds = IdGenerator.sessions(clock::millis);
     this.salts = new SaltStore(pool);
@@ -106,8 +108,37 @@ public final class IngestModule {
         .description("Users linked to a visitor (identity stitching), kept in memory").register(registry);
     this.evictedEarly = Counter.builder("sightline_ingest_sessions_evicted_early")
         .description("Open sessions forgotten because ingest.maxSessionsInMemory was reached").register(registry);
-    LOG.info("Ingestion pipeline: {}; GeoIP {}", String.join(" → ", pipeline.names()),
-        in.geoipDatabase().map(Object::toString).orElse("not configured (locations unknown)"));
+    LOG.info("Ingestion pipeline: {}; bot lists: {}{}{}", String.join(" → ", pipeline.names()), bots.patterns().listVersion(),
+        in.botPatternsFile().map(p -> ", operator patterns " + p).orElse(""),
+        in.datacenterIps().isEmpty() ? "" : ", " + in.datacenterIps().size() + " data-centre ranges");
+  }
+
+  /**
+   * The configured GeoIP database; without one, the country database bundled in the jar (unless {@code ingest.geoipBundled} is
+   * false). Its build time is logged and reported as {@code sightline_geoip_database_build_timestamp}; older than 3 months, a warning.
+   */
+  static GeoLookup geo(IngestConfig in, MeterRegistry registry, Clock clock) {
+    MmdbGeoLookup db;
+    String what;
+    if (in.geoipDatabase().isPresent()) {
+      db = MmdbGeoLookup.open(in.geoipDatabase().get(), in.geoipDatabaseV6());
+      what = in.geoipDatabase().get() + " (" + db.databaseType() + ")";
+    } else if (in.geoipBundled()) {
+      db = MmdbGeoLookup.openBundled();
+      what = "the bundled " + MmdbGeoLookup.BUNDLED + " (countries only; ingest.geoipDatabase sets another)";
+    } else {
+      LOG.info("GeoIP: none (ingest.geoipBundled is false and no ingest.geoipDatabase): locations unknown");
+      return GeoLookup.NONE;
+    }
+    Instant built = db.buildTime();
+    Gauge.builder("sightline_geoip_database_build_timestamp", () -> built.getEpochSecond())
+        .description("When the GeoIP database in use was built (Unix seconds, from its metadata)").register(registry);
+    LOG.info("GeoIP: {}, built {}", what, built);
+    if (built.isBefore(clock.instant().atZone(ZoneOffset.UTC).minusMonths(3).toInstant())) {
+      LOG.warn("GeoIP: the database was built {}, more than 3 months ago: addresses move between networks and countries; "
+          + "fetch a newer one with `sightline data update` (docs/ingestion.md, \"Bundled data\")", built);
+    }
+    return db;
   }
 
   /** The pipeline, in order (see {@link IngestPipeline} for what each step does). */
@@ -130,7 +161,7 @@ public final class IngestModule {
         new Step("privacy", new PrivacyStep(in.respectGpc())),
         new Step("excluded_ip", new ExcludedIpStep(in.excludedIps())),
         new Step("rate_limit", new KeylessRateLimitStep(keylessLimiter, in.keylessRateLimitPerMinute())),
-        new Step("bot", new BotStep()),
+        new Step("bot", new BotStep(in.datacenterIps())),
         new Step("referrer", new ReferrerStep(SpamReferrers.load(in.spamReferrersFile()))),
         new Step("source", new SourceStep(Referrers.load(in.referrersFile()), new ChannelClassifier())),
         new Step("geo", new GeoStep(geo)),

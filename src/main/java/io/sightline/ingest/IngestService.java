@@ -1,5 +1,8 @@
 package io.sightline.ingest;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
+import io.sightline.event.WriterPartitions;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.enrich.UserAgents;
 import io.sightline.ingest.idempotency.ClientEventIds;
@@ -8,16 +11,13 @@ import io.sightline.ingest.pipeline.Dropped;
 import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.ingest.pipeline.IngestPipeline;
 import io.sightline.ingest.quota.MonthlyQuota;
-import io.sightline.user.UserProfiles;
+import io.sightline.ingest.user.UserProfiles;
 import io.sightline.site.Site;
 import io.sightline.store.EventKey;
-import io.sightline.store.EventRecord;
 import io.sightline.store.EventWriterVerticle;
 import io.sightline.store.IdentityLink;
-import io.sightline.store.SessionRow;
 import io.sightline.store.StoredIds;
 import io.sightline.store.WriteRequest;
-import io.sightline.store.WriterPartitions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,7 +38,7 @@ import java.util.Map;
  */
 public final class IngestService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestService.class);
-  private static final UserAgentInfo NO_USER_AGENT = new UserAgentInfo("desktop", null, null, null, null, null);
+  private static final UserAgentInfo NO_USER_AGENT = new UserAgentInfo("desktop", null, null, null, null, null, null);
 
   private final Vertx vertx;
   private final IngestPipeline pipeline;
@@ -119,7 +119,7 @@ public final class IngestService {
       if (key != 0) {
         eventIds.released(key);
       }
-      metrics.dropped(d.reason(), site.id());
+      metrics.dropped(d.reason(), d.layer(), site.id());
       return Outcome.dropped(d.reason(), d.getMessage());
     } catch (RuntimeException e) {
       if (key != 0) {

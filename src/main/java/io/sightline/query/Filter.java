@@ -1,5 +1,7 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
 import io.sightline.rollup.FirstFlags;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -84,6 +85,7 @@ record FlagVisitors(FirstFlags.Key key, LocalDate first, LocalDate last) {
   /** Whether the stored state allows it: flags cover the range and no stable visitor id is in it. */
   static Future<Boolean> usable(Pool pool, QuerySpec q, int timeoutMs) {
     String check = "select coalesce((select drill_since from rollup_coverage where site_id = $1) <= $2, false) "
+        + "and not " + RollupGaps.WITHIN + " "
         + "and coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) = 0 as ok";
     return BoundedSql.execute(pool, check, Tuple.of(q.siteId(), q.start().atOffset(ZoneOffset.UTC), q.end().atOffset(ZoneOffset.UTC)),
         timeoutMs).map(rows -> rows.iterator().next().getBoolean("ok"));

@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.goal.GoalMatch;
 import io.sightline.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

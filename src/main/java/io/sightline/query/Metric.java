@@ -10,6 +10,8 @@ public enum Metric {
   VISITORS, SESSIONS, PAGEVIEWS, EVENTS, VIEWS_PER_VISIT, BOUNCE_RATE, AVG_DURATION, AVG_SCROLL, CLICKERS, ENGAGEMENT,
   CONVERSIONS, CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE, NEW_VISITOR_SESSIONS,
   BOUNCES, TOTAL_DURATION, TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS,
+  /** The counted pageviews {@link #TIME_ON_PAGE} averages over (followed by another pageview of their session in range). */
+  TIMED_PAGEVIEWS,
   /** Identified users won in the sessions in scope: see {@link QueryEngine}, "contacts". */
   CONTACTS, LEADS, CUSTOMERS;
 
@@ -19,7 +21,7 @@ public enum Metric {
   boolean fromEvents() {
     return switch (this) {
       case VISITORS, PAGEVIEWS, EVENTS, AVG_SCROLL, ENGAGEMENT, CONVERSIONS, TOTAL_REVENUE, AVERAGE_REVENUE, ENTRANCES, EXITS, TIME_ON_PAGE,
-          TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS -> true;
+          TOTAL_TIME_ON_PAGE, TIMED_PAGEVIEWS, FORM_SUBMISSIONS -> true;
       default -> false;
     };
   }
@@ -31,7 +33,7 @@ public enum Metric {
   public boolean counts() {
     return switch (this) {
       case VISITORS, SESSIONS, PAGEVIEWS, EVENTS, CLICKERS, CONVERSIONS, TOTAL_REVENUE, ENTRANCES, EXITS, NEW_VISITOR_SESSIONS,
-          BOUNCES, TOTAL_DURATION, TOTAL_TIME_ON_PAGE, FORM_SUBMISSIONS, CONTACTS, LEADS, CUSTOMERS -> true;
+          BOUNCES, TOTAL_DURATION, TOTAL_TIME_ON_PAGE, TIMED_PAGEVIEWS, FORM_SUBMISSIONS, CONTACTS, LEADS, CUSTOMERS -> true;
       default -> false;
     };
   }

@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
 import io.sightline.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -14,10 +15,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Runs a {@link QuerySpec} against raw events and sessions and returns rows of dimension value and
@@ -53,7 +54,8 @@ import java.util.Map;
  *   counted pageview to the session's next pageview;</li>
  *   <li>new_visitor_sessions: sessions with no earlier session of the same visitor id;</li>
  *   <li>bounces: the bounced sessions; total_duration: the sessions' durations summed (bounces as 0), whole seconds;</li>
- *   <li>total_time_on_page: the seconds time_on_page averages, summed, whole seconds; form_submissions: counted form events;</li>
+ *   <li>total_time_on_page: the seconds time_on_page averages, summed, whole seconds; timed_pageviews: the counted pageviews
+ *   it averages over; form_submissions: counted form events;</li>
  *   <li>contacts: sessions in scope that hold their identified user's first event ({@code users.first_seen}: a user first
  *   seen then, counted where that session counts); customers: those whose user carried revenue in a session that started
  *   in the range; leads: the other contacts whose user has an e-mail address.</li>
@@ -239,7 +241,7 @@ public final class QueryEngine {
 
   private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase, FlagVisitors flags) {
     QuerySql.Plan plan = QuerySql.plan(q, flags);
-    return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs)
+    return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs, plan.settings())
         .map(rows -> {
           answeredBy(flags == null ? Plan.RAW : Plan.FLAGS, q);
           List<Map<String, Object>> out = new ArrayList<>();
@@ -301,6 +303,7 @@ public final class QueryEngine {
         case BOUNCES -> count(r, "bounces");
         case TOTAL_DURATION -> Math.round(number(r.apply("duration_sum")));
         case TOTAL_TIME_ON_PAGE -> Math.round(number(r.apply("top_sum")));
+        case TIMED_PAGEVIEWS -> count(r, "top_n");
         case FORM_SUBMISSIONS -> count(r, "forms");
         case CONTACTS -> count(r, "contacts");
         case LEADS -> count(r, "leads");

@@ -1,5 +1,8 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
+import io.sightline.goal.GoalMatch;
+
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;

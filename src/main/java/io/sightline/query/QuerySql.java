@@ -1,5 +1,7 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
+
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -20,7 +22,11 @@ final class QuerySql {
   private QuerySql() {
   }
 
-  record Plan(String sql, List<Object> params) {
+  /** A statement, its parameters and the planner settings it runs with (null: none; see {@link BoundedSql}). */
+  record Plan(String sql, List<Object> params, String settings) {
+    Plan(String sql, List<Object> params) {
+      this(sql, params, null);
+    }
   }
 
   private static final java.util.Set<Metric> EVENT_ONLY = java.util.EnumSet.of(Metric.VISITORS, Metric.PAGEVIEWS, Metric.EVENTS);

@@ -1,5 +1,7 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
+import io.sightline.goal.GoalMatch;
 import io.sightline.rollup.GoalRule;
 import io.sightline.rollup.RollupDim;
 import io.sightline.rollup.Rollups;
@@ -8,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +19,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
-import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -205,6 +207,7 @@ final class RollupPath {
         + " from rollup_coverage where site_id = $1) <= $2, false) "
         + "and (select count(*) from rollup_goal_coverage where site_id = $1 and goal_key = any($4::text[]) and since <= $2) "
         + "= cardinality($4::text[]) "
+        + "and not " + RollupGaps.WITHIN + " "
         + "as covered, "
         + "coalesce((select sum(stable_events) from rollup_total where site_id = $1 and bucket >= $2 and bucket < $3), 0) as stable, "
         + "(select max(week) from rollup_weeks_done) as weeks_done";

@@ -1,5 +1,6 @@
 package io.sightline.query;
 
+import io.sightline.event.Dimension;
 import io.sightline.rollup.RollupDim;
 import io.sightline.rollup.StableSketches;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.sightline.realtime;
 
-import io.sightline.store.EventRecord;
+import io.sightline.event.EventRecord;
 
 import java.math.BigDecimal;
 import java.util.HashMap;

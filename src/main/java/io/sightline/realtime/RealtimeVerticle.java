@@ -1,6 +1,6 @@
 package io.sightline.realtime;
 
-import io.sightline.store.Addresses;
+import io.sightline.event.Addresses;
 import io.sightline.store.CommittedEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

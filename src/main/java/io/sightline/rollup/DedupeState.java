@@ -1,6 +1,8 @@
 package io.sightline.rollup;
 
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 
 import java.util.Arrays;
 
@@ -19,6 +21,12 @@ import java.util.Arrays;
  *
  * <p>Changes are logged until {@link #commit()}, in primitive arrays; {@link #rollback()} undoes them in
  * reverse (a batch whose transaction failed). Confined to the writer's event loop.
+ *
+ * <p>The state is bounded: beyond {@code maxEntries} (visitor ids plus pairs), a new visitor id first drops the
+ * largest (site, salt day) held, which from then on is untracked ({@link #visitor} returns null for it). Its rollup
+ * rows and first-occurrence flags can no longer be exact on that UTC day and the next (where its ids' sessions
+ * carry over midnight), so the drop is recorded as a gap ({@link #takeDropped}, stored in {@code rollup_gaps} with
+ * the next batch) and the planner answers ranges touching those days from raw events.
  */
 final class DedupeState {
   static final int QUARTERS_PER_DAY = 96;
@@ -34,10 +42,26 @@ final class DedupeState {
     /** The session attributes whose 13 pairs are known to be counted on {@link #attributesDay} (a shortcut, see the accumulator). */
     SessionAttributes attributes;
     long attributesDay;
+    /** The (site, salt day) it belongs to, which counts its entries. */
+    final Day day;
+
+    Visitor(Day day) {
+      this.day = day;
+    }
   }
 
+  /** One site's daily visitor ids of one salt day; once dropped ({@link #visitors} null), untracked. */
   private static final class Day {
-    final Long2ObjectOpenHashMap<Visitor> visitors = new Long2ObjectOpenHashMap<>();
+    final int site;
+    final long saltDay;
+    Long2ObjectOpenHashMap<Visitor> visitors = new Long2ObjectOpenHashMap<>();
+    /** Visitor ids plus pairs held. */
+    long entries;
+
+    Day(int site, long saltDay) {
+      this.site = site;
+      this.saltDay = saltDay;
+    }
   }
 
   // the undo log: what, for which visitor (or day), in which table, the previous value
@@ -51,10 +75,16 @@ final class DedupeState {
   private long[] logPrevious = new long[1024];
   private int logSize;
 
+  /** By {@link #dayKey}. */
   private final Long2ObjectOpenHashMap<Day> days = new Long2ObjectOpenHashMap<>();
   private Day lastDay;
-  private long lastSaltDay = Long.MIN_VALUE;
-  private long pairs;
+  private long lastDayKey = Long.MIN_VALUE;
+  /** Visitor ids plus pairs held, over all days. */
+  private long entries;
+  private long maxEntries = Long.MAX_VALUE;
+  /** (site, salt day) pairs dropped since the last {@link #takeDropped}, as {@link #dayKey}s. */
+  private final LongArrayList dropped = new LongArrayList();
+  private long drops;
 
   static long first(long v) {
     return v & 0xffff;
@@ -68,31 +98,106 @@ final class DedupeState {
     return (v >>> 32 & 1) != 0;
   }
 
-  private Day day(long saltDay) {
-    if (saltDay == lastSaltDay) {
+  static long dayKey(int site, long saltDay) {
+    return saltDay << 32 | (site & 0xffffffffL);
+  }
+
+  static int siteOf(long dayKey) {
+    return (int) dayKey;
+  }
+
+  static long saltDayOf(long dayKey) {
+    return dayKey >> 32;
+  }
+
+  /** The most visitor ids plus pairs held at once (at least one day's first visitor is always taken). */
+  void limit(long maxEntries) {
+    this.maxEntries = Math.max(1, maxEntries);
+  }
+
+  private Day day(int site, long saltDay) {
+    long k = dayKey(site, saltDay);
+    if (k == lastDayKey) {
       return lastDay;
     }
-    Day d = days.get(saltDay);
+    Day d = days.get(k);
     if (d == null) {
-      d = new Day();
-      days.put(saltDay, d);
+      d = new Day(site, saltDay);
+      days.put(k, d);
     }
     lastDay = d;
-    lastSaltDay = saltDay;
+    lastDayKey = k;
     return d;
   }
 
-  /** The state of a daily visitor id on its salt day (created empty when new). */
+  /**
+   * The state of a daily visitor id on its salt day (created empty when new), or null when its (site, salt day) is
+   * untracked: dropped to keep within the bound, now or before.
+   */
   Visitor visitor(int site, long visitorId, long saltDay) {
-    Day d = day(saltDay);
+    Day d = day(site, saltDay);
+    if (d.visitors == null) {
+      return null;
+    }
     long key = Keys.visitor(site, visitorId);
     Visitor v = d.visitors.get(key);
     if (v == null) {
-      v = new Visitor();
+      if (entries >= maxEntries) {
+        dropLargest();
+        if (d.visitors == null) {
+          return null;
+        }
+      }
+      v = new Visitor(d);
       d.visitors.put(key, v);
+      d.entries++;
+      entries++;
       log(d, null, ADDED, key);
     }
     return v;
+  }
+
+  /** Drops the (site, salt day) holding the most entries. */
+  private void dropLargest() {
+    Day largest = null;
+    for (Day d : days.values()) {
+      if (d.visitors != null && (largest == null || d.entries > largest.entries)) {
+        largest = d;
+      }
+    }
+    if (largest != null) {
+      drop(largest);
+    }
+  }
+
+  private void drop(Day d) {
+    entries -= d.entries;
+    d.entries = 0;
+    d.visitors = null;
+    dropped.add(dayKey(d.site, d.saltDay));
+    drops++;
+  }
+
+  /** Marks (site, salt day) untracked, as restored from a stored gap (not reported by {@link #takeDropped}). */
+  void untracked(int site, long saltDay) {
+    Day d = day(site, saltDay);
+    if (d.visitors != null) {
+      entries -= d.entries;
+      d.entries = 0;
+      d.visitors = null;
+    }
+  }
+
+  /** The (site, salt day) pairs dropped since the last call, as {@link #dayKey}s; the list is cleared. */
+  long[] takeDropped() {
+    long[] out = dropped.toLongArray();
+    dropped.clear();
+    return out;
+  }
+
+  /** (site, salt day) pairs dropped since start. */
+  long drops() {
+    return drops;
   }
 
   /**
@@ -198,7 +303,10 @@ final class DedupeState {
     log(v, t, i, 0);
     t[i] = key | bit;
     v.size++;
-    pairs++;
+    if (v.day.visitors != null) {
+      v.day.entries++;
+      entries++;
+    }
     return 0;
   }
 
@@ -272,7 +380,11 @@ final class DedupeState {
       int index = logIndex[n];
       long previous = logPrevious[n];
       if (index == ADDED) {
-        ((Day) logOwner[n]).visitors.remove(previous);
+        Day d = (Day) logOwner[n];
+        if (d.visitors != null && d.visitors.remove(previous) != null) {
+          d.entries--;
+          entries--;
+        }
         continue;
       }
       Visitor v = (Visitor) logOwner[n];
@@ -286,7 +398,10 @@ final class DedupeState {
         logTable[n][index] = previous;
         if (previous == 0) {
           v.size--;
-          pairs--;
+          if (v.day.visitors != null) {
+            v.day.entries--;
+            entries--;
+          }
         }
       }
     }
@@ -295,31 +410,32 @@ final class DedupeState {
 
   /** Forgets salt days before {@code oldestKept} (epoch day); returns how many days were dropped. */
   int forgetBefore(long oldestKept) {
-    int before = days.size();
-    days.long2ObjectEntrySet().removeIf(e -> {
-      if (e.getLongKey() >= oldestKept) {
+    LongOpenHashSet saltDays = new LongOpenHashSet();
+    days.values().forEach(d -> saltDays.add(d.saltDay));
+    days.values().removeIf(d -> {
+      if (d.saltDay >= oldestKept) {
         return false;
       }
-      for (Visitor v : e.getValue().visitors.values()) {
-        pairs -= v.size;
-      }
+      entries -= d.entries;
       return true;
     });
-    lastSaltDay = Long.MIN_VALUE;
+    lastDayKey = Long.MIN_VALUE;
     lastDay = null;
-    return before - days.size();
+    int dropped = 0;
+    for (long day : saltDays) {
+      dropped += day < oldestKept ? 1 : 0;
+    }
+    return dropped;
   }
 
   /** Entries held (visitor ids plus pairs), for the memory gauge. */
   long entries() {
-    long n = pairs;
-    for (Day d : days.values()) {
-      n += d.visitors.size();
-    }
-    return n;
+    return entries;
   }
 
   int saltDays() {
-    return days.size();
+    LongOpenHashSet saltDays = new LongOpenHashSet();
+    days.values().forEach(d -> saltDays.add(d.saltDay));
+    return saltDays.size();
   }
 }

@@ -1,6 +1,6 @@
 package io.sightline.rollup;
 
-import io.sightline.query.Dimension;
+import io.sightline.event.Dimension;
 
 /**
  * The first-occurrence flags the writer stores on each event ({@code events.first_mask}), from the

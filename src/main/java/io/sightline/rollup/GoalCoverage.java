@@ -1,8 +1,8 @@
 package io.sightline.rollup;
 
 import io.sightline.goal.Goal;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.GoalType;
-import io.sightline.query.GoalMatch;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

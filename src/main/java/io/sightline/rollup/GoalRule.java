@@ -1,8 +1,8 @@
 package io.sightline.rollup;
 
+import io.sightline.event.EventRecord;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.LikePattern;
-import io.sightline.query.GoalMatch;
-import io.sightline.store.EventRecord;
 
 import java.util.Objects;
 

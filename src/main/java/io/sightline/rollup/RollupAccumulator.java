@@ -1,7 +1,7 @@
 package io.sightline.rollup;
 
-import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +38,11 @@ public final class RollupAccumulator {
   private static final GoalRule[] NO_GOALS = {};
 
   private final DedupeState dedupe = new DedupeState();
+  /**
+   * (site, salt day) pairs the bounded state dropped whose gap row no batch has committed yet: every batch carries them
+   * ({@link RollupDelta#gaps}) until one commits, so no event counted without them is visible before its gap is.
+   */
+  private final it.unimi.dsi.fastutil.longs.LongArrayList uncommittedGaps = new it.unimi.dsi.fastutil.longs.LongArrayList();
   private final StableSketches sketches = new StableSketches();
   private Map<Integer, GoalRule[]> goals = Map.of();
   private final Map<SessionKey, Remembered> sessions = new HashMap<>();
@@ -94,6 +99,11 @@ public final class RollupAccumulator {
     }
     delta.firstMasks(masks);
     delta.sketchRows(sketches.touchedRows());
+    long[] dropped = dedupe.takeDropped();
+    if (dropped.length > 0) {
+      uncommittedGaps.addAll(it.unimi.dsi.fastutil.longs.LongArrayList.wrap(dropped));
+    }
+    delta.gaps(uncommittedGaps.toLongArray()); // until a batch carrying them commits
     for (SessionRow s : states) {
       session(s, now, delta);
     }
@@ -199,12 +209,17 @@ public final class RollupAccumulator {
     }
     long saltDay = e.saltDay().toEpochDay();
     int mask = 0;
+    // null for a stable id, and for a (site, salt day) the bounded state no longer tracks (its days are gaps: raw answers them)
     DedupeState.Visitor visitor = stable ? null : dedupe.visitor(site, e.visitorId(), saltDay);
+    boolean tracked = visitor != null;
     long[][] pageRows = null; // for a daily id's event on a page: its rows, shared with its tuple's other events there
     if (!stable) {
-      dedupe.visit(visitor, site, saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
-      mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(visitor, VISITOR_KEY, saltDay, day));
-      SessionAttributes attributes = visitor.attributes != null && visitor.attributes.matches(e) ? visitor.attributes : SessionAttributes.of(e);
+      if (tracked) {
+        dedupe.visit(visitor, site, saltDay, (int) (quarter - saltDay * DedupeState.QUARTERS_PER_DAY), delta);
+        mask |= FirstFlags.bits(FirstFlags.Key.VISITOR, dedupe.flagPair(visitor, VISITOR_KEY, saltDay, day));
+      }
+      SessionAttributes attributes = tracked && visitor.attributes != null && visitor.attributes.matches(e) ? visitor.attributes
+          : SessionAttributes.of(e);
       if (!engagement) {
         AttributeChunk chunk = chunk(site, day, attributes);
         chunk.events++;
@@ -214,7 +229,7 @@ public final class RollupAccumulator {
         }
       }
       // the visitor's last attributes again on the same day: each of their pairs is already counted (outcome 0)
-      if (attributes != visitor.attributes || visitor.attributesDay != day) {
+      if (tracked && (attributes != visitor.attributes || visitor.attributesDay != day)) {
         for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
           RollupDim d = SessionAttributes.DIMS[i];
           int outcome = dedupe.pair(visitor, site, saltDay, d, attributes.values[i], day, delta);
@@ -238,7 +253,7 @@ public final class RollupAccumulator {
       }
       if (stable && d.member(e)) {
         sketches.add(site, d.id, day, value, e.visitorId());
-      } else if (d.member(e)) {
+      } else if (tracked && d.member(e)) {
         int outcome = dedupe.pair(visitor, site, saltDay, d, value, day, delta);
         if (FLAG_KEYS[d.ordinal()] != null) {
           mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
@@ -255,7 +270,7 @@ public final class RollupAccumulator {
         }
       }
     }
-    if (!stable && pageview) {
+    if (tracked && pageview) {
       long page = Keys.fnv(e.pathname());
       for (int i = 0; i < PAGE_KEYS.length; i++) {
         RollupDim a = PAGE_KEY_DIMS[i];
@@ -409,6 +424,7 @@ public final class RollupAccumulator {
   }
 
   public void commit() {
+    uncommittedGaps.clear();
     dedupe.commit();
     sketches.commit();
     sessionLog.clear();
@@ -441,6 +457,24 @@ public final class RollupAccumulator {
     sketches.forgetBefore(oldestSaltDay);
     Instant cutoff = now.minus(SESSION_MEMORY);
     sessions.values().removeIf(r -> r.touched().isBefore(cutoff));
+  }
+
+  /**
+   * Bounds the dedupe state to {@code maxEntries} visitor ids plus pairs: beyond, the largest (site, salt day) is dropped
+   * and its days become gaps answered from raw events ({@link DedupeState}).
+   */
+  public void limitState(long maxEntries) {
+    dedupe.limit(maxEntries);
+  }
+
+  /** A stored gap (site, salt day): its events are no longer tracked (restored at start, before the events are). */
+  void untracked(int site, long saltDay) {
+    dedupe.untracked(site, saltDay);
+  }
+
+  /** (site, salt day) pairs dropped to keep within the bound since start. */
+  public long stateDrops() {
+    return dedupe.drops();
   }
 
   /** Entries in memory: visitor ids, pairs and sessions (reported as a gauge; about 16-20 bytes per id or pair). */

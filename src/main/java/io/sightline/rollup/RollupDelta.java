@@ -40,6 +40,36 @@ public final class RollupDelta {
     this.sketchRows = rows;
   }
 
+  private long[] gaps = new long[0];
+
+  /**
+   * The (site, salt day) pairs the bounded dedupe state no longer tracks and whose gap row is not stored yet
+   * ({@code rollup_gaps}, stored in the batch's own statement): {@link #gapSites} and {@link #gapDays}.
+   */
+  public boolean hasGaps() {
+    return gaps.length > 0;
+  }
+
+  public Integer[] gapSites() {
+    Integer[] out = new Integer[gaps.length];
+    for (int i = 0; i < gaps.length; i++) {
+      out[i] = DedupeState.siteOf(gaps[i]);
+    }
+    return out;
+  }
+
+  public LocalDate[] gapDays() {
+    LocalDate[] out = new LocalDate[gaps.length];
+    for (int i = 0; i < gaps.length; i++) {
+      out[i] = LocalDate.ofEpochDay(DedupeState.saltDayOf(gaps[i]));
+    }
+    return out;
+  }
+
+  void gaps(long[] dayKeys) {
+    this.gaps = dayKeys;
+  }
+
   /** The batch's events' first-occurrence flags ({@link FirstFlags}), in the batch's order. */
   public Integer[] firstMasks() {
     return firstMasks;

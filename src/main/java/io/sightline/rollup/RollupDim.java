@@ -1,8 +1,8 @@
 package io.sightline.rollup;
 
-import io.sightline.query.Dimension;
-import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
+import io.sightline.event.Dimension;
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 
 import java.util.function.Function;
 

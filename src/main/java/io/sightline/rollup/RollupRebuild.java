@@ -1,6 +1,6 @@
 package io.sightline.rollup;
 
-import io.sightline.store.StoredRows;
+import io.sightline.event.StoredRows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;

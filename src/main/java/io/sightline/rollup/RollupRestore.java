@@ -1,15 +1,15 @@
 package io.sightline.rollup;
 
-import io.sightline.store.EventRecord;
-import io.sightline.store.StoredRows;
-import io.sightline.store.WriterPartitions;
+import io.sightline.event.EventRecord;
+import io.sightline.event.StoredRows;
+import io.sightline.event.WriterPartitions;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.Cursor;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,15 +49,21 @@ public final class RollupRestore {
 
   /**
    * Loads the dedupe state (salt days from {@code oldestSaltDay}) and the recent sessions of writer partition {@code partition}
-   * of {@code partitions} (its visitors only, {@code io.sightline.store.WriterPartitions}) into the accumulator, with the
+   * of {@code partitions} (its visitors only, {@code io.sightline.event.WriterPartitions}) into the accumulator, with the
    * sketches that partition stored; its goals must be installed first, so that the goals' visitor pairs are restored too.
    */
   public static Future<Long> restore(Pool pool, RollupAccumulator acc, LocalDate oldestSaltDay, Instant now, int partition,
                                      int partitions) {
     Instant sessionsSince = now.minus(RollupAccumulator.SESSION_MEMORY);
     String mine = " and " + WriterPartitions.sql("$4") + " = $3";
-    return pool.withTransaction(conn -> stream(conn, "select " + EVENT_COLUMNS + " from events where ts >= $1 and salt_day >= $2 "
-            + "and not stable_visitor" + mine, Tuple.of(oldestSaltDay.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(),
+    // the (site, salt day) pairs the bounded state dropped stay untracked: their events are not replayed
+    return pool.withTransaction(conn -> conn.preparedQuery("select site_id, salt_day from rollup_gaps where salt_day >= $1")
+        .execute(Tuple.of(oldestSaltDay))
+        .compose(gaps -> {
+          gaps.forEach(g -> acc.untracked(g.getInteger(0), g.getLocalDate(1).toEpochDay()));
+          return stream(conn, "select " + EVENT_COLUMNS + " from events where ts >= $1 and salt_day >= $2 "
+            + "and not stable_visitor" + mine + " and not exists (select 1 from rollup_gaps g where g.site_id = events.site_id "
+            + "and g.salt_day = events.salt_day)", Tuple.of(oldestSaltDay.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(),
             oldestSaltDay, (long) partition, (long) partitions),
         new Consumer<Row>() {
           RollupDelta scratch = new RollupDelta();
@@ -79,7 +85,8 @@ public final class RollupRestore {
         .compose(rows -> stream(conn, "select site_id, dim, day, value, sketch from rollup_sketch where day >= $1 and part = $2",
             Tuple.of(oldestSaltDay, (short) partition),
             r -> acc.sketches().restore(new StableSketches.Key(r.getInteger("site_id"), r.getShort("dim"), r.getLocalDate("day").toEpochDay(),
-                r.getString("value")), r.getBuffer("sketch").getBytes())).map(sketches -> rows + sketches)))
+                r.getString("value")), r.getBuffer("sketch").getBytes())).map(sketches -> rows + sketches));
+        }))
         .onSuccess(v -> {
           acc.endOfChunk(new RollupDelta()); // counts already stored: only the state matters
           acc.commit();

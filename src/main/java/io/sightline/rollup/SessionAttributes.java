@@ -1,6 +1,6 @@
 package io.sightline.rollup;
 
-import io.sightline.store.EventRecord;
+import io.sightline.event.EventRecord;
 
 import java.util.Arrays;
 

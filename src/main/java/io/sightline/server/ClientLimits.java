@@ -3,8 +3,8 @@ package io.sightline.server;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sightline.config.HttpConfig;
-import io.sightline.ingest.net.CidrSet;
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.CidrSet;
+import io.sightline.net.IpAddresses;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,5 @@
 package io.sightline.server;
 
-import io.sightline.lifecycle.StartupException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;

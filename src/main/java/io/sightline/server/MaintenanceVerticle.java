@@ -1,5 +1,6 @@
 package io.sightline.server;
 
+import io.sightline.ops.PeriodicTask;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;

@@ -1,5 +1,8 @@
 package io.sightline.store;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.sightline.store;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.sightline.rollup.RollupFold;
 import io.sightline.rollup.RollupSql;
 import io.vertx.core.json.JsonArray;
@@ -152,7 +154,8 @@ final class EventSql {
   static final int WITH_SKETCHES = 2;
   static final int WITH_KEYS = 4;
   static final int WITH_LINKS = 8;
-  private static final int VARIANTS = 16;
+  static final int WITH_GAPS = 16;
+  private static final int VARIANTS = 32;
 
   /**
    * The events inserted and their sessions upserted, with {@link #WITH_KEYS} their client event ids inserted and with
@@ -168,7 +171,8 @@ final class EventSql {
    * statement and so one transaction. The delta of committed events is therefore always either pending
    * or folded, whatever crashes. Returns the pending row's id.
    *
-   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches, 4 client event ids, 8 identity links), each
+   * <p>One variant per combination of those parts (index: 1 new sites, 2 sketches, 4 client event ids, 8 identity links, 16 gaps
+   * of the bounded dedupe state), each
    * prepared once.
    * Most batches carry neither and take the lean variant: PostgreSQL re-plans these statements for each
    * batch's parameters, so every CTE a batch does not need is planning time saved.
@@ -218,13 +222,15 @@ final class EventSql {
       sql.append("linked as (").append(upsertLinks(p)).append("), ");
       p += LINK_COLUMNS.size();
     }
+    if ((parts & WITH_GAPS) != 0) {
+      sql.append("gapped as (insert into rollup_gaps (site_id, salt_day) select * from unnest($").append(p).append("::int4[], $")
+          .append(p + 1).append("::date[]) on conflict do nothing), ");
+      p += 2;
+    }
     sql.setLength(sql.length() - 2); // the last ", "
     return sql.append(' ').append(RollupFold.insertPending(p)).toString();
   }
 
-  static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "
-      + "and e.session_id = s.session_id and e.type = 'pageview' and e.ts >= s.started_at) as page_visit_id "
-      + "from sessions s where s.last_seen_at > $1 and s.started_at > $2";
 
   private EventSql() {
   }

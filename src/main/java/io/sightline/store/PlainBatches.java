@@ -1,5 +1,7 @@
 package io.sightline.store;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;

@@ -2,11 +2,15 @@ package io.sightline.store;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.sightline.config.WriterConfig;
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
+import io.sightline.event.WriterPartitions;
 import io.sightline.rollup.GoalCoverage;
 import io.sightline.rollup.GoalRule;
 import io.sightline.rollup.PendingDeltas;
@@ -99,7 +103,11 @@ final class RollupWriter implements BatchStatements {
     this.partitions = partitions;
     this.rollupStateDays = Math.max(2, rollupStateDays);
     this.goals = new GoalCoverage(rollups, partition == 0);
+    rollups.limitState(config.stateEntriesPerPartition());
     Tags tags = Tags.of("partition", Integer.toString(partition));
+    FunctionCounter.builder("sightline_rollup_state_drops", rollups, RollupAccumulator::stateDrops).tags(tags)
+        .description("(site, UTC day) pairs the rollup writer stopped tracking to stay within writer.rollupStateEntries: "
+            + "queries touching them read raw events").register(registry);
     Gauge.builder("sightline_rollup_state_entries", rollups, RollupAccumulator::entries).tags(tags)
         .description("Visitor ids, (visitor, value) pairs and sessions the rollup writer keeps in memory (about 16-20 bytes each)")
         .register(registry);
@@ -297,6 +305,11 @@ final class RollupWriter implements BatchStatements {
     if (!rows.links().isEmpty()) {
       parts |= EventSql.WITH_LINKS;
       extra.addAll(List.of(Column.arrays(EventSql.LINK_COLUMNS, rows.links())));
+    }
+    if (delta.hasGaps()) {
+      parts |= EventSql.WITH_GAPS;
+      extra.add(delta.gapSites());
+      extra.add(delta.gapDays());
     }
     extra.add(RollupFold.pendingValue(delta));
     String sql = EventSql.WRITE_BATCH_WITH_ROLLUPS[parts];

@@ -1,5 +1,7 @@
 package io.sightline.store;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.vertx.core.Promise;
 
 import java.util.List;

@@ -2,10 +2,10 @@ package io.sightline.bench;
 
 import io.sightline.db.MigrationRunner;
 import io.sightline.db.embedded.EmbeddedPostgres;
+import io.sightline.event.Dimension;
+import io.sightline.goal.GoalMatch;
 import io.sightline.lifecycle.Await;
-import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
-import io.sightline.query.GoalMatch;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;
 import io.sightline.query.QueryEngine;

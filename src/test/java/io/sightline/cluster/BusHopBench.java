@@ -55,7 +55,7 @@ public final class BusHopBench {
         null, null, null, null, null, true, Map.of(), "5a1c3f4e-8b9d-4c2a-9e7f-1d2b3c4d5e6f");
     RequestFacts facts = new RequestFacts(new byte[] {81, 2, 69, (byte) 160},
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-        new UserAgentInfo("desktop", "Chrome", "131", "Windows", "10", null), false, false, null, Instant.now(), 7);
+        new UserAgentInfo("desktop", "Chrome", "131", "Windows", "10", null, null), false, false, null, Instant.now(), 7);
     for (int round = 0; round < 3; round++) { // the last round counts: the first ones warm the JIT up
       long cpu0 = cpu();
       long t0 = System.nanoTime();

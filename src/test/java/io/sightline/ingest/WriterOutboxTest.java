@@ -1,14 +1,14 @@
 package io.sightline.ingest;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
+import io.sightline.event.WriterPartitions;
 import io.sightline.realtime.RealtimeFixtures;
 import io.sightline.store.EventKey;
-import io.sightline.store.EventRecord;
 import io.sightline.store.EventWriterVerticle;
 import io.sightline.store.LocalCodec;
-import io.sightline.store.SessionRow;
 import io.sightline.store.StoredIds;
 import io.sightline.store.WriteRequest;
-import io.sightline.store.WriterPartitions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

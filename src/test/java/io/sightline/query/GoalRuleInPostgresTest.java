@@ -1,8 +1,9 @@
 package io.sightline.query;
 
+import io.sightline.event.EventRecord;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.GoalPatterns;
 import io.sightline.rollup.GoalRule;
-import io.sightline.store.EventRecord;
 import io.sightline.support.PgTestBase;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

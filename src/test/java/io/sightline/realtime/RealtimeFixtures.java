@@ -1,8 +1,8 @@
 package io.sightline.realtime;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.sightline.store.CommittedEvents;
-import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
 
 import java.time.Clock;
 import java.time.Duration;

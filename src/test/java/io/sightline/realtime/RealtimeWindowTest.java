@@ -1,8 +1,8 @@
 package io.sightline.realtime;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.sightline.store.CommittedEvents;
-import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -85,4 +85,52 @@ class DedupeStateTest {
     assertEquals(1, s.saltDays());
     assertEquals(FirstFlags.FIRST, s.flagPair(s.visitor(1, 1, SALT_DAY), key(0), SALT_DAY, SALT_DAY), "forgotten");
   }
+
+  @Test
+  void beyondTheBoundTheLargestSiteDayIsDroppedAndStaysUntracked() {
+    DedupeState s = new DedupeState();
+    s.limit(100);
+    // site 1: 20 visitors with 3 pairs each (80 entries); site 2: 2 visitors with 1 pair (4 entries)
+    for (int i = 0; i < 20; i++) {
+      mark(s, s.visitor(1, i, SALT_DAY), 0, 3, 0);
+    }
+    for (int i = 0; i < 2; i++) {
+      mark(s, s.visitor(2, i, SALT_DAY), 0, 1, 0);
+    }
+    s.commit();
+    assertEquals(84, s.entries());
+    assertEquals(0, s.takeDropped().length, "within the bound");
+    // 4 more of site 2 with 3 pairs reach the bound; the next new id drops site 1's day (the largest), not site 2's
+    for (int i = 2; i < 6; i++) {
+      mark(s, s.visitor(2, i, SALT_DAY), 0, 3, 0);
+    }
+    assertEquals(100, s.entries());
+    DedupeState.Visitor next = s.visitor(2, 6, SALT_DAY);
+    assertEquals(7 + 2 + 4 * 3, s.entries(), "site 2's 7 ids and 14 pairs; site 1's 80 entries are gone");
+    assertEquals(List.of(DedupeState.dayKey(1, SALT_DAY)), java.util.Arrays.stream(s.takeDropped()).boxed().toList());
+    assertEquals(0, s.takeDropped().length, "taken once");
+    assertEquals(null, s.visitor(1, 0, SALT_DAY), "a known id of the dropped day");
+    assertEquals(null, s.visitor(1, 99, SALT_DAY), "a new id of the dropped day");
+    assertEquals(FirstFlags.FIRST, s.flagPair(s.visitor(1, 0, SALT_DAY + 1), key(0), SALT_DAY + 1, SALT_DAY + 1), "another salt day is tracked");
+    assertEquals(0, s.flagPair(s.visitor(2, 0, SALT_DAY), key(0), SALT_DAY, SALT_DAY), "site 2 kept its state");
+    assertEquals(FirstFlags.FIRST, s.flagPair(next, key(0), SALT_DAY, SALT_DAY));
+    assertEquals(1, s.drops());
+    // a rollback of the batch keeps the drop (the state is gone) and counts exactly what stays
+    s.rollback();
+    assertEquals(2 + 2, s.entries(), "site 2's committed ids and pairs; site 1's day stays dropped");
+    assertEquals(null, s.visitor(1, 0, SALT_DAY));
+  }
+
+  @Test
+  void aStoredGapStaysUntracked() {
+    DedupeState s = new DedupeState();
+    mark(s, s.visitor(1, 1, SALT_DAY), 0, 5, 0);
+    s.commit();
+    s.untracked(1, SALT_DAY);
+    assertEquals(0, s.entries());
+    assertEquals(null, s.visitor(1, 1, SALT_DAY));
+    assertEquals(0, s.takeDropped().length, "already stored: not reported again");
+    assertEquals(1, s.forgetBefore(SALT_DAY + 1));
+    assertEquals(FirstFlags.FIRST, s.flagPair(s.visitor(1, 1, SALT_DAY), key(0), SALT_DAY, SALT_DAY), "forgotten with its day");
+  }
 }

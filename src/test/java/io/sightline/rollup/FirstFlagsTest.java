@@ -1,7 +1,7 @@
 package io.sightline.rollup;
 
+import io.sightline.event.Dimension;
 import io.sightline.lifecycle.Await;
-import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;

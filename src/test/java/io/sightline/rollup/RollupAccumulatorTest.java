@@ -1,7 +1,7 @@
 package io.sightline.rollup;
 
-import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

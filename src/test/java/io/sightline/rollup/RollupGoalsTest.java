@@ -1,10 +1,10 @@
 package io.sightline.rollup;
 
+import io.sightline.event.Dimension;
 import io.sightline.goal.Goal;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.GoalType;
 import io.sightline.lifecycle.Await;
-import io.sightline.query.Dimension;
-import io.sightline.query.GoalMatch;
 import io.sightline.query.Metric;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QuerySpec;

@@ -1,6 +1,6 @@
 package io.sightline.rollup;
 
-import io.sightline.query.Dimension;
+import io.sightline.event.Dimension;
 import io.sightline.query.Metric;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QuerySpec;

@@ -1,6 +1,7 @@
 package io.sightline.store;
 
 import io.sightline.db.MigrationRunner;
+import io.sightline.ingest.session.ActiveSessions;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.support.PgTestBase;

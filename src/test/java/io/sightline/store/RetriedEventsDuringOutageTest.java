@@ -2,6 +2,7 @@ package io.sightline.store;
 
 import io.sightline.config.ConfigLoader;
 import io.sightline.db.embedded.EmbeddedPostgres;
+import io.sightline.event.Addresses;
 import io.sightline.lifecycle.SightlineServer;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.eventbus.DeliveryOptions;

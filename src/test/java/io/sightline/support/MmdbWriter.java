@@ -1,6 +1,6 @@
 package io.sightline.support;
 
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

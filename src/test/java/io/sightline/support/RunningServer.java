@@ -1,11 +1,11 @@
 package io.sightline.support;
 
+import io.sightline.event.Addresses;
 import io.sightline.lifecycle.SightlineServer;
-
-import io.sightline.store.Addresses;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package io.sightline.api.clickport;
 
+import io.sightline.event.Dimension;
 import io.sightline.http.ApiException;
 import io.sightline.query.Comparison;
-import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;

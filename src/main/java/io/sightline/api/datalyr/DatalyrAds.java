@@ -2,8 +2,8 @@ package io.sightline.api.datalyr;
 
 import io.sightline.ads.AdRow;
 import io.sightline.ads.AdService;
+import io.sightline.event.Dimension;
 import io.sightline.goal.GoalService;
-import io.sightline.query.Dimension;
 import io.sightline.query.Metric;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QuerySpec;

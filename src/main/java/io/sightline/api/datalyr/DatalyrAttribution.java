@@ -1,8 +1,8 @@
 package io.sightline.api.datalyr;
 
+import io.sightline.event.Dimension;
 import io.sightline.goal.GoalService;
 import io.sightline.query.Attribution;
-import io.sightline.query.Dimension;
 import io.sightline.query.Metric;
 import io.sightline.query.QueryEngine;
 import io.sightline.site.Site;

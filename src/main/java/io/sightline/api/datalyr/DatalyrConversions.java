@@ -1,8 +1,8 @@
 package io.sightline.api.datalyr;
 
 import io.sightline.goal.Goal;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.GoalType;
-import io.sightline.query.GoalMatch;
 
 import java.util.List;
 

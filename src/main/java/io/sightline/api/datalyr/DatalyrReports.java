@@ -1,7 +1,7 @@
 package io.sightline.api.datalyr;
 
+import io.sightline.event.Dimension;
 import io.sightline.ingest.enrich.Referrers;
-import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;

@@ -1,12 +1,12 @@
 package io.sightline.api.datalyr;
 
 import io.sightline.goal.Goal;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.GoalService;
 import io.sightline.http.ApiException;
 import io.sightline.ingest.session.VisitorIds;
 import io.sightline.query.Attribution;
 import io.sightline.query.BoundedSql;
-import io.sightline.query.GoalMatch;
 import io.sightline.site.Site;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -5,13 +5,13 @@ import io.sightline.auth.ApiPrincipal;
 import io.sightline.auth.RateLimitHandler;
 import io.sightline.auth.RequireScope;
 import io.sightline.auth.Scope;
+import io.sightline.event.Dimension;
 import io.sightline.goal.Goal;
+import io.sightline.goal.GoalMatch;
 import io.sightline.goal.GoalService;
 import io.sightline.http.ApiException;
 import io.sightline.http.JsonResponses;
-import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
-import io.sightline.query.GoalMatch;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;
 import io.sightline.query.QueryEngine;
@@ -189,8 +189,14 @@ public final class HubSpotRoutes {
   record Range(Instant start, Instant end) {
   }
 
-  /** A breakdown row: its id, the engine selection it stands for (for the totals), its HubSpot metrics and meta. */
-  record Row(String id, Map<Dimension, List<String>> selection, Map<String, Object> metrics, String meta) {
+  /**
+   * A breakdown row: its id, the engine selection it stands for (for the totals), its HubSpot metrics and meta; a page
+   * row also its engine counts (for the totals, which sum them), null on other rows.
+   */
+  record Row(String id, Map<Dimension, List<String>> selection, Map<String, Object> metrics, String meta, HubSpotRows.PageCounts page) {
+    Row(String id, Map<Dimension, List<String>> selection, Map<String, Object> metrics, String meta) {
+      this(id, selection, metrics, meta, null);
+    }
   }
 
   /** The rows of one time point, after f/e, and (when asked) the rolled-up totals. */
@@ -414,10 +420,10 @@ public final class HubSpotRoutes {
             v -> byName.containsKey(v) ? Integer.toString(byName.get(v).id()) : null, v -> v);
       }
       case "pages" -> pageRows(run, range, run.scope, true).map(list -> list.stream()
-          .map(r -> new Row(r.id(), r.selection(), r.metrics(), r.selection().get(Dimension.PAGE).get(0))).toList());
+          .map(r -> new Row(r.id(), r.selection(), r.metrics(), r.selection().get(Dimension.PAGE).get(0), r.page())).toList());
       default -> ContentRule.TYPES.contains(report) ? pageRows(run, range, run.scope, true).map(list -> list.stream()
           .filter(r -> ContentRule.typeOf(r.selection().get(Dimension.PAGE).get(0), run.ruleList).equals(report))
-          .map(r -> new Row(HubSpotRows.contentId(r.id()), r.selection(), r.metrics(), r.id())).toList())
+          .map(r -> new Row(HubSpotRows.contentId(r.id()), r.selection(), r.metrics(), r.id(), r.page())).toList())
           : breakdownRows(run, range);
     };
     return rows.compose(all -> {
@@ -433,7 +439,7 @@ public final class HubSpotRoutes {
         return Future.succeededFuture(new Computed(kept, kept.get(0).metrics()));
       }
       if (report.equals("pages") || ContentRule.TYPES.contains(report)) {
-        return Future.succeededFuture(new Computed(kept, HubSpotRows.pageTotals(kept.stream().map(Row::metrics).toList())));
+        return Future.succeededFuture(new Computed(kept, HubSpotRows.pageRow(HubSpotRows.pageTotals(kept.stream().map(Row::page).toList()))));
       }
       // the totals roll up exactly the sessions and events of the rows kept
       Map<Dimension, Set<String>> union = new LinkedHashMap<>();
@@ -519,10 +525,11 @@ public final class HubSpotRoutes {
   }
 
   /**
-   * Page rows with the page's URL as id ({@code https://<hostname><path>}): the pages viewed in the range, with their
-   * pageviews and (when {@code counts}) the sessions that entered, bounced on and left by them. Every number is one of
-   * three engine breakdowns (pageviews by page, sessions and bounces by entry page, sessions by exit page), which the
-   * rollups answer without reading raw events when the range is whole UTC days and nothing filters. A site viewed on
+   * Page rows with the page's URL as id ({@code https://<hostname><path>}): the pages viewed in the range and (when
+   * {@code counts}) their counts from three engine breakdowns: by page (pageviews, sessions, visitors, time on page,
+   * form submissions), sessions and bounces by entry page, sessions by exit page. The rollups answer the pages viewed
+   * and the entry and exit breakdowns over whole UTC days when nothing filters; the breakdown by page with the time on
+   * page, sessions and submissions is not in the rollups, so the engine answers it from raw events. A site viewed on
    * several hostnames in the range has each hostname's rows from the same breakdowns filtered to the hostname (the
    * engine's "hostname is", read from raw events): a visit that views pages on two hostnames counts on both.
    */
@@ -543,8 +550,8 @@ public final class HubSpotRoutes {
   }
 
   private Future<List<Row>> hostPageRows(Run run, Range range, String host, List<Filter> filters, boolean counts) {
-    Future<Map<String, Map<String, Object>>> views = run.query(range, HubSpotRows.PAGE_VIEW_METRICS, Dimension.PAGE, filters)
-        .map(rows -> byValue(rows, Dimension.PAGE));
+    Future<Map<String, Map<String, Object>>> views = run.query(range, counts ? HubSpotRows.PAGE_METRICS : HubSpotRows.PAGE_VIEW_METRICS,
+        Dimension.PAGE, filters).map(rows -> byValue(rows, Dimension.PAGE));
     Future<Map<String, Map<String, Object>>> entries = counts
         ? run.query(range, HubSpotRows.ENTRY_METRICS, Dimension.ENTRY_PAGE, filters).map(rows -> byValue(rows, Dimension.ENTRY_PAGE))
         : Future.succeededFuture(Map.of());
@@ -553,9 +560,11 @@ public final class HubSpotRoutes {
         : Future.succeededFuture(Map.of());
     return Future.all(views, entries, exits).map(v -> {
       List<Row> out = new ArrayList<>();
-      views.result().forEach((path, viewRow) -> out.add(new Row("https://" + host + path,
-          Map.of(Dimension.PAGE, List.of(path), Dimension.HOSTNAME, List.of(host)),
-          HubSpotRows.pageRow(viewRow, entries.result().get(path), exits.result().get(path)), null)));
+      views.result().forEach((path, viewRow) -> {
+        HubSpotRows.PageCounts c = HubSpotRows.PageCounts.of(viewRow, entries.result().get(path), exits.result().get(path));
+        out.add(new Row("https://" + host + path, Map.of(Dimension.PAGE, List.of(path), Dimension.HOSTNAME, List.of(host)),
+            HubSpotRows.pageRow(c), null, c));
+      });
       return out;
     });
   }

@@ -23,10 +23,13 @@ public final class HubSpotRows {
   public static final List<Metric> SESSION_METRICS = List.of(Metric.SESSIONS, Metric.PAGEVIEWS, Metric.NEW_VISITOR_SESSIONS,
       Metric.BOUNCES, Metric.TOTAL_DURATION, Metric.FORM_SUBMISSIONS, Metric.CONTACTS, Metric.LEADS, Metric.CUSTOMERS);
   /**
-   * The engine queries of pages and content reports, each one the rollups answer over whole days (docs/api.md,
-   * "HubSpot Analytics v2"): rawViews = pageviews by page; entrances and bounces = sessions and bounces by entry
-   * page; exits = sessions by exit page.
+   * The engine queries of pages and content reports (docs/api.md, "HubSpot Analytics v2"): per page (by {@code page}),
+   * rawViews = pageviews, visits = sessions, visitors, pageTime = total_time_on_page over timed_pageviews,
+   * submissions = form_submissions; entrances and bounces = sessions and bounces by entry page; exits = sessions by exit
+   * page. {@link #PAGE_VIEW_METRICS}: the pages viewed, alone (which the rollups answer).
    */
+  public static final List<Metric> PAGE_METRICS = List.of(Metric.PAGEVIEWS, Metric.SESSIONS, Metric.VISITORS, Metric.TOTAL_TIME_ON_PAGE,
+      Metric.TIMED_PAGEVIEWS, Metric.FORM_SUBMISSIONS);
   public static final List<Metric> PAGE_VIEW_METRICS = List.of(Metric.PAGEVIEWS);
   public static final List<Metric> ENTRY_METRICS = List.of(Metric.SESSIONS, Metric.BOUNCES);
   public static final List<Metric> EXIT_METRICS = List.of(Metric.SESSIONS);
@@ -36,8 +39,8 @@ public final class HubSpotRows {
   public static final List<String> SESSION_FIELDS = List.of("visits", "rawViews", "visitors", "bounces", "bounceRate", "time",
       "timePerSession", "pageviewsPerSession", "newVisitorSessionRate", "submissions", "leads", "contacts", "customers",
       "sessionToContactRate", "contactToCustomerRate");
-  public static final List<String> PAGE_FIELDS = List.of("rawViews", "entrances", "exits", "pageviewsMinusExits", "exitsPerPageview",
-      "bounces", "pageBounceRate");
+  public static final List<String> PAGE_FIELDS = List.of("rawViews", "visits", "visitors", "entrances", "exits", "pageviewsMinusExits",
+      "exitsPerPageview", "pageTime", "timePerPageview", "bounces", "pageBounceRate", "submissions");
   public static final List<String> FORM_FIELDS = List.of("submissions", "visits", "visitors");
   public static final List<String> EVENT_FIELDS = List.of("completions", "visits", "visitors");
   /** The sessions breakdown: sessions per device and per channel group. */
@@ -78,43 +81,61 @@ public final class HubSpotRows {
   }
 
   /**
-   * A page row from the page's pageviews ({@link #PAGE_VIEW_METRICS}), its entry-page row ({@link #ENTRY_METRICS}) and
-   * its exit-page row ({@link #EXIT_METRICS}), each null when the engine has none.
+   * A page's engine counts: from its row by page ({@link #PAGE_METRICS}), its entry-page row ({@link #ENTRY_METRICS})
+   * and its exit-page row ({@link #EXIT_METRICS}). {@code timed}: the pageviews {@code pageTime} is the time of.
    */
-  public static Map<String, Object> pageRow(Map<String, Object> views, Map<String, Object> entry, Map<String, Object> exit) {
-    return pageRow(views == null ? 0 : count(views, Metric.PAGEVIEWS), entry == null ? 0 : count(entry, Metric.SESSIONS),
-        entry == null ? 0 : count(entry, Metric.BOUNCES), exit == null ? 0 : count(exit, Metric.SESSIONS));
+  public record PageCounts(long views, long visits, long visitors, long entrances, long bounces, long exits, long pageTime, long timed,
+                           long submissions) {
+    /** From the engine's rows, each null when the engine has none. */
+    public static PageCounts of(Map<String, Object> page, Map<String, Object> entry, Map<String, Object> exit) {
+      Map<String, Object> p = page == null ? Map.of() : page;
+      Map<String, Object> in = entry == null ? Map.of() : entry;
+      return new PageCounts(count(p, Metric.PAGEVIEWS), count(p, Metric.SESSIONS), count(p, Metric.VISITORS), count(in, Metric.SESSIONS),
+          count(in, Metric.BOUNCES), exit == null ? 0 : count(exit, Metric.SESSIONS), count(p, Metric.TOTAL_TIME_ON_PAGE),
+          count(p, Metric.TIMED_PAGEVIEWS), count(p, Metric.FORM_SUBMISSIONS));
+    }
   }
 
-  /** The rolled-up row of page rows: their counts summed (each pageview, entrance and exit is one page's), rates recomputed. */
-  public static Map<String, Object> pageTotals(List<Map<String, Object>> rows) {
+  /**
+   * The rolled-up counts of page rows: each pageview, entrance, exit, second on a page and form submission is one page's,
+   * so they are summed; visits and visitors are not (one visit views several pages) and are left out of totals.
+   */
+  public static PageCounts pageTotals(List<PageCounts> rows) {
     long views = 0;
     long entrances = 0;
     long bounces = 0;
     long exits = 0;
-    for (Map<String, Object> r : rows) {
-      views += field(r, "rawViews");
-      entrances += field(r, "entrances");
-      bounces += field(r, "bounces");
-      exits += field(r, "exits");
+    long pageTime = 0;
+    long timed = 0;
+    long submissions = 0;
+    for (PageCounts r : rows) {
+      views += r.views();
+      entrances += r.entrances();
+      bounces += r.bounces();
+      exits += r.exits();
+      pageTime += r.pageTime();
+      timed += r.timed();
+      submissions += r.submissions();
     }
-    return pageRow(views, entrances, bounces, exits);
+    return new PageCounts(views, 0, 0, entrances, bounces, exits, pageTime, timed, submissions);
   }
 
-  private static Map<String, Object> pageRow(long views, long entrances, long bounces, long exits) {
+  /** A page row (or the totals of page rows) in HubSpot's names; timePerPageview is pageTime over the timed pageviews. */
+  public static Map<String, Object> pageRow(PageCounts c) {
     Map<String, Object> out = new LinkedHashMap<>();
-    put(out, "rawViews", views);
-    put(out, "entrances", entrances);
-    put(out, "exits", exits);
-    put(out, "pageviewsMinusExits", views - exits);
-    ratio(out, "exitsPerPageview", exits, views);
-    put(out, "bounces", bounces);
-    ratio(out, "pageBounceRate", bounces, entrances);
+    put(out, "rawViews", c.views());
+    put(out, "visits", c.visits());
+    put(out, "visitors", c.visitors());
+    put(out, "entrances", c.entrances());
+    put(out, "exits", c.exits());
+    put(out, "pageviewsMinusExits", c.views() - c.exits());
+    ratio(out, "exitsPerPageview", c.exits(), c.views());
+    put(out, "pageTime", c.pageTime());
+    ratio(out, "timePerPageview", c.pageTime(), c.timed());
+    put(out, "bounces", c.bounces());
+    ratio(out, "pageBounceRate", c.bounces(), c.entrances());
+    put(out, "submissions", c.submissions());
     return out;
-  }
-
-  private static long field(Map<String, Object> row, String field) {
-    return row.get(field) instanceof Number n ? n.longValue() : 0;
   }
 
   public static Map<String, Object> formRow(Map<String, Object> e) {

@@ -1,7 +1,7 @@
 package io.sightline.api.hubspot;
 
+import io.sightline.event.Dimension;
 import io.sightline.http.ApiException;
-import io.sightline.query.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Operator;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,7 @@
 package io.sightline.api.humblytics;
 
+import io.sightline.event.Dimension;
 import io.sightline.http.ApiException;
-import io.sightline.query.Dimension;
 import io.sightline.query.Periods;
 import io.vertx.core.MultiMap;
 

@@ -2,7 +2,7 @@ package io.sightline.api.humblytics;
 
 import io.sightline.api.humblytics.HumblyticsParams.Granularity;
 import io.sightline.api.humblytics.HumblyticsParams.Range;
-import io.sightline.query.Dimension;
+import io.sightline.event.Dimension;
 import io.sightline.query.Filter;
 import io.sightline.query.Metric;
 import io.sightline.query.Operator;

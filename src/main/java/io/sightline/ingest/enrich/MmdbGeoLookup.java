@@ -2,11 +2,13 @@ package io.sightline.ingest.enrich;
 
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +27,21 @@ public final class MmdbGeoLookup implements GeoLookup, AutoCloseable {
   private MmdbGeoLookup(Reader primary, Reader ipv6) {
     this.primary = primary;
     this.ipv6 = ipv6;
+  }
+
+  /** The country database bundled in the jar (see {@code geoip/README.md} beside it for its source and licence). */
+  public static final String BUNDLED = "geoip/geo-whois-asn-country.mmdb";
+
+  /** Opens the bundled country database into memory (blocking; at start-up; about 8 MB of heap). */
+  public static MmdbGeoLookup openBundled() {
+    try (InputStream in = MmdbGeoLookup.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + BUNDLED);
+      }
+      return new MmdbGeoLookup(new Reader(in, new CHMCache()), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the bundled GeoIP database: " + e.getMessage(), e);
+    }
   }
 
   /** Opens the databases (blocking; at start-up). */
@@ -89,6 +106,16 @@ public final class MmdbGeoLookup implements GeoLookup, AutoCloseable {
 
   private static String text(Object v) {
     return v instanceof String s && !s.isBlank() ? s : null;
+  }
+
+  /** When the (primary) database was built, from its metadata. */
+  public Instant buildTime() {
+    return primary.getMetadata().buildTime();
+  }
+
+  /** The database's own type name, e.g. {@code GeoLite2-City}. */
+  public String databaseType() {
+    return primary.getMetadata().databaseType();
   }
 
   @Override

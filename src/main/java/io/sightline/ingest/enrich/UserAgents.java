@@ -5,26 +5,22 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
-import java.util.Locale;
-import java.util.Set;
-
 /**
- * User-Agent → device, browser, OS and bot verdict, with a bounded cache of whole results.
+ * User-Agent → device, browser, OS and bot verdict ({@link BotDetector}), with a bounded cache of whole results.
  * Parsing (YAUAA, ~0.25 ms and synchronized) happens only on a miss, through {@link #parse},
  * which callers run off the event loop; {@link #cached} is the cheap event-loop path.
  */
 public final class UserAgents {
-  private static final Set<String> ROBOT_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Spy");
   private static final int MAX_LENGTH = 1000;
   private static final int MAX_KEY = 512;
 
   private final UserAgentAnalyzer analyzer;
-  private final BotPatterns patterns;
+  private final BotDetector bots;
   private final Cache<String, UserAgentInfo> cache;
 
-  public UserAgents(UserAgentAnalyzer analyzer, BotPatterns patterns, int cacheSize) {
+  public UserAgents(UserAgentAnalyzer analyzer, BotDetector bots, int cacheSize) {
     this.analyzer = analyzer;
-    this.patterns = patterns;
+    this.bots = bots;
     this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
   }
 
@@ -71,17 +67,10 @@ public final class UserAgents {
       parsed = analyzer.parse(input);
     }
     String deviceClass = parsed.getValue(UserAgent.DEVICE_CLASS);
-    String botReason = null;
-    if (ROBOT_CLASSES.contains(deviceClass)) {
-      botReason = "device class " + deviceClass;
-    } else {
-      String token = patterns.match(input);
-      if (token != null) {
-        botReason = "token " + token.toLowerCase(Locale.ROOT);
-      }
-    }
+    BotDetector.Verdict bot = bots.judge(input, deviceClass);
     return new UserAgentInfo(device(deviceClass), browserName(value(parsed, UserAgent.AGENT_NAME)), value(parsed, UserAgent.AGENT_VERSION_MAJOR),
-        osName(value(parsed, UserAgent.OPERATING_SYSTEM_NAME)), value(parsed, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR), botReason);
+        osName(value(parsed, UserAgent.OPERATING_SYSTEM_NAME)), value(parsed, UserAgent.OPERATING_SYSTEM_VERSION_MAJOR),
+        bot == null ? null : bot.layer(), bot == null ? null : bot.reason());
   }
 
   static String device(String deviceClass) {

@@ -1,13 +1,13 @@
 package io.sightline.ingest.pipeline;
 
+import io.sightline.event.EventRecord;
+import io.sightline.event.SessionRow;
 import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.CleanUrl;
 import io.sightline.ingest.enrich.GeoLocation;
 import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.site.Site;
-import io.sightline.store.EventRecord;
-import io.sightline.store.SessionRow;
 import io.sightline.store.StoredIds;
 
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.sightline.ingest.pipeline;
 
-import io.sightline.ingest.net.CidrSet;
+import io.sightline.net.CidrSet;
 
 /** Drops visitors whose address is in {@code ingest.excludedIps}. */
 public final class ExcludedIpStep implements PipelineStep {

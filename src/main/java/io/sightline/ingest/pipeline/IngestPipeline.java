@@ -10,10 +10,11 @@ import java.util.List;
  *   <li>privacy: DNT, optionally Sec-GPC</li>
  *   <li>excluded_ip</li>
  *   <li>rate_limit: keyless beacons per client address</li>
- *   <li>bot: missing User-Agent, robot classes, curated and operator patterns</li>
+ *   <li>bot: missing User-Agent; the User-Agent's cached bot verdict (YAUAA, lists, automation markers, no browser token);
+ *   optionally data-centre addresses</li>
  *   <li>referrer: referrer spam; external referrer only</li>
  *   <li>source: UTMs, source, channel</li>
- *   <li>geo: country, region, city</li>
+ *   <li>geo: country, region, city (the configured database, else the bundled country one)</li>
  *   <li>visitor: visitor id (daily salt, or the sender's ids, a user id joining the visitor it was last sent with)</li>
  *   <li>quota: the site's monthly event quota</li>
  *   <li>session: event id, session, the stored row</li>

@@ -1,7 +1,7 @@
 package io.sightline.ingest.pipeline;
 
 import io.sightline.auth.RateLimiter;
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 
 /**
  * Limits keyless (tracker) beacons per client address and minute; the excess is dropped and

@@ -1,9 +1,9 @@
 package io.sightline.ingest.pipeline;
 
+import io.sightline.event.EventRecord;
 import io.sightline.ingest.EventType;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.SessionTracker;
-import io.sightline.store.EventRecord;
 import io.vertx.core.json.JsonObject;
 
 /**

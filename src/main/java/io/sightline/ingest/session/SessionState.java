@@ -1,8 +1,8 @@
 package io.sightline.ingest.session;
 
+import io.sightline.event.SessionRow;
 import io.sightline.ingest.EventType;
 import io.sightline.ingest.pipeline.EventDraft;
-import io.sightline.store.SessionRow;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.sightline.ingest.session;
 
+import io.sightline.event.SessionRow;
 import io.sightline.ingest.pipeline.EventDraft;
-import io.sightline.store.SessionRow;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -97,8 +97,8 @@ class ClickportRealtimeBodyTest {
     clock.now = T0.minusSeconds(31);
     List<Instant> lastSeen = new ArrayList<>();
     for (int from = 0; from < 50_000; from += 1000) {
-      List<io.sightline.store.EventRecord> events = new ArrayList<>();
-      List<io.sightline.store.SessionRow> sessions = new ArrayList<>();
+      List<io.sightline.event.EventRecord> events = new ArrayList<>();
+      List<io.sightline.event.SessionRow> sessions = new ArrayList<>();
       for (int i = from; i < from + 1000; i++) {
         Instant last = T0.minusMillis((i * 104_729L) % 1_200_000L); // the last 20 minutes, in no order
         lastSeen.add(last);

@@ -347,7 +347,8 @@ public final class QueryOracle {
   static final Set<String> SESSION_METRICS = Set.of("sessions", "views_per_visit", "bounce_rate", "avg_duration", "clickers", "engagement",
       "conversion_rate", "new_visitor_sessions", "bounces", "total_duration");
   static final Set<String> EVENT_METRICS = Set.of("visitors", "pageviews", "events", "avg_scroll", "engagement", "conversions",
-      "conversion_rate", "total_revenue", "average_revenue", "entrances", "exits", "time_on_page", "total_time_on_page", "form_submissions");
+      "conversion_rate", "total_revenue", "average_revenue", "entrances", "exits", "time_on_page", "total_time_on_page", "timed_pageviews",
+      "form_submissions");
   private static final String HAS_SESSIONS = "_has_sessions";
   private static final String HAS_EVENTS = "_has_events";
 
@@ -494,7 +495,8 @@ public final class QueryOracle {
 
   static final List<String> METRICS = List.of("visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate",
       "avg_duration", "avg_scroll", "clickers", "engagement", "conversions", "conversion_rate", "total_revenue", "average_revenue",
-      "entrances", "exits", "time_on_page", "new_visitor_sessions", "bounces", "total_duration", "total_time_on_page", "form_submissions");
+      "entrances", "exits", "time_on_page", "new_visitor_sessions", "bounces", "total_duration", "total_time_on_page", "timed_pageviews",
+      "form_submissions");
 
   private static Map<String, Object> metrics(List<Session> sessions, List<Ev> counted, List<Ev> visitorEvents, RangeFacts facts) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -532,6 +534,7 @@ public final class QueryOracle {
     m.put("bounces", sessions.stream().filter(Session::bounce).count());
     m.put("total_duration", sessions.stream().mapToLong(Session::duration).sum());
     m.put("total_time_on_page", times.stream().mapToLong(Long::longValue).sum());
+    m.put("timed_pageviews", (long) times.size());
     m.put("form_submissions", counted.stream().filter(e -> e.type().equals("form")).count());
     return m;
   }

@@ -212,32 +212,42 @@ class HubSpotApiTest {
     return out;
   }
 
-  /** HubSpot's page metrics (§2.6) from the page's pageviews and the sessions that entered (bounced), and left, by it. */
-  static Map<String, Object> pageRow(long views, long entrances, long bounces, long exits) {
+  /**
+   * HubSpot's page metrics (§2.6) from the oracle's row of the page (pageviews, sessions, visitors, total_time_on_page,
+   * timed_pageviews, form_submissions) and the sessions that entered (bounced) and left by it; totals have no visits nor
+   * visitors (pass 0).
+   */
+  static Map<String, Object> pageRow(long views, long visits, long visitors, long entrances, long bounces, long exits, long pageTime,
+                                     long timed, long submissions) {
     Map<String, Object> out = new TreeMap<>();
     put(out, "rawViews", views);
+    put(out, "visits", visits);
+    put(out, "visitors", visitors);
     put(out, "entrances", entrances);
     put(out, "exits", exits);
     put(out, "pageviewsMinusExits", views - exits);
     rate(out, "exitsPerPageview", exits, views);
+    put(out, "pageTime", pageTime);
+    rate(out, "timePerPageview", pageTime, timed);
     put(out, "bounces", bounces);
     rate(out, "pageBounceRate", bounces, entrances);
+    put(out, "submissions", submissions);
     return out;
   }
 
-  /** The page rows' counts summed, rates recomputed (HubSpot's totals of a page report). */
-  static Map<String, Object> pageTotals(java.util.Collection<Map<String, Object>> rows) {
-    long views = 0;
-    long entrances = 0;
-    long bounces = 0;
-    long exits = 0;
-    for (Map<String, Object> r : rows) {
-      views += n(r, "rawViews");
-      entrances += n(r, "entrances");
-      bounces += n(r, "bounces");
-      exits += n(r, "exits");
+  static Map<String, Object> pageRow(long[] c) {
+    return pageRow(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+  }
+
+  /** The page rows' counts ({@link #pageRow}'s arguments) summed but for visits and visitors, rates recomputed (HubSpot's totals of a page report). */
+  static Map<String, Object> pageTotals(java.util.Collection<long[]> rows) {
+    long[] sum = new long[9];
+    for (long[] c : rows) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += i == 1 || i == 2 ? 0 : c[i];
+      }
     }
-    return pageRow(views, entrances, bounces, exits);
+    return pageRow(sum);
   }
 
   /** A response row with numbers normalised (whole numbers as long), without breakdown and meta. */
@@ -428,23 +438,33 @@ class HubSpotApiTest {
   // ---------------------------------------------------------------- objects and content
 
   /**
-   * Expected pages by URL: the oracle's pageviews by page, sessions and bounces by entry page, sessions by exit page;
+   * Expected pages by URL: the oracle's pageviews, sessions, visitors, time on page and form submissions by page, sessions
+   * and bounces by entry page, sessions by exit page;
    * when pages of several hostnames were viewed in the range, each hostname's rows under the filter "hostname is" it.
    */
   static Map<String, Map<String, Object>> pageRows(LocalDate from, LocalDate to) {
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    pageCounts(from, to).forEach((url, c) -> out.put(url, pageRow(c)));
+    return out;
+  }
+
+  /** The counts of {@link #pageRows}, by URL. */
+  static Map<String, long[]> pageCounts(LocalDate from, LocalDate to) {
     Instant s = at(from);
     Instant e = at(to.plusDays(1));
     Set<String> hosts = new java.util.TreeSet<>();
     oracle.events.stream().filter(x -> x.type().equals("pageview") && !x.ts().isBefore(s) && x.ts().isBefore(e)).forEach(x -> hosts.add(x.host()));
-    Map<String, Map<String, Object>> out = new TreeMap<>();
+    Map<String, long[]> out = new TreeMap<>();
     for (String host : hosts) {
       List<QueryOracle.Filter> filters = hosts.size() > 1 ? List.of(new QueryOracle.Filter("hostname", "is", List.of(host))) : List.of();
       Map<Object, Map<String, Object>> entries = oracle.expected(s, e, ZoneOffset.UTC, "entry_page", filters, List.of("sessions", "bounces"));
       Map<Object, Map<String, Object>> exits = oracle.expected(s, e, ZoneOffset.UTC, "exit_page", filters, List.of("sessions"));
-      oracle.expected(s, e, ZoneOffset.UTC, "page", filters, List.of("pageviews")).forEach((page, v) -> {
+      oracle.expected(s, e, ZoneOffset.UTC, "page", filters, List.of("pageviews", "sessions", "visitors", "total_time_on_page",
+          "timed_pageviews", "form_submissions")).forEach((page, v) -> {
         Map<String, Object> entry = entries.getOrDefault(page, Map.of());
-        out.put("https://" + host + page, pageRow(n(v, "pageviews"), n(entry, "sessions"), n(entry, "bounces"),
-            n(exits.getOrDefault(page, Map.of()), "sessions")));
+        out.put("https://" + host + page, new long[] {n(v, "pageviews"), n(v, "sessions"), n(v, "visitors"), n(entry, "sessions"),
+            n(entry, "bounces"), n(exits.getOrDefault(page, Map.of()), "sessions"), n(v, "total_time_on_page"), n(v, "timed_pageviews"),
+            n(v, "form_submissions")});
       });
     }
     return out;
@@ -459,7 +479,7 @@ class HubSpotApiTest {
       JsonObject row = (JsonObject) o;
       assertTrue(row.getString("breakdown").endsWith(row.getString("meta")), "meta is the path");
     }
-    assertEquals(pageTotals(expected.values()), metrics(r.getJsonObject("totals")));
+    assertEquals(pageTotals(pageCounts(first, last).values()), metrics(r.getJsonObject("totals")));
     // f with a URL, daily (the seed's example)
     String pricing = "https://localhost/pricing";
     JsonObject daily = (JsonObject) ok("/analytics/v2/reports/pages/daily?" + range() + "&f=" + enc(pricing));
@@ -521,13 +541,14 @@ class HubSpotApiTest {
       assertEquals(expected, byBreakdown(r.getJsonArray("breakdowns")), type.getKey());
       r.getJsonArray("breakdowns").forEach(o -> assertEquals(urls.get(((JsonObject) o).getString("breakdown")), ((JsonObject) o).getString("meta")));
     }
-    // f with a page id on summarize/daily (the seed's example): that page's own totals per day
+    // f with a page id on summarize/daily (the seed's example): that page's own totals per day (no visits nor visitors)
     String url = "https://localhost/pricing";
     String id = HubSpotRows.contentId(url);
     JsonObject days = (JsonObject) ok("/analytics/v2/reports/landing-pages/summarize/daily?" + range() + "&f=" + id);
     for (LocalDate[] p : periods("daily")) {
-      Map<String, Object> row = pageRows(p[1], p[2]).get(url);
-      assertEquals(row == null ? List.of() : List.of(row), days.getJsonArray(p[0].toString()).stream().map(o -> metrics((JsonObject) o)).toList());
+      long[] counts = pageCounts(p[1], p[2]).get(url);
+      assertEquals(counts == null ? List.of() : List.of(pageTotals(List.of(counts))),
+          days.getJsonArray(p[0].toString()).stream().map(o -> metrics((JsonObject) o)).toList());
     }
     // a page's sources and a blog's sources: the sessions that viewed it
     List<QueryOracle.Filter> pricing = List.of(new QueryOracle.Filter("page", "is", List.of("/pricing")),

@@ -1,6 +1,6 @@
 package io.sightline.ingest.enrich;
 
-import io.sightline.ingest.net.IpAddresses;
+import io.sightline.net.IpAddresses;
 import io.sightline.support.MmdbWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +51,18 @@ class MmdbGeoLookupTest {
       assertEquals(new GeoLocation("DE", "Land Berlin", "Berlin"), geo.locate(IpAddresses.literal("5.145.33.1")));
       assertEquals(new GeoLocation("DE", "Hamburg", "Hamburg"), geo.locate(IpAddresses.literal("2a02:8100:1234::5")));
       assertEquals(GeoLocation.UNKNOWN, geo.locate(IpAddresses.literal("9.9.9.9")));
+    }
+  }
+
+  @Test
+  void readsTheBundledCountryDatabaseForIpv4AndIpv6() throws Exception {
+    try (MmdbGeoLookup geo = MmdbGeoLookup.openBundled()) {
+      // RIPE NCC's own networks (193.0.0.0/21, 2001:67c:2e8::/48) are in the Netherlands; the WIDE project's 133.0.0.0/8 in Japan
+      assertEquals(new GeoLocation("NL", null, null), geo.locate(IpAddresses.literal("193.0.6.139")));
+      assertEquals(new GeoLocation("NL", null, null), geo.locate(IpAddresses.literal("2001:67c:2e8::1")));
+      assertEquals(new GeoLocation("JP", null, null), geo.locate(IpAddresses.literal("133.1.1.1")));
+      assertEquals(GeoLocation.UNKNOWN, geo.locate(IpAddresses.literal("10.0.0.2")), "private");
+      assertEquals(java.time.Instant.parse("2026-06-17T19:51:40Z"), geo.buildTime());
     }
   }
 }

@@ -18,7 +18,7 @@ class UserAgentsTest {
 
   @BeforeAll
   static void build() {
-    userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), BotPatterns.load(Optional.empty()), 1000);
+    userAgents = new UserAgents(UserAgentAnalyzerHolder.get(), BotDetector.load(Optional.empty(), Optional.empty()), 1000);
   }
 
   private record Browser(String ua, String device, String browser, String os) {

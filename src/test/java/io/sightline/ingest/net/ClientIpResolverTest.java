@@ -1,5 +1,8 @@
 package io.sightline.ingest.net;
 
+import io.sightline.net.CidrSet;
+import io.sightline.net.ClientIpResolver;
+import io.sightline.net.IpAddresses;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -3,19 +3,19 @@ package io.sightline.ingest.pipeline;
 import io.sightline.auth.RateLimiter;
 import io.sightline.config.ConfigLoader;
 import io.sightline.config.IngestConfig;
+import io.sightline.event.EventRecord;
 import io.sightline.ingest.EventType;
 import io.sightline.ingest.IngestModule;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.GeoLocation;
 import io.sightline.ingest.enrich.UserAgentInfo;
-import io.sightline.ingest.net.IpAddresses;
 import io.sightline.ingest.quota.MonthlyQuota;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.IdentityLinks;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.ingest.session.VisitorIds;
+import io.sightline.net.IpAddresses;
 import io.sightline.site.Site;
-import io.sightline.store.EventRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IngestPipelineTest {
   static final Instant NOW = Instant.parse("2026-05-20T10:00:00Z");
-  static final UserAgentInfo CHROME = new UserAgentInfo("desktop", "Chrome", "131", "Windows", "10", null);
-  static final UserAgentInfo BOT = new UserAgentInfo("desktop", null, null, null, null, "token bot");
+  static final UserAgentInfo CHROME = new UserAgentInfo("desktop", "Chrome", "131", "Windows", "10", null, null);
+  static final UserAgentInfo BOT = new UserAgentInfo("desktop", null, null, null, null, io.sightline.ingest.enrich.BotLayer.CURATED, "pattern bot");
   static final String UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0";
   static final Site SITE = new Site(7, "shop.example", "Shop", "UTC", List.of("shop-cdn.example"), OffsetDateTime.now());
   static final byte[] SALT_TODAY = new byte[32];
@@ -110,6 +110,22 @@ class IngestPipelineTest {
     assertEquals(r.eventId(), r.pageVisitId(), "a pageview is its own page visit");
     assertEquals("/pricing", d.session.entryPage());
     assertEquals(1, d.session.pageviews());
+  }
+
+  @Test
+  void dropsVisitorsFromTheOperatorsDataCentreRangesAsBotsWithTheirLayer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path ranges = java.nio.file.Files.writeString(dir.resolve("dc.txt"), "# cloud\n34.64.0.0/10\n2600:1f00::/24\n");
+    IngestPipeline p = pipeline("ingest.datacenterIpsFile", ranges.toString());
+    EventBuilder ok = EventBuilder.pageview("https://shop.example/");
+    Dropped d = assertThrows(Dropped.class, () -> run(p, ok, browser("34.100.7.1")));
+    assertEquals(DropReason.BOT, d.reason());
+    assertEquals(io.sightline.ingest.enrich.BotLayer.DATACENTER, d.layer());
+    assertEquals(DropReason.BOT, dropOf(p, ok, browser("2600:1f18::9")));
+    run(p, ok, browser("203.0.113.1"));
+    assertEquals(io.sightline.ingest.enrich.BotLayer.CURATED,
+        assertThrows(Dropped.class, () -> run(p, ok, facts("203.0.113.1", BOT, false, false, null))).layer(), "the User-Agent's layer");
+    run(pipeline(), ok, browser("34.100.7.1")); // no ranges unless the operator lists them
   }
 
   @Test

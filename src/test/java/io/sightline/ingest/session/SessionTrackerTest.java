@@ -1,5 +1,6 @@
 package io.sightline.ingest.session;
 
+import io.sightline.event.SessionRow;
 import io.sightline.ingest.EventType;
 import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.RequestFacts;
@@ -7,7 +8,6 @@ import io.sightline.ingest.enrich.CleanUrl;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.pipeline.EventDraft;
 import io.sightline.site.Site;
-import io.sightline.store.SessionRow;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,7 +29,7 @@ class SessionTrackerTest {
   private EventDraft draft(Instant ts, String path, long visitor, long previousDayVisitor) {
     IncomingEvent in = new IncomingEvent(EventType.PAGEVIEW, "pageview", "https://a.example" + path, null, null, Map.of(), null, null,
         null, null, Map.of(), List.of(), null, null, null, null, null, null, ts, true);
-    RequestFacts facts = new RequestFacts(new byte[4], "ua", new UserAgentInfo("desktop", null, null, null, null, null), false, false,
+    RequestFacts facts = new RequestFacts(new byte[4], "ua", new UserAgentInfo("desktop", null, null, null, null, null, null), false, false,
         null, ts, null);
     EventDraft d = new EventDraft(SITE, in, facts);
     d.ts = ts;

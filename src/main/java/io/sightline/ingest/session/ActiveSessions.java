@@ -1,7 +1,7 @@
-package io.sightline.store;
+package io.sightline.ingest.session;
 
-import io.sightline.ingest.session.IdGenerator;
-import io.sightline.ingest.session.SessionTracker;
+import io.sightline.event.SessionRow;
+import io.sightline.event.StoredRows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -16,6 +16,11 @@ import java.time.ZoneOffset;
  * continued: its visitor's next event starts a session with an id that every client reads exactly.
  */
 public final class ActiveSessions {
+  /** The sessions still open, with the event id of each one's last pageview. */
+  private static final String ACTIVE_SESSIONS = "select s.*, (select max(e.event_id) from events e where e.site_id = s.site_id "
+      + "and e.session_id = s.session_id and e.type = 'pageview' and e.ts >= s.started_at) as page_visit_id "
+      + "from sessions s where s.last_seen_at > $1 and s.started_at > $2";
+
   private ActiveSessions() {
   }
 
@@ -27,7 +32,7 @@ public final class ActiveSessions {
   public static Future<Integer> restore(Pool pool, SessionTracker tracker, Instant now, java.util.function.Predicate<SessionRow> which) {
     Instant idleCutoff = now.minus(SessionTracker.IDLE);
     Instant startCutoff = now.minus(java.time.Duration.ofDays(2));
-    return pool.preparedQuery(EventSql.ACTIVE_SESSIONS)
+    return pool.preparedQuery(ACTIVE_SESSIONS)
         .execute(Tuple.of(idleCutoff.atOffset(ZoneOffset.UTC), startCutoff.atOffset(ZoneOffset.UTC)))
         .map(rows -> {
           int n = 0;

@@ -1,4 +1,4 @@
-package io.sightline.user;
+package io.sightline.ingest.user;
 
 /** SQL of the identified users' profiles. */
 final class UserSql {

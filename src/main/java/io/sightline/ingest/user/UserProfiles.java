@@ -1,4 +1,4 @@
-package io.sightline.user;
+package io.sightline.ingest.user;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

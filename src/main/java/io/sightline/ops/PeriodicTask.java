@@ -1,4 +1,4 @@
-package io.sightline.server;
+package io.sightline.ops;
 
 import io.vertx.core.Future;
 

@@ -1,4 +1,4 @@
-package io.sightline.store;
+package io.sightline.event;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +45,7 @@ public final class WriterPartitions {
   }
 
   /** The event-bus address partition {@code p} (not the first) takes reloaded goals on. */
-  static String goalsAddress(int partition) {
+  public static String goalsAddress(int partition) {
     return "sightline.store.install-goals." + partition;
   }
 

@@ -1,4 +1,4 @@
-package io.sightline.query;
+package io.sightline.goal;
 
 /**
  * A goal as the engine matches it against events: {@code type} is pageview, custom, click or form;

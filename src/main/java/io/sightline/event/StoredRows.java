@@ -1,4 +1,4 @@
-package io.sightline.store;
+package io.sightline.event;
 
 import io.vertx.sqlclient.Row;
 

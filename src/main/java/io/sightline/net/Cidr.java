@@ -1,4 +1,4 @@
-package io.sightline.ingest.net;
+package io.sightline.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.sightline.lifecycle;
+package io.sightline.server;
 
 /** The server could not start for a reason the operator can fix (a port in use, say); the message says which. */
 public final class StartupException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.sightline.store;
+package io.sightline.event;
 
 import java.math.BigDecimal;
 import java.time.Instant;

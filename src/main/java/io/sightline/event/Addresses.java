@@ -1,4 +1,4 @@
-package io.sightline.store;
+package io.sightline.event;
 
 /** Event-bus addresses: {@code send}/{@code request} for work, {@code publish} for facts. */
 public final class Addresses {

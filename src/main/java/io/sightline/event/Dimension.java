@@ -1,4 +1,4 @@
-package io.sightline.query;
+package io.sightline.event;
 
 import java.util.Locale;
 
@@ -68,7 +68,7 @@ public enum Dimension {
   }
 
   /** The column (session and event dimensions) or the date_trunc unit (time dimensions). */
-  String sql() {
+  public String sql() {
     return sql;
   }
 
@@ -77,7 +77,7 @@ public enum Dimension {
   }
 
   /** Which events make a row of an event dimension (and which ones a filter on it looks at). */
-  String membership(String alias) {
+  public String membership(String alias) {
     return switch (this) {
       case PAGE, HOSTNAME -> alias + ".type = 'pageview'";
       case CLICK_TARGET -> alias + ".type = 'click'";
