@@ -3,6 +3,7 @@ package io.sightline.auth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authorization.Authorization;
 import io.vertx.ext.auth.authorization.PermissionBasedAuthorization;
 import io.vertx.ext.web.RoutingContext;
 
@@ -29,7 +30,8 @@ public record ApiPrincipal(int apiKeyId, String keyId, int siteId, Set<Scope> sc
         .put("scopes", new JsonArray(java.util.List.of(Scope.ids(scopes))))
         .put("rate_limit_per_minute", rateLimitPerMinute);
     User user = User.create(principal);
-    scopes.forEach(s -> user.authorizations().put(PROVIDER, PermissionBasedAuthorization.create(s.id())));
+    // one put with every scope: put(provider, ...) replaces the provider's set, so a put per scope kept only the last
+    user.authorizations().put(PROVIDER, scopes.stream().map(s -> PermissionBasedAuthorization.create(s.id())).toArray(Authorization[]::new));
     return user;
   }
 

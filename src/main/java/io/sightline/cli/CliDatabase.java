@@ -16,9 +16,14 @@ final class CliDatabase {
   }
 
   static <T> T run(SightlineConfig config, Function<Pool, Future<T>> operation) {
+    return runWithVertx(config, (vertx, pool) -> operation.apply(pool));
+  }
+
+  /** The same, for operations that need the Vert.x instance too (worker threads for file work). */
+  static <T> T runWithVertx(SightlineConfig config, java.util.function.BiFunction<Vertx, Pool, Future<T>> operation) {
     Vertx vertx = Vertx.vertx();
     try (DatabaseSession db = DatabaseSession.open(config, vertx)) {
-      return Await.result(operation.apply(db.pool()), Duration.ofHours(6)); // a rollup rebuild of a big site takes minutes
+      return Await.result(operation.apply(vertx, db.pool()), Duration.ofHours(6)); // a rollup rebuild of a big site takes minutes
     } finally {
       Await.result(vertx.close(), Duration.ofSeconds(10));
     }

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sightline", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Self-hosted web analytics server.",
     subcommands = {ServeCommand.class, SitesCommand.class, KeysCommand.class, GoalsCommand.class, HumCommand.class,
-        AnalyticsViewsCommand.class, ContentRulesCommand.class, AdsCommand.class, RollupsCommand.class, DataCommand.class})
+        AnalyticsViewsCommand.class, ContentRulesCommand.class, AdsCommand.class, RollupsCommand.class, DataCommand.class,
+        ExportCommand.class, ImportCommand.class})
 public final class SightlineCommand implements Callable<Integer> {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_CONFIG = 2;

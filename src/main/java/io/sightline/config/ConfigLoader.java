@@ -217,7 +217,7 @@ public final class ConfigLoader {
           + "yet (docs/cluster.md, \"Rollups\")");
     }
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace,
-        clusterConfig);
+        clusterConfig, mail(c.getJsonObject("mail")));
   }
 
   private static ClusterConfig cluster(JsonObject c) {
@@ -243,6 +243,17 @@ public final class ConfigLoader {
       throw new ConfigException("cluster.members must list the members' host:port (TCP-IP discovery, no multicast) when cluster.enabled is true");
     }
     return config;
+  }
+
+  private static MailConfig mail(JsonObject m) {
+    MailConfig mail = new MailConfig(m.getString("host").trim(), port(m, "mail.port", false), m.getString("from").trim(),
+        m.getString("username"), m.getString("password"), m.getBoolean("starttls"),
+        Duration.ofSeconds(range(m, "checkIntervalSeconds", "mail.checkIntervalSeconds", 1, 86_400)),
+        Duration.ofMinutes(range(m, "retryMinutes", "mail.retryMinutes", 1, 10_080)), range(m, "maxAttempts", "mail.maxAttempts", 1, 100));
+    if (mail.enabled() && !mail.from().matches("[^@\\s]+@[^@\\s]+")) {
+      throw new ConfigException("mail.from must be an e-mail address when mail.host is set");
+    }
+    return mail;
   }
 
   private static DialectRateLimits dialectRateLimits(JsonObject auth) {

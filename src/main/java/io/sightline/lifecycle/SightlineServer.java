@@ -14,6 +14,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.sightline.config.SightlineConfig;
 import io.sightline.event.WriterPartitions;
 import io.sightline.ingest.IngestModule;
+import io.sightline.mail.MailReportJob;
 import io.sightline.ops.MetricsRegistry;
 import io.sightline.ops.PeriodicTask;
 import io.sightline.ops.Readiness;
@@ -89,8 +90,17 @@ public final class SightlineServer {
     return start(config, FirstStartBanner.terminal(out));
   }
 
+  /** As {@link #start(SightlineConfig, PrintStream)}, with the clock the e-mail report job reads "now" from. */
+  public static SightlineServer start(SightlineConfig config, PrintStream out, Clock reportClock) {
+    return start(config, FirstStartBanner.terminal(out), reportClock);
+  }
+
   /** Starts everything; blocks until the server is ready or throws with an operator-readable message. */
   public static SightlineServer start(SightlineConfig config, FirstStartBanner banner) {
+    return start(config, banner, Clock.systemUTC());
+  }
+
+  private static SightlineServer start(SightlineConfig config, FirstStartBanner banner, Clock reportClock) {
     PrometheusMeterRegistry registry = MetricsRegistry.create();
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions().setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
@@ -127,7 +137,7 @@ public final class SightlineServer {
     }
     SightlineServer server = new SightlineServer(config, registry, vertx, database, clusterManager);
     try {
-      server.deploy(banner);
+      server.deploy(banner, reportClock);
     } catch (RuntimeException e) {
       server.stop();
       throw e;
@@ -135,7 +145,7 @@ public final class SightlineServer {
     return server;
   }
 
-  private void deploy(FirstStartBanner banner) {
+  private void deploy(FirstStartBanner banner, Clock reportClock) {
     Optional<FirstStart.Created> created = Await.result(FirstStart.run(database.pool(), config), DEPLOY_TIMEOUT);
     vertx.eventBus().registerDefaultCodec(WriteRequest.class, new LocalCodec<>(WriteRequest.class));
     vertx.eventBus().registerDefaultCodec(CommittedEvents.class, new LocalCodec<>(CommittedEvents.class));
@@ -165,6 +175,10 @@ public final class SightlineServer {
       rateLimiter.evictExpired();
       return Future.succeededFuture();
     }));
+    if (config.mail().enabled()) {
+      MailReportJob reports = new MailReportJob(vertx, database.pool(), config.mail(), reportClock, this::publicUrl, registry);
+      tasks.add(new PeriodicTask("e-mail reports", config.mail().checkInterval().toMillis(), reports::run));
+    }
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
     deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime,
         clusterManager == null ? null : new RealtimeExchange(clusterManager.getNodeId())),

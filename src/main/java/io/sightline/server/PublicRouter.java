@@ -2,6 +2,7 @@ package io.sightline.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.admin.AdminRoutes;
+import io.sightline.apidocs.ApiDocsRoutes;
 import io.sightline.api.clickport.ClickportBreakdownRoutes;
 import io.sightline.api.clickport.ClickportGoalsRoutes;
 import io.sightline.api.clickport.ClickportQueryRoutes;
@@ -19,6 +20,8 @@ import io.sightline.api.hubspot.HubSpotRoutes;
 import io.sightline.api.hum.HumMappingService;
 import io.sightline.api.hum.HumSessionsRoutes;
 import io.sightline.api.humblytics.HumblyticsRoutes;
+import io.sightline.mail.MailAdminRoutes;
+import io.sightline.mail.UnsubscribeRoutes;
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiKeyService;
@@ -74,6 +77,7 @@ public final class PublicRouter {
   private final HumblyticsRoutes humblyticsRoutes;
   private final DatalyrRoutes datalyrRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
+  private final ApiDocsRoutes apiDocs = new ApiDocsRoutes();
   private final FailureHandler failureHandler = new FailureHandler();
 
   public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
@@ -138,6 +142,8 @@ public final class PublicRouter {
       OpsRoutes.mount(router, registry, pool, readiness);
     }
     trackerRoutes.mount(router);
+    apiDocs.mount(router);
+    new UnsubscribeRoutes(pool).mount(router);
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     // one limiter, a window per API and key: each dialect holds keys to its vendor's documented limit
@@ -152,9 +158,13 @@ public final class PublicRouter {
     new HubSpotRoutes(readPool).mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
     datalyrRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "datalyr", limits.datalyr(), registry), clientAddress());
     RateLimitHandler adminLimit = new RateLimitHandler(rateLimiter, "admin", config.auth().defaultRateLimitPerMinute(), registry);
+    new io.sightline.export.ExportRoutes(pool, new io.sightline.export.AggregateExport(vertx, new QueryEngine(pool))).mount(router, auth,
+        new RateLimitHandler(rateLimiter, "export", config.auth().defaultRateLimitPerMinute(), registry));
     Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
         .router(vertx, auth, adminLimit);
     new HubSpotAdminRoutes(pool).mount(admin);
+    new io.sightline.imports.ImportRoutes(vertx, new io.sightline.imports.Importer(vertx, pool, config.ingest()), sites).mount(admin);
+    new MailAdminRoutes(pool).mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);

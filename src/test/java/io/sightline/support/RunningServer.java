@@ -44,6 +44,22 @@ public final class RunningServer implements AutoCloseable {
     return new RunningServer(db, server, out.toString(StandardCharsets.UTF_8));
   }
 
+  /** A server whose e-mail report job reads "now" from {@code reportClock}. */
+  public static RunningServer start(java.time.Clock reportClock, String... settings) {
+    TestDatabase db = TestPostgres.newDatabase();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SightlineServer server = SightlineServer.start(TestConfig.forDatabase(db, settings), new PrintStream(out, true, StandardCharsets.UTF_8),
+        reportClock);
+    return new RunningServer(db, server, out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A restart whose e-mail report job reads "now" from {@code reportClock}. */
+  public static RunningServer restart(TestDatabase db, String banner, java.time.Clock reportClock, String... settings) {
+    SightlineServer server = SightlineServer.start(TestConfig.forDatabase(db, settings), new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), reportClock);
+    return new RunningServer(db, server, banner);
+  }
+
   /** Another server on the same database (a restart); keeps the first server's banner for its keys. */
   public static RunningServer restart(TestDatabase db, String banner, String... settings) {
     SightlineServer server = SightlineServer.start(TestConfig.forDatabase(db, settings), new PrintStream(new ByteArrayOutputStream(), true,

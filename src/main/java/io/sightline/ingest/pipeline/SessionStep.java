@@ -26,10 +26,18 @@ public final class SessionStep implements PipelineStep {
     d.eventId = ids.next();
     d.ts = d.ts.truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL's precision: memory (sessions, rollups) equals the rows
     d.session = sessions.track(d, d.eventId);
+    d.record = record(d);
+  }
+
+  /**
+   * The row the writer stores for a draft whose session is assigned: the event's own fields, with its session's acquisition and
+   * device attributes. Shared with the replay of imported events ({@code io.sightline.imports}).
+   */
+  public static EventRecord record(EventDraft d) {
     var in = d.in;
     var s = d.session;
     String props = in.props() == null || in.props().isEmpty() ? null : new JsonObject(new java.util.LinkedHashMap<>(in.props())).encode();
-    d.record = new EventRecord(d.site.id(), d.ts, d.eventId, d.sessionId, d.visitorId, in.userId(), d.saltDay,
+    return new EventRecord(d.site.id(), d.ts, d.eventId, d.sessionId, d.visitorId, in.userId(), d.saltDay,
         in.type() == EventType.PAGEVIEW ? Long.valueOf(d.eventId) : d.pageVisitId, in.type().id(), in.name(), d.url.hostname(),
         d.url.pathname(), d.url.query(), s.referrer(), s.referrerHost(), s.source(), s.channel(), s.clickIdParam(), s.utmSource(),
         s.utmMedium(), s.utmCampaign(), s.utmContent(), s.utmTerm(), s.country(), s.region(), s.city(), s.device(),

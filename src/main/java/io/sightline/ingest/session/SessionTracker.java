@@ -59,7 +59,7 @@ public final class SessionTracker {
   }
 
   /** Runs inside the per-key atomic update: no other thread touches {@code s} meanwhile. */
-  private static SessionRow apply(SessionState s, EventDraft d, long eventId, int site) {
+  static SessionRow apply(SessionState s, EventDraft d, long eventId, int site) {
     if (d.ts.isBefore(s.startedAt)) {
       d.ts = s.startedAt; // an arrival-time event overtaken by a later one (see continues): it cannot precede its session
     }
@@ -77,7 +77,7 @@ public final class SessionTracker {
    * {@link #REORDER_TOLERANCE} earlier (requests are processed concurrently, so a beacon sent
    * right after another can be handled first); it is then counted at the session's start.
    */
-  private static boolean continues(SessionState s, EventDraft d) {
+  static boolean continues(SessionState s, EventDraft d) {
     Instant earliest = d.in.timestamp() == null ? s.startedAt.minus(REORDER_TOLERANCE) : s.startedAt;
     return !d.ts.isBefore(earliest) && !d.ts.isAfter(s.lastSeenAt.plus(IDLE))
         && d.ts.isBefore(s.saltDay.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plus(SPILL));

@@ -51,7 +51,8 @@ class ClickportRealtimeTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       body = new JsonObject(server.get("/api/realtime", "x-api-key", key).body());
-      if (body.getInteger("count") == 3) {
+      // the snapshot is rebuilt every second: wait for one built after all four events
+      if (body.getInteger("count") == 3 && body.getJsonArray("visitors").getJsonObject(0).getInteger("pageviews") == 2) {
         break;
       }
       Thread.sleep(200);
