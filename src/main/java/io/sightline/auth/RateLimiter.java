@@ -6,16 +6,24 @@ import java.util.function.LongSupplier;
 /**
  * Fixed 60-second windows per key, aligned to the minute (so {@code X-RateLimit-Reset} is the
  * same for every node and easy to read). Counts are kept in this process: with several nodes,
- * each enforces the limit on its own share of the traffic.
+ * each enforces the limit on its own share of the traffic. A cluster member is built with the
+ * member count as {@code shares}: each enforces {@code limit / shares} (at least 1), so a key spread
+ * evenly over the members gets about its limit in all (docs/cluster.md, "Per node and cluster-wide").
  */
 public final class RateLimiter {
   static final long WINDOW_MS = 60_000;
 
   private final LongSupplier clockMillis;
+  private final int shares;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
   public RateLimiter(LongSupplier clockMillis) {
+    this(clockMillis, 1);
+  }
+
+  public RateLimiter(LongSupplier clockMillis, int shares) {
     this.clockMillis = clockMillis;
+    this.shares = Math.max(1, shares);
   }
 
   /**
@@ -26,7 +34,8 @@ public final class RateLimiter {
   public record Decision(boolean allowed, int limit, int remaining, long resetEpochSeconds, long retryAfterSeconds) {
   }
 
-  public Decision acquire(String key, int limit) {
+  public Decision acquire(String key, int fullLimit) {
+    int limit = shares == 1 ? fullLimit : Math.max(1, fullLimit / shares);
     long now = clockMillis.getAsLong();
     long windowStart = now - Math.floorMod(now, WINDOW_MS);
     Window w = windows.compute(key, (k, old) -> {

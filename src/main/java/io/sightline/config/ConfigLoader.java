@@ -175,10 +175,15 @@ public final class ConfigLoader {
     Optional<String> url = nonEmpty(db.getString("url"));
     url.ifPresent(ConfigLoader::validateDatabaseUrl);
     String cache = embedded.getString("binariesCache");
+    Optional<String> readUrl = nonEmpty(db.getString("readUrl"));
+    readUrl.ifPresent(ConfigLoader::validateDatabaseUrl);
+    if (readUrl.isPresent() && url.isEmpty()) {
+      throw new ConfigException("database.readUrl needs database.url: a replica of the embedded PostgreSQL is not supported");
+    }
     DatabaseConfig dbConfig = new DatabaseConfig(url, nonEmpty(db.getString("user")), nonEmpty(db.getString("password")),
         range(db, "poolSize", "database.poolSize", 1, 1000), range(db, "connectTimeoutSeconds", "database.connectTimeoutSeconds", 1, 600),
         Path.of(embedded.getString("dataDir")), port(embedded, "database.embedded.port", true),
-        cache.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "sightline-postgres") : Path.of(cache));
+        cache.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "sightline-postgres") : Path.of(cache), readUrl);
     String domain = bootstrap.getString("domain").trim().toLowerCase(Locale.ROOT);
     if (domain.isEmpty()) {
       throw new ConfigException("bootstrap.domain must not be empty");
@@ -214,8 +219,38 @@ public final class ConfigLoader {
     DashboardConfig dashboardConfig = new DashboardConfig(Duration.ofHours(range(dashboard, "sessionHours", "dashboard.sessionHours", 1, 24 * 366)),
         range(dashboard, "loginAttemptsPerAddressPerMinute", "dashboard.loginAttemptsPerAddressPerMinute", 1, 100_000),
         range(dashboard, "loginAttemptsPerAccountPerMinute", "dashboard.loginAttemptsPerAccountPerMinute", 1, 100_000));
+    ClusterConfig clusterConfig = cluster(c.getJsonObject("cluster"));
+    if (clusterConfig.enabled() && writerConfig.rollups()) {
+      throw new ConfigException("cluster.enabled needs writer.rollups = false: the rollup writer's state is not moved between members "
+          + "yet (docs/cluster.md, \"Rollups\")");
+    }
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace,
-        mail(c.getJsonObject("mail")), dashboardConfig);
+        clusterConfig, mail(c.getJsonObject("mail")), dashboardConfig);
+  }
+
+  private static ClusterConfig cluster(JsonObject c) {
+    List<String> members = new ArrayList<>();
+    for (String m : c.getString("members").split(",")) {
+      if (!m.isBlank()) {
+        String member = m.trim();
+        int colon = member.lastIndexOf(':');
+        if (colon <= 0 || !member.substring(colon + 1).matches("[0-9]{1,5}")) {
+          throw new ConfigException("cluster.members must list host:port entries separated by commas, got '" + member + "'");
+        }
+        members.add(member);
+      }
+    }
+    String host = c.getString("host").trim();
+    if (host.isEmpty()) {
+      throw new ConfigException("cluster.host must not be empty");
+    }
+    ClusterConfig config = new ClusterConfig(c.getBoolean("enabled"), host, port(c, "cluster.port", false), port(c, "cluster.busPort", true),
+        List.copyOf(members), range(c, "partitions", "cluster.partitions", 1, 1024),
+        range(c, "failureDetectionSeconds", "cluster.failureDetectionSeconds", 2, 300));
+    if (config.enabled() && members.isEmpty()) {
+      throw new ConfigException("cluster.members must list the members' host:port (TCP-IP discovery, no multicast) when cluster.enabled is true");
+    }
+    return config;
   }
 
   private static MailConfig mail(JsonObject m) {

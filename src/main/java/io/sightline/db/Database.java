@@ -25,16 +25,24 @@ public final class Database {
 
   /** Connection options from {@code database.url} (plus optional user/password), or for the embedded server. */
   public static PgConnectOptions connectOptions(DatabaseConfig config, EmbeddedPostgres embedded) {
+    return connectOptions(config, embedded, config.url().orElse(null), "database.url");
+  }
+
+  /** Connection options for the replica in {@code database.readUrl} (plus the same optional user/password). */
+  public static PgConnectOptions readConnectOptions(DatabaseConfig config) {
+    return connectOptions(config, null, config.readUrl().orElseThrow(), "database.readUrl");
+  }
+
+  private static PgConnectOptions connectOptions(DatabaseConfig config, EmbeddedPostgres embedded, String url, String key) {
     PgConnectOptions options;
     if (embedded != null) {
       options = new PgConnectOptions().setHost(embedded.host()).setPort(embedded.port())
           .setUser(embedded.user()).setPassword(embedded.password()).setDatabase(embedded.database());
     } else {
-      String url = config.url().orElseThrow();
       try {
         options = PgConnectOptions.fromUri(url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
       } catch (RuntimeException e) {
-        throw new DatabaseUnavailableException("database.url could not be parsed as a PostgreSQL URL", e);
+        throw new DatabaseUnavailableException(key + " could not be parsed as a PostgreSQL URL", e);
       }
       config.user().ifPresent(options::setUser);
       config.password().ifPresent(options::setPassword);
@@ -48,8 +56,13 @@ public final class Database {
 
   /** The pool; {@code connectTimeoutSeconds} bounds how long a query waits for a connection, connecting included. */
   public static Pool pool(Vertx vertx, PgConnectOptions options, int size, int connectTimeoutSeconds) {
+    return pool(vertx, options, size, connectTimeoutSeconds, POOL_NAME);
+  }
+
+  /** A pool named {@code name} (its meters' {@code pool_name}). */
+  public static Pool pool(Vertx vertx, PgConnectOptions options, int size, int connectTimeoutSeconds, String name) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName(POOL_NAME).setShared(false)
+        .with(new PoolOptions().setMaxSize(size).setName(name).setShared(false)
             .setConnectionTimeout(connectTimeoutSeconds).setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .connectingTo(options)
         .using(vertx)

@@ -78,6 +78,9 @@ public final class IngestModule {
   private final IdGenerator sessionIds;
   private final ClientEventIds eventIds;
   private final IdentityLinks identities = new IdentityLinks();
+  private final VisitorStep visitors;
+  private IngestService service;
+  private EventRouter router;
 
   public IngestModule(SightlineConfig config, Pool pool, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -96,6 +99,7 @@ public final class IngestModule {
     this.quota = new MonthlyQuota(pool, in.monthlyEventQuota());
     this.eventIds = new ClientEventIds(in.eventIdsInMemory(), in.eventIdWindow());
     this.pipeline = pipeline(in, geo, salts, sessions, ids, keylessLimiter, quota, identities);
+    this.visitors = new VisitorStep(salts, identities);
     Gauge.builder("sightline_ingest_sessions_in_memory", sessions, SessionTracker::size)
         .description("Sessions tracked in memory").register(registry);
     Gauge.builder("sightline_ingest_event_ids_in_memory", eventIds, ClientEventIds::size)
@@ -199,9 +203,37 @@ public final class IngestModule {
   }
 
   public IngestRoutes routes(Vertx vertx, ApiKeyAuthenticator authenticator, SiteCache sites) {
-    IngestService service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout(), quota,
-        new UserProfiles(pool), config.writer().partitionCount(), eventIds);
-    return new IngestRoutes(service, authenticator, sites, config.ingest(), config.http().maxBodyBytes());
+    return new IngestRoutes(service(vertx), authenticator, sites, config.ingest(), config.http().maxBodyBytes(), router);
+  }
+
+  /** The service that runs the pipeline and hands events to this process's writer partitions (one, shared by the routes). */
+  public synchronized IngestService service(Vertx vertx) {
+    if (service == null) {
+      int partitions = config.cluster().enabled() ? config.cluster().partitions() : config.writer().partitionCount();
+      service = new IngestService(vertx, pipeline, userAgents, metrics, config.writer().ackTimeout(), quota,
+          new UserProfiles(pool), partitions, eventIds);
+    }
+    return service;
+  }
+
+  /** Cluster mode: the routes send each event to its visitor's owner through {@code router} (set before {@link #routes}). */
+  public void routeThrough(EventRouter router) {
+    this.router = router;
+  }
+
+  /** Resolves an event's visitor id before the pipeline (for routing it to its owner). */
+  public VisitorStep visitors() {
+    return visitors;
+  }
+
+  /** The sessions in memory (a cluster member restores and forgets those of the visitor partitions it takes and gives up). */
+  public SessionTracker sessions() {
+    return sessions;
+  }
+
+  /** The user-visitor links in memory. */
+  public IdentityLinks identities() {
+    return identities;
   }
 
   public List<PeriodicTask> tasks() {

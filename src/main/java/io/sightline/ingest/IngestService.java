@@ -95,6 +95,11 @@ public final class IngestService {
    * copy's ids on this event loop, once stored (it fails as the writer's reply would: not confirmed in time, or not stored).
    */
   public Outcome process(Site site, IncomingEvent event, RequestFacts facts) {
+    return process(site, event, facts, 0);
+  }
+
+  /** {@link #process}, counting a {@code user_id}-only event under {@code routedVisitorId} when not 0 ({@link EventDraft#routedVisitorId}). */
+  public Outcome process(Site site, IncomingEvent event, RequestFacts facts, long routedVisitorId) {
     long key = 0;
     if (event.eventId() != null) {
       key = ClientEventIds.key(site.id(), event.eventId());
@@ -106,6 +111,7 @@ public final class IngestService {
     }
     EventDraft draft = new EventDraft(site, event, facts);
     draft.eventKey = key;
+    draft.routedVisitorId = routedVisitorId;
     try {
       pipeline.run(draft);
       return Outcome.accepted(draft);
@@ -121,6 +127,24 @@ public final class IngestService {
       }
       throw e;
     }
+  }
+
+  /**
+   * One event, processed and committed here (the owner's side of {@link EventRouter}): completes after the commit with the ids the
+   * sender is answered with, or with the drop; fails as {@link #commit} does.
+   */
+  public Future<Routed> processAndCommit(Site site, IncomingEvent event, RequestFacts facts, long routedVisitorId) {
+    return prepare(site).compose(ready -> {
+      Outcome outcome = process(site, event, facts, routedVisitorId);
+      if (outcome.isDuplicate()) {
+        return outcome.original().map(Routed::copy);
+      }
+      if (!outcome.isAccepted()) {
+        return Future.succeededFuture(Routed.dropped(outcome.dropReason(), outcome.message()));
+      }
+      EventDraft d = outcome.draft();
+      return commit(List.of(d)).map(v -> d.original != null ? Routed.copy(d.original) : Routed.stored(d.answer()));
+    });
   }
 
   /** The first copy's ids on the caller's event loop, within the writer's acknowledgement time. */

@@ -25,11 +25,14 @@ public final class DatabaseSession implements AutoCloseable {
 
   private final EmbeddedPostgres embedded;
   private final Pool pool;
+  /** The replica's pool ({@code database.readUrl}), or {@link #pool} without one. */
+  private final Pool readPool;
   private final PartitionMaintenance partitions;
 
-  private DatabaseSession(EmbeddedPostgres embedded, Pool pool, PartitionMaintenance partitions) {
+  private DatabaseSession(EmbeddedPostgres embedded, Pool pool, Pool readPool, PartitionMaintenance partitions) {
     this.embedded = embedded;
     this.pool = pool;
+    this.readPool = readPool;
     this.partitions = partitions;
   }
 
@@ -51,7 +54,19 @@ public final class DatabaseSession implements AutoCloseable {
       }
       PartitionMaintenance partitions = new PartitionMaintenance(pool, config.storage(), Clock.systemUTC());
       Await.result(partitions.ensure(), STEP_TIMEOUT);
-      return new DatabaseSession(embedded, pool, partitions);
+      Pool readPool = pool;
+      if (config.database().readUrl().isPresent()) {
+        PgConnectOptions read = Database.readConnectOptions(config.database());
+        readPool = Database.pool(vertx, read, config.database().poolSize(), config.database().connectTimeoutSeconds(), Database.POOL_NAME + "-read");
+        try {
+          String replica = Await.result(Database.check(readPool, read), STEP_TIMEOUT);
+          LOG.info("Analytics queries read from the PostgreSQL {} replica at {}:{}/{}", replica, read.getHost(), read.getPort(), read.getDatabase());
+        } catch (RuntimeException e) {
+          readPool.close();
+          throw e;
+        }
+      }
+      return new DatabaseSession(embedded, pool, readPool, partitions);
     } catch (RuntimeException e) {
       if (pool != null) {
         pool.close();
@@ -67,6 +82,11 @@ public final class DatabaseSession implements AutoCloseable {
     return pool;
   }
 
+  /** Where analytics queries read: the replica of {@code database.readUrl}, else the primary's pool. */
+  public Pool readPool() {
+    return readPool;
+  }
+
   public PartitionMaintenance partitions() {
     return partitions;
   }
@@ -74,6 +94,13 @@ public final class DatabaseSession implements AutoCloseable {
   /** Closes the pool, then stops the embedded server if this process started it. */
   @Override
   public void close() {
+    if (readPool != pool) {
+      try {
+        Await.result(readPool.close(), Duration.ofSeconds(10));
+      } catch (RuntimeException e) {
+        LOG.warn("Closing the read pool: {}", e.getMessage());
+      }
+    }
     try {
       Await.result(pool.close(), Duration.ofSeconds(10));
     } catch (RuntimeException e) {

@@ -2,6 +2,15 @@ package io.sightline.lifecycle;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.auth.RateLimiter;
+import io.sightline.cluster.ClusterIngest;
+import io.sightline.cluster.ClusterIngestVerticle;
+import io.sightline.cluster.ClusterNode;
+import io.sightline.cluster.IdentityLinkExchange;
+import io.sightline.cluster.PartitionOwnership;
+import io.sightline.cluster.RealtimeExchange;
+import io.sightline.site.SiteCache;
+import io.sightline.site.SiteService;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.sightline.config.SightlineConfig;
 import io.sightline.event.WriterPartitions;
 import io.sightline.ingest.IngestModule;
@@ -59,13 +68,17 @@ public final class SightlineServer {
   private final PrometheusMeterRegistry registry;
   private final Vertx vertx;
   private final DatabaseSession database;
+  /** Cluster mode: the Hazelcast cluster manager this process joined with; null on a single node. */
+  private final HazelcastClusterManager clusterManager;
   private final Readiness readiness = new Readiness();
   private final Deque<String> deployments = new ArrayDeque<>();
   private final AtomicInteger httpPort = new AtomicInteger();
   private final AtomicInteger opsPort = new AtomicInteger();
   private boolean stopped;
 
-  private SightlineServer(SightlineConfig config, PrometheusMeterRegistry registry, Vertx vertx, DatabaseSession database) {
+  private SightlineServer(SightlineConfig config, PrometheusMeterRegistry registry, Vertx vertx, DatabaseSession database,
+                          HazelcastClusterManager clusterManager) {
+    this.clusterManager = clusterManager;
     this.config = config;
     this.registry = registry;
     this.vertx = vertx;
@@ -94,10 +107,27 @@ public final class SightlineServer {
         // the event bus is in-process plumbing (a message per beacon): its meters cost a registry lookup per message
         // and say nothing Sightline's own writer and ingest meters do not
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metricsOptions))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    HazelcastClusterManager clusterManager = null;
+    Vertx vertx;
+    if (config.cluster().enabled()) {
+      clusterManager = ClusterNode.manager(config.cluster());
+      try {
+        vertx = Await.result(Vertx.builder()
+            .with(ClusterNode.withEventBus(new VertxOptions().setMetricsOptions(metricsOptions), config.cluster()))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .withClusterManager(clusterManager)
+            .buildClustered(), DEPLOY_TIMEOUT);
+      } catch (RuntimeException e) {
+        throw new StartupException("Joining the cluster on " + config.cluster().host() + ":" + config.cluster().port() + " failed: "
+            + e.getMessage(), e);
+      }
+      LOG.info("Joined the cluster as member {} ({} members)", clusterManager.getNodeId(), clusterManager.getNodes().size());
+    } else {
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setMetricsOptions(metricsOptions))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+    }
     DatabaseSession database;
     try {
       database = DatabaseSession.open(config, vertx);
@@ -105,7 +135,7 @@ public final class SightlineServer {
       Await.result(vertx.close(), Duration.ofSeconds(10));
       throw e;
     }
-    SightlineServer server = new SightlineServer(config, registry, vertx, database);
+    SightlineServer server = new SightlineServer(config, registry, vertx, database, clusterManager);
     try {
       server.deploy(banner, reportClock);
     } catch (RuntimeException e) {
@@ -121,9 +151,19 @@ public final class SightlineServer {
     vertx.eventBus().registerDefaultCodec(CommittedEvents.class, new LocalCodec<>(CommittedEvents.class));
     IngestModule ingest = new IngestModule(config, database.pool(), registry, Clock.systemUTC());
     Await.result(ingest.prepare(), DEPLOY_TIMEOUT);
-    RateLimiter rateLimiter = new RateLimiter(System::currentTimeMillis);
+    // cluster mode: each member enforces its share of a key's limit (docs/cluster.md)
+    RateLimiter rateLimiter = new RateLimiter(System::currentTimeMillis, clusterManager == null ? 1 : config.cluster().members().size());
+    PartitionOwnership ownership = null;
+    ClusterIngest clusterIngest = null;
+    if (clusterManager != null) {
+      ownership = new PartitionOwnership(config, database.pool(), registry, clusterManager, ingest.sessions());
+      clusterIngest = new ClusterIngest(vertx, ingest.service(vertx), ingest.visitors(),
+          new SiteCache(new SiteService(database.pool()), Duration.ofSeconds(30)), ownership, config.writer().ackTimeout(), registry);
+      ingest.routeThrough(clusterIngest);
+      Await.result(IdentityLinkExchange.start(vertx, ingest.identities(), clusterManager.getNodeId()), DEPLOY_TIMEOUT);
+    }
     RealtimeSnapshots realtime = new RealtimeSnapshots(Clock.systemUTC());
-    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), readiness, rateLimiter, ingest, realtime);
+    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), database.readPool(), readiness, rateLimiter, ingest, realtime);
     List<PeriodicTask> tasks = new ArrayList<>(ingest.tasks());
     tasks.add(new PeriodicTask("partition maintenance", Duration.ofHours(1).toMillis(), () -> database.partitions().ensure()));
     if (config.writer().rollups()) {
@@ -142,12 +182,17 @@ public final class SightlineServer {
       tasks.add(new PeriodicTask("e-mail reports", config.mail().checkInterval().toMillis(), reports::run));
     }
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
-    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime), new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
+    deploy(new RealtimeVerticle(new RealtimeWindow(Clock.systemUTC()), realtime,
+        clusterManager == null ? null : new RealtimeExchange(clusterManager.getNodeId())),
+        new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
     // deployed before the HTTP servers, so undeployed after them: in-flight requests can still commit
     // restoring the rollup state reads the open salt days' events: allow it longer than other deployments
     // one writer per partition, each on its own event loop; what a crash left pending is folded once, before any of them starts
-    int partitions = config.writer().partitionCount();
+    int partitions = clusterManager != null ? 0 : config.writer().partitionCount(); // cluster mode: the partitions' owners start them
     Await.result(EventWriterVerticle.prepareStore(database.pool(), config.writer()), Duration.ofMinutes(15));
+    if (ownership != null) {
+      deploy(ownership, new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
+    }
     List<Future<String>> writers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       writers.add(vertx.deployVerticle(new EventWriterVerticle(database.pool(), config.writer(), config.shutdownGrace().toMillis(), registry,
@@ -161,7 +206,7 @@ public final class SightlineServer {
       }
       deployments.push(w.result());
     }
-    if (config.writer().rollups()) {
+    if (config.writer().rollups() && partitions > 0) {
       Await.result(WriterPartitions.answerFoldRequests(vertx, partitions), DEPLOY_TIMEOUT);
     }
     ClientLimits clientLimits = ClientLimits.of(config.http(), config.ingest().trustedProxies(), registry);
@@ -170,6 +215,12 @@ public final class SightlineServer {
           config.shutdownGrace(), opsPort, clientLimits), new DeploymentOptions());
     }
     int instances = config.http().instances() == 0 ? Runtime.getRuntime().availableProcessors() : config.http().instances();
+    if (clusterIngest != null) {
+      ClusterIngest routed = clusterIngest;
+      String me = ownership.me();
+      deployments.push(Await.result(vertx.deployVerticle(() -> new ClusterIngestVerticle(routed, me), new DeploymentOptions().setInstances(instances)),
+          DEPLOY_TIMEOUT));
+    }
     String id = Await.result(vertx.deployVerticle(() -> new HttpServerVerticle("Public", config.http().host(), config.http().port(),
         routers::publicRouter, config.shutdownGrace(), httpPort, clientLimits), new DeploymentOptions().setInstances(instances)), DEPLOY_TIMEOUT);
     deployments.push(id);

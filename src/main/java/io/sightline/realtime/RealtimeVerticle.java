@@ -26,16 +26,24 @@ public final class RealtimeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RealtimeVerticle.class);
   private final RealtimeWindow window;
   private final RealtimeSnapshots snapshots;
+  private final RealtimePeers peers;
 
   public RealtimeVerticle(RealtimeWindow window, RealtimeSnapshots snapshots) {
+    this(window, snapshots, null);
+  }
+
+  /** @param peers cluster mode: the other members' windows, merged into what is published (null on a single node) */
+  public RealtimeVerticle(RealtimeWindow window, RealtimeSnapshots snapshots, RealtimePeers peers) {
     this.window = window;
     this.snapshots = snapshots;
+    this.peers = peers;
   }
 
   @Override
   public Future<?> start() {
     vertx.setPeriodic(PUBLISH_INTERVAL_MS, id -> publish());
-    return vertx.eventBus().<CommittedEvents>localConsumer(Addresses.EVENTS_COMMITTED, m -> window.add(m.body())).completion();
+    Future<Void> committed = vertx.eventBus().<CommittedEvents>localConsumer(Addresses.EVENTS_COMMITTED, m -> window.add(m.body())).completion();
+    return peers == null ? committed : committed.compose(v -> peers.start(vertx));
   }
 
   private void publish() {
@@ -44,7 +52,7 @@ public final class RealtimeVerticle extends VerticleBase {
     for (int site : window.sites()) {
       all.put(site, window.snapshot(site));
     }
-    snapshots.publish(all);
+    snapshots.publish(peers == null ? all : peers.exchange(all));
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     if (tookMs > PUBLISH_INTERVAL_MS / 2) {
       LOG.warn("Realtime snapshots took {} ms for {} sites", tookMs, all.size());

@@ -63,6 +63,57 @@ public final class SiteSnapshot {
     }
   }
 
+  /**
+   * One site's snapshot from the windows of several processes (cluster mode), as of {@code takenAt}: their minutes summed (the
+   * last 60 up to {@code takenAt}), their visitors together, once each (a visitor whose partition moved between members may be in
+   * two windows for a while: its most recent state counts).
+   */
+  public static SiteSnapshot merge(int siteId, Instant takenAt, List<SiteSnapshot> parts) {
+    long current = takenAt.getEpochSecond() / 60;
+    long first = current - MAX_WINDOW_MINUTES + 1;
+    List<MinuteCounts> minutes = new java.util.ArrayList<>(MAX_WINDOW_MINUTES);
+    Map<Long, ActiveVisitor> visitors = new HashMap<>();
+    for (long m = first; m <= current; m++) {
+      int pageviews = 0;
+      int events = 0;
+      Map<String, BigDecimal> revenue = new HashMap<>();
+      Map<String, Integer> pages = new HashMap<>();
+      Map<String, Integer> sources = new HashMap<>();
+      Map<String, Integer> countries = new HashMap<>();
+      for (SiteSnapshot part : parts) {
+        for (MinuteCounts c : part.minutes) {
+          if (c.minute() == m) {
+            pageviews += c.pageviews();
+            events += c.events();
+            c.revenue().forEach((k, v) -> revenue.merge(k, v, BigDecimal::add));
+            c.pages().forEach((k, v) -> pages.merge(k, v, Integer::sum));
+            c.sources().forEach((k, v) -> sources.merge(k, v, Integer::sum));
+            c.countries().forEach((k, v) -> countries.merge(k, v, Integer::sum));
+          }
+        }
+      }
+      minutes.add(new MinuteCounts(m, pageviews, events, Map.copyOf(revenue), Map.copyOf(pages), Map.copyOf(sources), Map.copyOf(countries)));
+    }
+    Instant horizon = takenAt.minus(Duration.ofMinutes(MAX_WINDOW_MINUTES));
+    for (SiteSnapshot part : parts) {
+      for (ActiveVisitor v : part.visitors) {
+        if (!v.lastSeen().isBefore(horizon)) {
+          visitors.merge(v.visitorId(), v, (a, b) -> MOST_RECENT.compare(a, b) <= 0 ? a : b);
+        }
+      }
+    }
+    List<ActiveVisitor> sorted = new java.util.ArrayList<>(visitors.values());
+    sorted.sort(MOST_RECENT);
+    return new SiteSnapshot(siteId, takenAt, List.copyOf(minutes), List.copyOf(sorted));
+  }
+
+  /** A snapshot from another process's window (cluster mode): its minutes as given, its visitors sorted here. */
+  public static SiteSnapshot of(int siteId, Instant takenAt, List<MinuteCounts> minutes, List<ActiveVisitor> visitors) {
+    List<ActiveVisitor> sorted = new java.util.ArrayList<>(visitors);
+    sorted.sort(MOST_RECENT);
+    return new SiteSnapshot(siteId, takenAt, List.copyOf(minutes), List.copyOf(sorted));
+  }
+
   public static SiteSnapshot empty(int siteId, Instant now) {
     return new SiteSnapshot(siteId, now, List.of(), List.of());
   }

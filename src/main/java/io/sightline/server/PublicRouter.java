@@ -66,6 +66,7 @@ public final class PublicRouter {
   private final SightlineConfig config;
   private final PrometheusMeterRegistry registry;
   private final Pool pool;
+  private final Pool readPool;
   private final Readiness readiness;
   private final SiteService sites;
   private final ApiKeyService keys;
@@ -83,6 +84,12 @@ public final class PublicRouter {
 
   public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
                       RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime) {
+    this(vertx, config, registry, pool, pool, readiness, rateLimiter, ingest, realtime);
+  }
+
+  /** @param readPool where analytics queries read ({@code database.readUrl}'s replica, or {@code pool}); the rest uses {@code pool} */
+  public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Pool readPool, Readiness readiness,
+                      RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime) {
     this.config = config;
     this.registry = registry;
     for (QueryEngine.Plan plan : QueryEngine.Plan.values()) {
@@ -97,11 +104,15 @@ public final class PublicRouter {
     this.authenticator = new ApiKeyAuthenticator(keys, config.auth().cacheTtl(), System::currentTimeMillis);
     this.rateLimiter = rateLimiter;
     QueryGate.limit(pool, config.database().poolSize() / 2); // the other half for ingestion, auth and health
+    if (readPool != pool) {
+      QueryGate.limit(readPool, config.database().poolSize()); // a replica only answers queries
+    }
+    this.readPool = readPool;
     this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
-    this.queryRoutes = new ClickportQueryRoutes(pool, java.time.Clock.systemUTC());
-    this.humblyticsRoutes = new HumblyticsRoutes(pool, realtime);
-    this.datalyrRoutes = datalyr(pool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)),
+    this.queryRoutes = new ClickportQueryRoutes(readPool, java.time.Clock.systemUTC());
+    this.humblyticsRoutes = new HumblyticsRoutes(readPool, realtime);
+    this.datalyrRoutes = datalyr(pool, readPool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)),
         Referrers.load(config.ingest().referrersFile()));
     this.dashboard = new Dashboard(vertx, config, pool, rateLimiter, queryRoutes, realtimeRoutes, clientAddress());
   }
@@ -145,9 +156,9 @@ public final class PublicRouter {
     queryRoutes.mount(router, auth, clickport, config.http().maxBodyBytes());
     new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, clickport);
     new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, clickport);
-    new HumSessionsRoutes(pool, java.time.Clock.systemUTC()).mount(router, auth, new RateLimitHandler(rateLimiter, "hum", limits.hum(), registry));
+    new HumSessionsRoutes(readPool, java.time.Clock.systemUTC()).mount(router, auth, new RateLimitHandler(rateLimiter, "hum", limits.hum(), registry));
     humblyticsRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "humblytics", limits.humblytics(), registry));
-    new HubSpotRoutes(pool).mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
+    new HubSpotRoutes(readPool).mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
     datalyrRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "datalyr", limits.datalyr(), registry), clientAddress());
     RateLimitHandler adminLimit = new RateLimitHandler(rateLimiter, "admin", config.auth().defaultRateLimitPerMinute(), registry);
     new io.sightline.export.ExportRoutes(pool, new io.sightline.export.AggregateExport(vertx, new QueryEngine(pool))).mount(router, auth,
@@ -175,14 +186,15 @@ public final class PublicRouter {
     };
   }
 
-  private static DatalyrRoutes datalyr(Pool pool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites, Referrers referrers) {
+  private static DatalyrRoutes datalyr(Pool pool, Pool readPool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites,
+                                       Referrers referrers) {
     java.time.Clock clock = java.time.Clock.systemUTC();
-    QueryEngine engine = new QueryEngine(pool);
+    QueryEngine engine = new QueryEngine(readPool);
     GoalService goals = new GoalService(pool);
-    return new DatalyrRoutes(sites, new DatalyrReports(engine, referrers), new DatalyrEvents(pool, goals, clock),
+    return new DatalyrRoutes(sites, new DatalyrReports(engine, referrers), new DatalyrEvents(readPool, goals, clock),
         new DatalyrRealtime(realtime, referrers),
         new DatalyrAccount(pool, quota, clock), new DatalyrUsers(pool, goals),
-        new DatalyrAttribution(engine, new io.sightline.query.Attribution(pool), goals),
+        new DatalyrAttribution(engine, new io.sightline.query.Attribution(readPool), goals),
         new DatalyrAds(new io.sightline.ads.AdService(pool), engine, goals));
   }
 

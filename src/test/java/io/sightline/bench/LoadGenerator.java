@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * </pre>
  * Options: {@code --rate N} requests/s (0 = as fast as the connections allow), {@code --seconds S},
  * {@code --connections C}, {@code --mode keyless|keyed|batch} (batch: {@code --batch N} events a
- * request), {@code --target http://host:port} and {@code --key sl_...} for a running server; without
+ * request), {@code --target http://host:port} (or several, comma-separated: cluster members, sent to in turn) and
+ * {@code --key sl_...} for a running server; without
  * a target it starts Sightline in this JVM on an embedded PostgreSQL in a temp directory
  * ({@code --rollups false} starts it with the rollup writer off, to measure what rollups cost).
  */
@@ -67,6 +68,8 @@ public final class LoadGenerator {
       "?gclid=Cj0KCQiA", "?utm_source=twitter&utm_medium=social", "?fbclid=IwAR0x");
 
   private final Map<String, String> options;
+  private final List<URI> targets = new java.util.ArrayList<>();
+  private int nextTarget;
   private final SplittableRandom random = new SplittableRandom(42);
   private final double[] zipf;
 
@@ -88,13 +91,18 @@ public final class LoadGenerator {
       "ES", "IT", "SE", "PL", "AU", "MX", "CH");
 
   public static void main(String[] args) throws Exception {
+    run(args);
+    System.exit(0);
+  }
+
+  /** One run with {@code args} as {@link #main} takes them, without exiting (for {@code ClusterBench}). */
+  public static void run(String... args) throws Exception {
     Map<String, String> options = new LinkedHashMap<>(Map.of("--rate", "10000", "--seconds", "20", "--connections", "64",
         "--mode", "keyless", "--batch", "50", "--warmup", "5"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i], args[i + 1]);
     }
     new LoadGenerator(options).run();
-    System.exit(0);
   }
 
   private void run() throws Exception {
@@ -119,7 +127,12 @@ public final class LoadGenerator {
       key = m.find() ? m.group(1) : null;
       System.out.println("Started Sightline in this JVM at " + target + " (embedded PostgreSQL in " + dir + ")");
     }
-    URI uri = URI.create(target);
+    // several targets (cluster members, comma-separated): requests go to them in turn
+    for (String t : target.split(",")) {
+      targets.add(URI.create(t.trim()));
+    }
+    URI uri = targets.get(0);
+    target = uri.toString();
     String mode = options.get("--mode");
     int rate = Integer.parseInt(options.get("--rate"));
     int seconds = Integer.parseInt(options.get("--seconds"));
@@ -307,7 +320,9 @@ public final class LoadGenerator {
       }
       body = events.encode();
     }
-    return client.request(HttpMethod.POST, path).compose(req -> {
+    URI to = targets.get(nextTarget++ % targets.size());
+    return client.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.POST).setHost(to.getHost()).setPort(to.getPort())
+        .setURI(path)).compose(req -> {
       // a CDN's country header, read with --set ingest.cdnCountryHeader=CF-IPCountry (no GeoIP database here)
       req.putHeader("User-Agent", ua).putHeader("X-Forwarded-For", ip).putHeader("CF-IPCountry", COUNTRIES.get(Math.floorMod(ip.hashCode(), COUNTRIES.size())))
           .putHeader("Content-Type", mode.equals("keyless") ? "text/plain" : "application/json");

@@ -114,6 +114,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clusterModeIsOffByDefaultNeedsItsMembersAndRollupsOffAndReadUrlNeedsAUrl() {
+    SightlineConfig single = loader.load(null, false, Map.of(), Map.of());
+    assertEquals(false, single.cluster().enabled());
+    assertEquals(java.util.Optional.empty(), single.database().readUrl());
+    SightlineConfig cluster = loader.load(null, false, Map.of("SIGHTLINE_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701"),
+        Map.of("cluster.enabled", "true", "writer.rollups", "false", "cluster.partitions", "24"));
+    assertEquals(java.util.List.of("10.0.0.1:5701", "10.0.0.2:5701"), cluster.cluster().members());
+    assertEquals(24, cluster.cluster().partitions());
+    ConfigException noMembers = assertThrows(ConfigException.class,
+        () -> loader.load(null, false, Map.of(), Map.of("cluster.enabled", "true", "writer.rollups", "false")));
+    assertTrue(noMembers.getMessage().contains("cluster.members"), noMembers.getMessage());
+    ConfigException rollups = assertThrows(ConfigException.class,
+        () -> loader.load(null, false, Map.of(), Map.of("cluster.enabled", "true", "cluster.members", "a:5701")));
+    assertTrue(rollups.getMessage().contains("writer.rollups"), rollups.getMessage());
+    ConfigException badMember = assertThrows(ConfigException.class,
+        () -> loader.load(null, false, Map.of(), Map.of("cluster.members", "a:5701,b")));
+    assertTrue(badMember.getMessage().contains("'b'"), badMember.getMessage());
+    ConfigException replicaAlone = assertThrows(ConfigException.class,
+        () -> loader.load(null, false, Map.of(), Map.of("database.readUrl", "postgresql://u:p@replica:5432/db")));
+    assertTrue(replicaAlone.getMessage().contains("database.readUrl"), replicaAlone.getMessage());
+    assertEquals("postgresql://u:p@replica:5432/db", loader.load(null, false, Map.of(), Map.of("database.url", "postgresql://u:p@db:5432/db",
+        "database.readUrl", "postgresql://u:p@replica:5432/db")).database().readUrl().orElseThrow());
+  }
+
+  @Test
   void aMissingDefaultConfigFileIsFine(@TempDir Path dir) {
     SightlineConfig c = loader.load(dir.resolve("absent.json"), false, Map.of(), Map.of());
     assertEquals(8080, c.http().port());

@@ -10,7 +10,9 @@ import io.sightline.http.JsonResponses;
 import io.sightline.http.ReasonPhraseErrorRenderer;
 import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.IngestService;
+import io.sightline.ingest.EventRouter;
 import io.sightline.ingest.Outcome;
+import io.sightline.ingest.Routed;
 import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.pipeline.DropReason;
@@ -66,8 +68,16 @@ public final class IngestRoutes {
   private final ClientIpResolver clientIps;
   private final IngestConfig config;
   private final long maxBodyBytes;
+  /** Cluster mode: each event goes to its visitor's owner (docs/cluster.md); null on a single node. */
+  private final EventRouter router;
 
   public IngestRoutes(IngestService ingest, ApiKeyAuthenticator authenticator, SiteCache sites, IngestConfig config, long maxBodyBytes) {
+    this(ingest, authenticator, sites, config, maxBodyBytes, null);
+  }
+
+  public IngestRoutes(IngestService ingest, ApiKeyAuthenticator authenticator, SiteCache sites, IngestConfig config, long maxBodyBytes,
+                      EventRouter router) {
+    this.router = router;
     this.ingest = ingest;
     this.authenticator = authenticator;
     this.sites = sites;
@@ -106,6 +116,9 @@ public final class IngestRoutes {
           IncomingEvent event = ClickportEventParser.parse(JsonResponses.bodyObject(ctx));
           return site(principal.siteId()).compose(site -> ingest.prepare(site).compose(ready -> facts(ctx, principal.apiKeyId()))
               .compose(facts -> {
+                if (router != null) {
+                  return router.route(site, event, facts).compose(routed -> answer(ctx, routed));
+                }
                 Outcome outcome = ingest.process(site, event, facts);
                 if (outcome.isDuplicate()) {
                   return outcome.original().compose(ids -> JsonResponses.send(ctx, 200, success(ids)));
@@ -130,6 +143,9 @@ public final class IngestRoutes {
         .compose(principal -> {
           JsonArray array = bodyArray(ctx);
           return site(principal.siteId()).compose(site -> ingest.prepare(site).compose(ready -> facts(ctx, principal.apiKeyId())).compose(facts -> {
+            if (router != null) {
+              return routedBatch(ctx, site, array, facts);
+            }
             List<JsonObject> results = new ArrayList<>();
             List<EventDraft> accepted = new ArrayList<>();
             List<Future<?>> copies = new ArrayList<>();
@@ -149,6 +165,52 @@ public final class IngestRoutes {
           }));
         })
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /** Cluster mode: each item goes to its visitor's owner; answered once every owner has answered (any failure fails the request). */
+  private Future<Void> routedBatch(RoutingContext ctx, Site site, JsonArray array, RequestFacts facts) {
+    List<JsonObject> results = new ArrayList<>();
+    List<Future<Routed>> sent = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      int index = i;
+      if (!(array.getValue(i) instanceof JsonObject o)) {
+        results.add(failure(index, "each event must be a JSON object"));
+        continue;
+      }
+      IncomingEvent event;
+      try {
+        event = ClickportEventParser.parse(o);
+      } catch (ApiException e) {
+        results.add(failure(index, e.getMessage()));
+        continue;
+      }
+      JsonObject result = new JsonObject();
+      results.add(result);
+      sent.add(router.route(site, event, facts).onSuccess(routed -> {
+        if (routed.answered()) {
+          result.mergeIn(success(routed.ids())).put("index", index);
+        } else if (routed.dropped().rejects()) {
+          result.mergeIn(failure(index, routed.message()).put("reason", routed.dropped().id()));
+        } else {
+          result.put("index", index).put("success", true).put("dropped", routed.dropped().id());
+        }
+      }));
+    }
+    return Future.all(sent).compose(all -> {
+      long accepted = sent.stream().filter(f -> f.result().answered()).count();
+      return JsonResponses.send(ctx, 200, new JsonObject().put("accepted", accepted).put("results", new JsonArray(results)));
+    });
+  }
+
+  /** A routed single event's answer: as {@link #single} answers it on one node. */
+  private static Future<Void> answer(RoutingContext ctx, Routed routed) {
+    if (routed.answered()) {
+      return JsonResponses.send(ctx, 200, success(routed.ids()));
+    }
+    if (routed.dropped().rejects()) {
+      return Future.failedFuture(ApiException.badRequest(routed.message()));
+    }
+    return JsonResponses.send(ctx, 200, new JsonObject().put("success", true));
   }
 
   private JsonObject batchItem(Site site, Object item, int index, RequestFacts facts, List<EventDraft> accepted, List<Future<?>> copies) {
@@ -228,6 +290,14 @@ public final class IngestRoutes {
           .map(domain -> sites.byDomain(domain).compose(s -> s.isEmpty() ? Future.succeededFuture(s) : ingest.prepare(s.get()).map(s)))
           .toList();
       return Future.all(lookups).compose(all -> {
+        if (router != null) {
+          List<Future<Routed>> sent = new ArrayList<>();
+          for (Future<Optional<Site>> lookup : lookups) {
+            lookup.result().ifPresentOrElse(site -> sent.add(router.route(site, event, facts)),
+                () -> ingest.metrics().dropped(DropReason.UNKNOWN_SITE, null));
+          }
+          return Future.all(sent).<Void>mapEmpty();
+        }
         List<EventDraft> accepted = new ArrayList<>();
         List<Future<?>> copies = new ArrayList<>();
         for (Future<Optional<Site>> lookup : lookups) {

@@ -55,6 +55,11 @@ public final class EventDraft {
   public StoredIds original;
   /** The event's position in its request (batch items). */
   public int index;
+  /**
+   * In cluster mode, the visitor id the receiving member resolved a {@code user_id}-only event to (its identity links) and routed
+   * the event by; the owning member counts it under the same id. 0: resolve here.
+   */
+  public long routedVisitorId;
   /** A user-visitor link the event relies on that is not known stored yet: stored with the event. */
   public IdentityLinks.Link link;
 

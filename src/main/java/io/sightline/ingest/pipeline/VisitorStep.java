@@ -21,6 +21,25 @@ public final class VisitorStep implements PipelineStep {
     this.identities = identities;
   }
 
+  /**
+   * The visitor id {@link #apply} gives this event (before sessions), for routing it to the cluster member that owns the visitor:
+   * the same rules, with the event time a valid event gets. 0 when it cannot be known here (no salt for the day: the owner's
+   * pipeline then decides what becomes of the event).
+   */
+  public long visitorOf(int siteId, io.sightline.ingest.IncomingEvent in, io.sightline.ingest.RequestFacts facts) {
+    if (in.visitorId() != null) {
+      return VisitorIds.stable(siteId, "v:" + in.visitorId());
+    }
+    if (in.userId() != null) {
+      long userKey = VisitorIds.stable(siteId, "u:" + in.userId());
+      IdentityLinks.Link link = identities.linked(userKey);
+      return link == null ? userKey : link.visitorId();
+    }
+    java.time.Instant ts = in.timestamp() == null ? facts.receivedAt() : in.timestamp();
+    byte[] salt = salts.salt(LocalDate.ofEpochDay(Math.floorDiv(ts.getEpochSecond(), 86_400L)));
+    return salt == null ? 0 : VisitorIds.anonymous(salt, siteId, facts.clientIp(), facts.userAgent());
+  }
+
   @Override
   public void apply(EventDraft d) {
     LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(d.ts.getEpochSecond(), 86_400L)); // the UTC day, without a ZonedDateTime per event
@@ -38,8 +57,8 @@ public final class VisitorStep implements PipelineStep {
     if (user != null) {
       long userKey = VisitorIds.stable(d.site.id(), "u:" + user);
       IdentityLinks.Link link = identities.linked(userKey);
-      d.visitorId = link == null ? userKey : link.visitorId();
-      d.link = link == null || link.stored() ? null : link;
+      d.visitorId = d.routedVisitorId != 0 ? d.routedVisitorId : link == null ? userKey : link.visitorId();
+      d.link = link == null || link.stored() || link.visitorId() != d.visitorId ? null : link;
       d.stableVisitor = true;
       return;
     }

@@ -1,5 +1,6 @@
 package io.sightline.ingest.session;
 
+import io.sightline.event.SessionRow;
 import io.sightline.event.StoredRows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -24,6 +25,11 @@ public final class ActiveSessions {
   }
 
   public static Future<Integer> restore(Pool pool, SessionTracker tracker, Instant now) {
+    return restore(pool, tracker, now, row -> true);
+  }
+
+  /** Restores only the active sessions {@code which} accepts (a cluster member taking some visitor partitions: their sessions). */
+  public static Future<Integer> restore(Pool pool, SessionTracker tracker, Instant now, java.util.function.Predicate<SessionRow> which) {
     Instant idleCutoff = now.minus(SessionTracker.IDLE);
     Instant startCutoff = now.minus(java.time.Duration.ofDays(2));
     return pool.preparedQuery(ACTIVE_SESSIONS)
@@ -34,8 +40,12 @@ public final class ActiveSessions {
             if (r.getLong("session_id") > IdGenerator.MAX_SAFE_INTEGER) {
               continue;
             }
+            SessionRow row = StoredRows.session(r);
+            if (!which.test(row)) {
+              continue;
+            }
             Long pageVisit = r.getLong("page_visit_id");
-            tracker.restore(StoredRows.session(r), pageVisit == null ? 0 : pageVisit);
+            tracker.restore(row, pageVisit == null ? 0 : pageVisit);
             n++;
           }
           return n;

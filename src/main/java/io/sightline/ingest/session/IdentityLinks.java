@@ -27,8 +27,10 @@ public final class IdentityLinks {
     private final long visitorId;
     private final Instant linkedAt;
     private volatile boolean stored;
+    private final IdentityLinks links;
 
-    Link(int siteId, long userKey, long visitorId, Instant linkedAt, boolean stored) {
+    Link(IdentityLinks links, int siteId, long userKey, long visitorId, Instant linkedAt, boolean stored) {
+      this.links = links;
       this.siteId = siteId;
       this.userKey = userKey;
       this.visitorId = visitorId;
@@ -59,11 +61,28 @@ public final class IdentityLinks {
 
     /** The writer committed an event carrying this link: later events need not carry it. */
     public void markStored() {
-      stored = true;
+      if (!stored) {
+        stored = true;
+        java.util.function.Consumer<Link> listener = links.storedListener;
+        if (listener != null) {
+          listener.accept(this);
+        }
+      }
     }
   }
 
   private final ConcurrentHashMap<Long, Link> links = new ConcurrentHashMap<>();
+  private volatile java.util.function.Consumer<Link> storedListener;
+
+  /** Cluster mode: told each link this process stored, so that the other members learn it ({@link #learn}). */
+  public void onStored(java.util.function.Consumer<Link> listener) {
+    this.storedListener = listener;
+  }
+
+  /** A link another cluster member stored: kept unless a later link of the user is known. */
+  public void learn(int siteId, long userKey, long visitorId, Instant linkedAt) {
+    links.merge(userKey, new Link(this, siteId, userKey, visitorId, linkedAt, true), (old, learnt) -> old.linkedAt.isAfter(learnt.linkedAt) ? old : learnt);
+  }
 
   /** The user's current link, or null if it was never sent with a visitor id. */
   public Link linked(long userKey) {
@@ -83,7 +102,7 @@ public final class IdentityLinks {
     Link[] relied = new Link[1];
     links.compute(userKey, (k, old) -> {
       if (old == null || old.visitorId != visitorId && !old.linkedAt.isAfter(at)) {
-        old = new Link(siteId, userKey, visitorId, at, false);
+        old = new Link(this, siteId, userKey, visitorId, at, false);
       }
       relied[0] = old.visitorId == visitorId && !old.stored ? old : null;
       return old;
@@ -96,7 +115,7 @@ public final class IdentityLinks {
     return pool.query(IdentitySql.ALL).execute().map(rows -> {
       for (Row r : rows) {
         long userKey = r.getLong("user_key");
-        links.put(userKey, new Link(r.getInteger("site_id"), userKey, r.getLong("visitor_id"),
+        links.put(userKey, new Link(this, r.getInteger("site_id"), userKey, r.getLong("visitor_id"),
             r.getOffsetDateTime("linked_at").toInstant(), true));
       }
       return rows.size();

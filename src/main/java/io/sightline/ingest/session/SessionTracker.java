@@ -113,6 +113,16 @@ public final class SessionTracker {
     return sessions.size();
   }
 
+  /**
+   * Forgets the sessions of the (site, visitor id) pairs {@code which} accepts: a cluster member whose visitor partitions moved to
+   * another member forgets their sessions, so that taking them back later restores them from PostgreSQL instead.
+   */
+  public int forgetIf(java.util.function.LongBinaryOperator which) {
+    int before = sessions.size();
+    sessions.keySet().removeIf(k -> which.applyAsLong(k.siteId(), k.visitorId()) != 0);
+    return before - sessions.size();
+  }
+
   /** Re-creates an active session from its stored row (at start-up, before traffic). */
   public void restore(SessionRow row, long currentPageVisitId) {
     SessionState s = new SessionState(row, currentPageVisitId);
