@@ -91,7 +91,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     boolean bodyUnread = status == 413 && !ctx.request().isEnded();
     if (bodyUnread) {
-      // answered before the body was read: close rather than read and discard the rest of it (maybe gigabytes)
+      // answered before the body was read: close rather than read the rest of it (maybe gigabytes), after a short linger
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     Future<Void> sent = ctx.response()
@@ -99,7 +99,38 @@ public final class FailureHandler implements Handler<RoutingContext> {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .end(ErrorRenderer.of(ctx).render(status, code, message).encode());
     if (bodyUnread) {
-      sent.onComplete(ar -> ctx.request().connection().close());
+      sent.onComplete(ar -> lingeringClose(ctx));
+    }
+  }
+
+  /** How much of an oversized body is still read, and for how long, before its connection is closed. */
+  private static final long LINGER_BYTES = 8L << 20;
+  private static final long LINGER_MILLIS = 2_000;
+
+  /**
+   * Closes the connection of a request whose body was refused, after reading and discarding what the client is still sending
+   * (at most {@link #LINGER_BYTES} or {@link #LINGER_MILLIS}): closing a socket with unread bytes resets it, and the reset can
+   * destroy the 413 in the client's receive buffer before the client reads it (the "lingering close" of HTTP servers).
+   */
+  private static void lingeringClose(RoutingContext ctx) {
+    io.vertx.core.http.HttpConnection connection = ctx.request().connection();
+    long[] read = {0};
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> connection.close());
+    Runnable close = () -> {
+      ctx.vertx().cancelTimer(timer);
+      connection.close();
+    };
+    try {
+      ctx.request().handler(b -> {
+        read[0] += b.length();
+        if (read[0] > LINGER_BYTES) {
+          close.run();
+        }
+      });
+      ctx.request().endHandler(v -> close.run());
+      ctx.request().resume();
+    } catch (IllegalStateException alreadyRead) {
+      close.run();
     }
   }
 
