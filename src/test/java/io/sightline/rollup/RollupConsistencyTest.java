@@ -360,7 +360,8 @@ class RollupConsistencyTest {
         + "clickers) <> (0, 0, 0, 0, 0, 0, 0, 0, 0) order by dim, day, value nulls first";
     List<String> liveTotals = rows(totals);
     List<String> liveDims = rows(dims);
-    assertTrue(liveTotals.size() > 48 && liveDims.size() > 100, liveTotals.size() + " / " + liveDims.size());
+    // a day and a bit of traffic (just after midnight, today holds only minutes of it)
+    assertTrue(liveTotals.size() > 48 && liveDims.size() > 50, liveTotals.size() + " / " + liveDims.size());
     RollupRebuild.Result r = Await.result(RollupRebuild.site(pool(), 1), Duration.ofSeconds(60));
     assertEquals(sent, r.events());
     assertEquals(liveTotals, rows(totals));

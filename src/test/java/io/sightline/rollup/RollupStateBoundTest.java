@@ -97,7 +97,9 @@ class RollupStateBoundTest {
         var rolled = RollupQueries.sorted(RollupQueries.run(server.server.database().pool(), true, q), dims);
         boolean byRollup = QueryEngine.answered(QueryEngine.Plan.RAW) == rawBefore;
         var raw = RollupQueries.sorted(RollupQueries.run(server.server.database().pool(), false, q), dims);
-        assertTrue(!raw.isEmpty(), "site " + site + " has traffic");
+        if (r[0].isBefore(today)) { // today alone may hold no visit just after midnight
+          assertTrue(!raw.isEmpty(), "site " + site + " has traffic");
+        }
         assertEquals(raw, rolled, () -> "site " + site + " " + r[0] + ".." + r[1] + " " + dims);
         assertEquals(rollups, byRollup, () -> "site " + site + " " + r[0] + ".." + r[1] + " " + dims + " answered by the rollups");
       }

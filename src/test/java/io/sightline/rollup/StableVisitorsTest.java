@@ -47,8 +47,8 @@ class StableVisitorsTest {
       }
       String user = "user-" + i;
       Instant t = midnight.plusSeconds((i * 137L) % 80_000);
-      if (!t.isBefore(latest)) {
-        t = midnight.plusSeconds(i % 600);
+      if (!t.isBefore(latest)) { // today, not yet that late: somewhere between midnight and two minutes ago
+        t = midnight.plusSeconds(i % Math.max(1, Math.min(600, Duration.between(midnight, latest).getSeconds())));
       }
       String source = SOURCES[(i + day) % SOURCES.length];
       for (int p = 0; p < 1 + i % 3; p++) {
