@@ -512,7 +512,9 @@ class DatalyrApiTest {
     JsonObject body = null;
     for (int i = 0; i < 50; i++) {
       body = get("/api/v1/realtime");
-      if (body.getInteger("active_visitors") == 3) {
+      // the window is fed after the commit: wait for a snapshot that holds every recent event
+      if (body.getInteger("active_visitors") == 3 && body.getLong("pageviews") == recent.stream().filter(e -> e.type().equals("pageview")).count()
+          && body.getLong("events") == recent.stream().filter(Ev::custom).count()) {
         break;
       }
       Thread.sleep(200);
