@@ -17,7 +17,7 @@ import java.time.Duration;
  * ({@code io.sightline.event.WriterPartitions}) and committing its own batches, so that many commits
  * run at once; 0 = one per core. The batch size, queue and commit slots above apply to each.
  * {@code rollupStateEntries}: the bound on the rollup dedupe state (visitor ids plus (visitor, value) pairs, about 50
- * bytes each), shared evenly by the partitions; beyond it the largest (site, UTC day) is no longer tracked and queries
+ * bytes each, and the remembered sessions at 8 entries each), shared evenly by the partitions; beyond it the largest (site, UTC day) is no longer tracked and queries
  * touching it read raw events (docs/ingestion.md, "Rollups"); 0 = a quarter of the maximum heap.
  */
 public record WriterConfig(int batchSize, Duration flushInterval, int queueEvents, Duration ackTimeout, int concurrentCommits,

@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 
 /** IP literals without DNS: parsing never resolves a name (no blocking lookups on an event loop). */
 public final class IpAddresses {
-  private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
   private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9A-Fa-f:.]+$");
 
   private IpAddresses() {
@@ -26,17 +25,8 @@ public final class IpAddresses {
     if (zone >= 0) {
       t = t.substring(0, zone);
     }
-    var m = IPV4.matcher(t);
-    if (m.matches()) {
-      byte[] b = new byte[4];
-      for (int i = 0; i < 4; i++) {
-        int v = Integer.parseInt(m.group(i + 1));
-        if (v > 255) {
-          return null;
-        }
-        b[i] = (byte) v;
-      }
-      return b;
+    if (t.indexOf(':') < 0) {
+      return ipv4(t);
     }
     if (t.indexOf(':') < 0 || !IPV6_CHARS.matcher(t).matches()) {
       return null;
@@ -51,6 +41,37 @@ public final class IpAddresses {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /** A dotted quad of 1-3 decimal digits each, at most 255 (what the pattern {@code \\d{1,3}(\\.\\d{1,3}){3}} allowed), or null. */
+  private static byte[] ipv4(String t) {
+    byte[] b = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0, n = t.length(); i < n; i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        if (++digits > 3) {
+          return null;
+        }
+      } else if (c == '.' && digits > 0 && part < 3) {
+        if (value > 255) {
+          return null;
+        }
+        b[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    if (part != 3 || digits == 0 || value > 255) {
+      return null;
+    }
+    b[3] = (byte) value;
+    return b;
   }
 
   public static InetAddress toInet(byte[] bytes) {

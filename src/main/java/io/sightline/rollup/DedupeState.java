@@ -1,5 +1,6 @@
 package io.sightline.rollup;
 
+import io.sightline.event.SessionRow;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
@@ -27,9 +28,22 @@ import java.util.Arrays;
  * rows and first-occurrence flags can no longer be exact on that UTC day and the next (where its ids' sessions
  * carry over midnight), so the drop is recorded as a gap ({@link #takeDropped}, stored in {@code rollup_gaps} with
  * the next batch) and the planner answers ranges touching those days from raw events.
+ *
+ * <p>The sessions the rollups counted live here too, per (site, salt day) of their visitor id: the last state counted
+ * of each ({@link Session}, updated in place), to move a session's contribution when it changes. A remembered session
+ * weighs {@link #SESSION_ENTRIES} entries in the bound, and a dropped (site, salt day) forgets its sessions with its
+ * visitor ids: a later state of one of them is not counted ({@link #session} returns {@link #UNTRACKED}), which the
+ * gap covers like the visitors' counts.
  */
 final class DedupeState {
   static final int QUARTERS_PER_DAY = 96;
+  /**
+   * What a remembered session weighs in the bound, in entries of about 50 bytes: its map slot, its holder and the
+   * session row it keeps (about 40 fields; its strings are shared with the event and the tracker).
+   */
+  static final int SESSION_ENTRIES = 8;
+  /** {@link #session}'s answer for a session of an untracked (site, salt day). */
+  static final Session UNTRACKED = new Session(null, 0);
   private static final int FIRST_CAPACITY = 32;
 
   /** One daily visitor id on its salt day. */
@@ -50,12 +64,25 @@ final class DedupeState {
     }
   }
 
-  /** One site's daily visitor ids of one salt day; once dropped ({@link #visitors} null), untracked. */
+  /** The last state of a session the rollups counted, and when the writer last saw it (epoch ms); updated in place. */
+  static final class Session {
+    SessionRow row;
+    long touched;
+
+    Session(SessionRow row, long touched) {
+      this.row = row;
+      this.touched = touched;
+    }
+  }
+
+  /** One site's daily visitor ids of one salt day and their sessions; once dropped ({@link #visitors} null), untracked. */
   private static final class Day {
     final int site;
     final long saltDay;
     Long2ObjectOpenHashMap<Visitor> visitors = new Long2ObjectOpenHashMap<>();
-    /** Visitor ids plus pairs held. */
+    /** By session id; null while none. */
+    Long2ObjectOpenHashMap<Session> sessions;
+    /** Visitor ids plus pairs held, and {@link #SESSION_ENTRIES} per session. */
     long entries;
 
     Day(int site, long saltDay) {
@@ -74,6 +101,14 @@ final class DedupeState {
   private int[] logIndex = new int[1024];
   private long[] logPrevious = new long[1024];
   private int logSize;
+  // the sessions' undo log: the session changed (in its day, by id) and its previous row (null: it was added) and time
+  private Day[] sessionLogDay = new Day[256];
+  private long[] sessionLogId = new long[256];
+  private Session[] sessionLogSession = new Session[256];
+  private SessionRow[] sessionLogRow = new SessionRow[256];
+  private long[] sessionLogTouched = new long[256];
+  private int sessionLogSize;
+  private long sessions;
 
   /** By {@link #dayKey}. */
   private final Long2ObjectOpenHashMap<Day> days = new Long2ObjectOpenHashMap<>();
@@ -174,6 +209,7 @@ final class DedupeState {
     entries -= d.entries;
     d.entries = 0;
     d.visitors = null;
+    forgetSessions(d);
     dropped.add(dayKey(d.site, d.saltDay));
     drops++;
   }
@@ -185,7 +221,102 @@ final class DedupeState {
       entries -= d.entries;
       d.entries = 0;
       d.visitors = null;
+      forgetSessions(d);
     }
+  }
+
+  private void forgetSessions(Day d) {
+    if (d.sessions != null) {
+      sessions -= d.sessions.size();
+      d.sessions = null;
+    }
+  }
+
+  /**
+   * What was counted of a session whose visitor id has {@code saltDay}: its remembered state, null when none, or
+   * {@link #UNTRACKED} when its (site, salt day) is untracked (its counts are the gap's to answer).
+   */
+  Session session(int site, long saltDay, long sessionId) {
+    Day d = day(site, saltDay);
+    if (d.visitors == null) {
+      return UNTRACKED;
+    }
+    return d.sessions == null ? null : d.sessions.get(sessionId);
+  }
+
+  /**
+   * Remembers a session's first counted state (logged unless {@code restored}); null when making room dropped its own
+   * (site, salt day), which is untracked from then on.
+   */
+  Session addSession(int site, long saltDay, SessionRow row, long touched, boolean restored) {
+    Day d = day(site, saltDay);
+    if (d.visitors == null) {
+      return null;
+    }
+    if (entries + SESSION_ENTRIES > maxEntries) {
+      dropLargest();
+      if (d.visitors == null) {
+        return null;
+      }
+    }
+    Session s = new Session(row, touched);
+    if (d.sessions == null) {
+      d.sessions = new Long2ObjectOpenHashMap<>();
+    }
+    d.sessions.put(row.sessionId(), s);
+    d.entries += SESSION_ENTRIES;
+    entries += SESSION_ENTRIES;
+    sessions++;
+    if (!restored) {
+      logSession(d, row.sessionId(), s, null, 0);
+    }
+    return s;
+  }
+
+  /** Replaces a remembered session's state (logged). */
+  void updateSession(Session s, SessionRow row, long touched) {
+    logSession(null, 0, s, s.row, s.touched);
+    s.row = row;
+    s.touched = touched;
+  }
+
+  /** Forgets the sessions the writer has not seen since {@code cutoff} (epoch ms). */
+  void forgetSessionsBefore(long cutoff) {
+    for (Day d : days.values()) {
+      if (d.sessions != null) {
+        int before = d.sessions.size();
+        d.sessions.values().removeIf(s -> s.touched < cutoff);
+        int gone = before - d.sessions.size();
+        d.entries -= (long) gone * SESSION_ENTRIES;
+        entries -= (long) gone * SESSION_ENTRIES;
+        sessions -= gone;
+        if (d.sessions.isEmpty()) {
+          d.sessions = null;
+        }
+      }
+    }
+  }
+
+  /** Sessions remembered. */
+  long sessions() {
+    return sessions;
+  }
+
+  private void logSession(Day d, long id, Session s, SessionRow previous, long previousTouched) {
+    if (sessionLogSize == sessionLogDay.length) {
+      int n = sessionLogSize * 2;
+      sessionLogDay = Arrays.copyOf(sessionLogDay, n);
+      sessionLogId = Arrays.copyOf(sessionLogId, n);
+      sessionLogSession = Arrays.copyOf(sessionLogSession, n);
+      sessionLogRow = Arrays.copyOf(sessionLogRow, n);
+      sessionLogTouched = Arrays.copyOf(sessionLogTouched, n);
+    }
+    sessionLogDay[sessionLogSize] = d;
+    sessionLogId[sessionLogSize] = id;
+    sessionLogSession[sessionLogSize] = s;
+    sessionLogRow[sessionLogSize] = previous;
+    sessionLogTouched[sessionLogSize] = previousTouched;
+    sessionLogSize++;
   }
 
   /** The (site, salt day) pairs dropped since the last call, as {@link #dayKey}s; the list is cleared. */
@@ -373,9 +504,27 @@ final class DedupeState {
     Arrays.fill(logOwner, 0, logSize, null);
     Arrays.fill(logTable, 0, logSize, null);
     logSize = 0;
+    Arrays.fill(sessionLogDay, 0, sessionLogSize, null);
+    Arrays.fill(sessionLogSession, 0, sessionLogSize, null);
+    Arrays.fill(sessionLogRow, 0, sessionLogSize, null);
+    sessionLogSize = 0;
   }
 
   void rollback() {
+    for (int n = sessionLogSize - 1; n >= 0; n--) {
+      Session s = sessionLogSession[n];
+      if (sessionLogRow[n] != null) {
+        s.row = sessionLogRow[n];
+        s.touched = sessionLogTouched[n];
+        continue;
+      }
+      Day d = sessionLogDay[n]; // added: removed again (unless its day was dropped since, which forgot it already)
+      if (d.sessions != null && d.sessions.remove(sessionLogId[n]) != null) {
+        d.entries -= SESSION_ENTRIES;
+        entries -= SESSION_ENTRIES;
+        sessions--;
+      }
+    }
     for (int n = logSize - 1; n >= 0; n--) {
       int index = logIndex[n];
       long previous = logPrevious[n];
@@ -417,6 +566,7 @@ final class DedupeState {
         return false;
       }
       entries -= d.entries;
+      forgetSessions(d);
       return true;
     });
     lastDayKey = Long.MIN_VALUE;
@@ -428,7 +578,7 @@ final class DedupeState {
     return dropped;
   }
 
-  /** Entries held (visitor ids plus pairs), for the memory gauge. */
+  /** Entries held (visitor ids plus pairs, and the sessions' weight), for the memory gauge. */
   long entries() {
     return entries;
   }

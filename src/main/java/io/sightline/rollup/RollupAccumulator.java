@@ -45,15 +45,7 @@ public final class RollupAccumulator {
   private final it.unimi.dsi.fastutil.longs.LongArrayList uncommittedGaps = new it.unimi.dsi.fastutil.longs.LongArrayList();
   private final StableSketches sketches = new StableSketches();
   private Map<Integer, GoalRule[]> goals = Map.of();
-  private final Map<SessionKey, Remembered> sessions = new HashMap<>();
-  private final List<Map.Entry<SessionKey, Remembered>> sessionLog = new ArrayList<>();
   private long rowsIgnored;
-
-  private record SessionKey(int siteId, long sessionId) {
-  }
-
-  private record Remembered(SessionRow row, Instant touched) {
-  }
 
   /** Events and pageviews per (site, UTC day, session attributes) since the last {@link #endOfChunk}, spread over the rows there. */
   private record AttributeRow(int site, long day, SessionAttributes attributes) {
@@ -99,14 +91,14 @@ public final class RollupAccumulator {
     }
     delta.firstMasks(masks);
     delta.sketchRows(sketches.touchedRows());
-    long[] dropped = dedupe.takeDropped();
+    for (SessionRow s : states) {
+      session(s, now, delta);
+    }
+    long[] dropped = dedupe.takeDropped(); // by new visitor ids or new sessions
     if (dropped.length > 0) {
       uncommittedGaps.addAll(it.unimi.dsi.fastutil.longs.LongArrayList.wrap(dropped));
     }
     delta.gaps(uncommittedGaps.toLongArray()); // until a batch carrying them commits
-    for (SessionRow s : states) {
-      session(s, now, delta);
-    }
     endOfChunk(delta);
     return delta;
   }
@@ -317,24 +309,28 @@ public final class RollupAccumulator {
   }
 
   private void session(SessionRow s, Instant now, RollupDelta delta) {
-    SessionKey key = new SessionKey(s.siteId(), s.sessionId());
-    Remembered before = sessions.get(key);
-    if (before != null && !furtherOrEqual(s, before.row())) {
+    long saltDay = s.saltDay().toEpochDay();
+    DedupeState.Session before = dedupe.session(s.siteId(), saltDay, s.sessionId());
+    if (before == DedupeState.UNTRACKED) {
+      return; // its (site, salt day) is a gap: raw events answer it
+    }
+    if (before == null) {
+      if (dedupe.addSession(s.siteId(), saltDay, s, now.toEpochMilli(), false) != null) {
+        contribute(s, 1, delta);
+      }
+      return;
+    }
+    if (!furtherOrEqual(s, before.row)) {
       rowsIgnored++;
       return; // an older snapshot handed over late: the stored row keeps the further one, so do the rollups
     }
-    if (before == null) {
-      contribute(s, 1, delta);
-    } else {
-      move(before.row(), s, delta);
-    }
-    sessionLog.add(Map.entry(key, before == null ? new Remembered(null, null) : before));
-    sessions.put(key, new Remembered(s, now));
+    move(before.row, s, delta);
+    dedupe.updateSession(before, s, now.toEpochMilli());
   }
 
   /** Restoring: a session whose counts are already in the tables (no delta). */
   void remember(SessionRow s, Instant now) {
-    sessions.put(new SessionKey(s.siteId(), s.sessionId()), new Remembered(s, now));
+    dedupe.addSession(s.siteId(), s.saltDay().toEpochDay(), s, now.toEpochMilli(), true);
   }
 
   private static final Comparator<SessionRow> PROGRESS = Comparator.comparingInt(SessionRow::events)
@@ -427,7 +423,6 @@ public final class RollupAccumulator {
     uncommittedGaps.clear();
     dedupe.commit();
     sketches.commit();
-    sessionLog.clear();
   }
 
   public void rollback() {
@@ -437,15 +432,6 @@ public final class RollupAccumulator {
     lastTotal = null;
     dedupe.rollback();
     sketches.rollback();
-    for (int i = sessionLog.size() - 1; i >= 0; i--) {
-      Map.Entry<SessionKey, Remembered> e = sessionLog.get(i);
-      if (e.getValue().row() == null) {
-        sessions.remove(e.getKey());
-      } else {
-        sessions.put(e.getKey(), e.getValue());
-      }
-    }
-    sessionLog.clear();
   }
 
   /**
@@ -456,7 +442,8 @@ public final class RollupAccumulator {
     dedupe.forgetBefore(oldestSaltDay);
     sketches.forgetBefore(oldestSaltDay);
     Instant cutoff = now.minus(SESSION_MEMORY);
-    sessions.values().removeIf(r -> r.touched().isBefore(cutoff));
+    // Instant.MAX (a rebuild forgetting every session) is past what epoch milliseconds hold
+    dedupe.forgetSessionsBefore(cutoff.getEpochSecond() >= Long.MAX_VALUE / 1000 - 1 ? Long.MAX_VALUE : cutoff.toEpochMilli());
   }
 
   /**
@@ -477,9 +464,9 @@ public final class RollupAccumulator {
     return dedupe.drops();
   }
 
-  /** Entries in memory: visitor ids, pairs and sessions (reported as a gauge; about 16-20 bytes per id or pair). */
+  /** Entries in memory: visitor ids, pairs, sessions ({@link DedupeState#SESSION_ENTRIES} each) and sketches (reported as a gauge). */
   public long entries() {
-    return dedupe.entries() + sessions.size() + sketches.size();
+    return dedupe.entries() + sketches.size();
   }
 
   /** The stable visitors' sketches (restored at start; written per day by a rebuild). */
@@ -488,7 +475,7 @@ public final class RollupAccumulator {
   }
 
   public int sessionsRemembered() {
-    return sessions.size();
+    return (int) dedupe.sessions();
   }
 
   long snapshotsIgnored() {

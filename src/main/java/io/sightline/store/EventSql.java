@@ -235,8 +235,9 @@ final class EventSql {
   private EventSql() {
   }
 
+  /** Without {@code Instant.atOffset}, which builds the offset's zone rules on every call (a hot path: per row and column). */
   private static OffsetDateTime odt(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
+    return OffsetDateTime.of(java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC), ZoneOffset.UTC);
   }
 
   private static String decimal(BigDecimal d) {

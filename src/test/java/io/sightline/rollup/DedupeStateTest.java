@@ -133,4 +133,58 @@ class DedupeStateTest {
     assertEquals(1, s.forgetBefore(SALT_DAY + 1));
     assertEquals(FirstFlags.FIRST, s.flagPair(s.visitor(1, 1, SALT_DAY), key(0), SALT_DAY, SALT_DAY), "forgotten with its day");
   }
+  static io.sightline.event.SessionRow session(int site, long id, int pageviews) {
+    java.time.Instant start = java.time.LocalDate.ofEpochDay(SALT_DAY).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(3600);
+    return new io.sightline.event.SessionRow(site, id, start, start.plusSeconds(pageviews), id, null, java.time.LocalDate.ofEpochDay(SALT_DAY),
+        "/", "/", "example.com", null, null, null, null, null, null, null, null, null, null, null, null, null, "desktop", null, null, null,
+        null, null, pageviews, pageviews, false, 0, 0, null, 0, null, null, null);
+  }
+
+  @Test
+  void rememberedSessionsWeighInTheBoundAndGoWithTheirDay() {
+    DedupeState s = new DedupeState();
+    s.limit(10 * DedupeState.SESSION_ENTRIES + 1);
+    // site 1: 6 sessions; site 2: 3 sessions and one visitor id
+    for (int i = 0; i < 6; i++) {
+      assertEquals(null, s.session(1, SALT_DAY, i));
+      s.addSession(1, SALT_DAY, session(1, i, 1), 1_000, false);
+    }
+    for (int i = 0; i < 3; i++) {
+      s.addSession(2, SALT_DAY, session(2, i, 1), 1_000, false);
+    }
+    s.visitor(2, 77, SALT_DAY);
+    s.commit();
+    assertEquals(9, s.sessions());
+    assertEquals(9 * DedupeState.SESSION_ENTRIES + 1, s.entries());
+    // an update in place, rolled back, leaves the committed row
+    DedupeState.Session one = s.session(1, SALT_DAY, 1);
+    io.sightline.event.SessionRow committed = one.row;
+    s.updateSession(one, session(1, 1, 2), 2_000);
+    s.addSession(2, SALT_DAY, session(2, 3, 1), 2_000, false);
+    assertEquals(10, s.sessions());
+    s.rollback();
+    assertEquals(committed, s.session(1, SALT_DAY, 1).row);
+    assertEquals(1_000, s.session(1, SALT_DAY, 1).touched);
+    assertEquals(null, s.session(2, SALT_DAY, 3), "the added session is gone again");
+    assertEquals(9, s.sessions());
+    // the 10th session fits; the 11th drops the largest (site, salt day): site 1's, with its sessions
+    s.addSession(2, SALT_DAY, session(2, 3, 1), 3_000, false);
+    assertEquals(0, s.takeDropped().length);
+    assertEquals(null, s.session(2, SALT_DAY, 4));
+    DedupeState.Session eleventh = s.addSession(2, SALT_DAY, session(2, 4, 1), 3_000, false);
+    assertEquals(session(2, 4, 1), eleventh.row);
+    assertEquals(List.of(DedupeState.dayKey(1, SALT_DAY)), java.util.Arrays.stream(s.takeDropped()).boxed().toList());
+    assertEquals(DedupeState.UNTRACKED, s.session(1, SALT_DAY, 1), "a known session of the dropped day");
+    assertEquals(DedupeState.UNTRACKED, s.session(1, SALT_DAY, 99), "a new one");
+    assertEquals(null, s.addSession(1, SALT_DAY, session(1, 99, 1), 3_000, false), "not remembered");
+    assertEquals(5, s.sessions());
+    assertEquals(5 * DedupeState.SESSION_ENTRIES + 1, s.entries());
+    // sessions not seen since a cutoff are forgotten, the others kept
+    s.commit();
+    s.forgetSessionsBefore(2_000);
+    assertEquals(2, s.sessions(), "the two seen at 3,000");
+    assertEquals(2 * DedupeState.SESSION_ENTRIES + 1, s.entries());
+    assertEquals(null, s.session(2, SALT_DAY, 0));
+    assertEquals(3_000, s.session(2, SALT_DAY, 4).touched);
+  }
 }

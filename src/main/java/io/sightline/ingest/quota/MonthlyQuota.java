@@ -75,8 +75,26 @@ public final class MonthlyQuota {
     return parsed;
   }
 
+  /** A zone's month and its bounds in epoch seconds, [from, to). */
+  private record MonthSpan(YearMonth month, long from, long to) {
+  }
+
+  /** The month each zone was last asked about: every beacon asks, and the answer changes once a month. */
+  private static final ConcurrentHashMap<ZoneId, MonthSpan> MONTHS = new ConcurrentHashMap<>();
+
   public static YearMonth month(Site site, Instant at) {
-    return YearMonth.from(at.atZone(zone(site)));
+    ZoneId zone = zone(site);
+    long second = at.getEpochSecond();
+    MonthSpan span = MONTHS.get(zone);
+    if (span != null && second >= span.from && second < span.to) {
+      return span.month;
+    }
+    YearMonth month = YearMonth.from(at.atZone(zone));
+    if (MONTHS.size() < 1_000) {
+      MONTHS.put(zone, new MonthSpan(month, month.atDay(1).atStartOfDay(zone).toEpochSecond(),
+          month.plusMonths(1).atDay(1).atStartOfDay(zone).toEpochSecond()));
+    }
+    return month;
   }
 
   /** Seeds the site's counter for the month of {@code now} from the database, once. */

@@ -80,7 +80,7 @@ public final class SessionTracker {
   static boolean continues(SessionState s, EventDraft d) {
     Instant earliest = d.in.timestamp() == null ? s.startedAt.minus(REORDER_TOLERANCE) : s.startedAt;
     return !d.ts.isBefore(earliest) && !d.ts.isAfter(s.lastSeenAt.plus(IDLE))
-        && d.ts.isBefore(s.saltDay.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plus(SPILL));
+        && d.ts.getEpochSecond() < (s.saltDay.toEpochDay() + 1) * 86_400 + SPILL.getSeconds();
   }
 
   /** Forgets sessions idle for more than 30 minutes (plus a margin for late events). */

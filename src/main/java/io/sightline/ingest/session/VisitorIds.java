@@ -25,11 +25,20 @@ public final class VisitorIds {
   private VisitorIds() {
   }
 
+  /** The salt each thread's {@link #MAC} is keyed with (by identity: a day's salt is one array). */
+  private static final ThreadLocal<byte[]> KEYED_WITH = new ThreadLocal<>();
+
   public static long anonymous(byte[] salt, int siteId, byte[] ip, String userAgent) {
     try {
       Mac mac = MAC.get();
-      mac.init(new SecretKeySpec(salt, "HmacSHA256"));
-      mac.update(ByteBuffer.allocate(4).putInt(siteId).array());
+      if (KEYED_WITH.get() != salt) { // doFinal resets the MAC to its key: re-keyed only when the salt changes
+        mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+        KEYED_WITH.set(salt);
+      }
+      mac.update((byte) (siteId >>> 24));
+      mac.update((byte) (siteId >>> 16));
+      mac.update((byte) (siteId >>> 8));
+      mac.update((byte) siteId);
       mac.update((byte) ip.length);
       mac.update(ip);
       mac.update(userAgent.getBytes(StandardCharsets.UTF_8));
