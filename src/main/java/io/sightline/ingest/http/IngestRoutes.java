@@ -1,5 +1,4 @@
 package io.sightline.ingest.http;
-
 import io.sightline.auth.ApiKeyAuthHandler;
 import io.sightline.auth.ApiKeyAuthenticator;
 import io.sightline.auth.ApiPrincipal;
@@ -8,12 +7,12 @@ import io.sightline.config.IngestConfig;
 import io.sightline.http.ApiException;
 import io.sightline.http.JsonResponses;
 import io.sightline.http.ReasonPhraseErrorRenderer;
+import io.sightline.ingest.EventRouter;
 import io.sightline.ingest.IncomingEvent;
 import io.sightline.ingest.IngestService;
-import io.sightline.ingest.EventRouter;
 import io.sightline.ingest.Outcome;
-import io.sightline.ingest.Routed;
 import io.sightline.ingest.RequestFacts;
+import io.sightline.ingest.Routed;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.ingest.pipeline.DropReason;
 import io.sightline.ingest.pipeline.EventDraft;
@@ -31,6 +30,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -335,7 +335,10 @@ public final class IngestRoutes {
     String xff = req.getHeader("X-Forwarded-For");
     byte[] ip = keyId != null && xff != null ? senderForwarded(xff) : null;
     if (ip == null) {
-      ip = clientIps.resolve(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(), xff, req.getHeader("Forwarded"));
+      // the connection's peer (kept per connection): the routed request's remoteAddress() runs Vert.x's forwarded-header
+      // parser on every call, and forwarding headers are the resolver's to judge (trusted proxies only)
+      SocketAddress peer = req.connection() == null ? req.remoteAddress() : req.connection().remoteAddress();
+      ip = clientIps.resolve(peer == null ? null : peer.hostAddress(), xff, req.getHeader("Forwarded"));
     }
     if (ip == null) {
       ip = new byte[4];
