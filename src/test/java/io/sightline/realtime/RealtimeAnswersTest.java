@@ -4,6 +4,7 @@ import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
 import io.sightline.realtime.RealtimeFixtures.FakeClock;
 import io.sightline.store.CommittedEvents;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What a realtime poll reads is computed once per snapshot: counts per window, the ordering, and memoized renderings. */
+@Tag("integration")
 class RealtimeAnswersTest {
   private final FakeClock clock = new FakeClock();
   private final RealtimeWindow window = new RealtimeWindow(clock);
