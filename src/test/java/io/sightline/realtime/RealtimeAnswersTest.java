@@ -2,8 +2,9 @@ package io.sightline.realtime;
 
 import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
-import io.sightline.realtime.RealtimeFixtures.FakeClock;
 import io.sightline.store.CommittedEvents;
+import io.sightline.support.RealtimeFixtures;
+import io.sightline.support.RealtimeFixtures.FakeClock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.sightline.realtime.RealtimeFixtures.SITE;
-import static io.sightline.realtime.RealtimeFixtures.T0;
-import static io.sightline.realtime.RealtimeFixtures.visit;
+import static io.sightline.support.RealtimeFixtures.SITE;
+import static io.sightline.support.RealtimeFixtures.T0;
+import static io.sightline.support.RealtimeFixtures.visit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,5 +1,6 @@
 package io.sightline.api.clickport;
 
+import io.sightline.support.QueryOracle;
 import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

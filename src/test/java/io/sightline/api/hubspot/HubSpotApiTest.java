@@ -1,7 +1,7 @@
 package io.sightline.api.hubspot;
 
-import io.sightline.api.clickport.QueryOracle;
 import io.sightline.support.MmdbWriter;
+import io.sightline.support.QueryOracle;
 import io.sightline.support.RunningServer;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.json.JsonArray;
