@@ -23,7 +23,7 @@ public final class RealtimeSnapshots {
     this.clock = clock;
   }
 
-  void publish(Map<Integer, SiteSnapshot> snapshots) {
+  public void publish(Map<Integer, SiteSnapshot> snapshots) {
     current = new Publication(Map.copyOf(snapshots), clock.instant(), new ConcurrentHashMap<>());
   }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
@@ -53,6 +54,7 @@ import tools.jackson.databind.node.StringNode;
  * (except 503, the database outage, which other tests cover).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
 class OpenApiContractTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String BASE = "https://sightline.test/openapi/";

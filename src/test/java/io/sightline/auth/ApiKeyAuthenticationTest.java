@@ -4,6 +4,7 @@ import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Authentication as every dialect will see it, through the admin API (the first protected routes). */
+@Tag("integration")
 class ApiKeyAuthenticationTest {
   private static RunningServer server;
 

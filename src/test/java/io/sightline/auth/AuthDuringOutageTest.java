@@ -10,6 +10,7 @@ import io.sightline.support.TestConfig;
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answers 503 with Retry-After in each dialect's shape, fails fast once the database is known down,
  * logs the failures once, and works again by itself when the database is back.
  */
+@Tag("integration")
 class AuthDuringOutageTest {
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -4,6 +4,7 @@ import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * window, so running out with one dialect leaves the others alone; the admin API keeps
  * {@code auth.defaultRateLimitPerMinute}; a key's own limit wins everywhere.
  */
+@Tag("integration")
 class DialectRateLimitsTest {
   static RunningServer server;
 

@@ -7,6 +7,7 @@ import io.sightline.site.SiteService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.EnumSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The check every dialect route that names a site will use: a key for site A asking about site B gets 403. */
+@Tag("integration")
 class SiteScopedRouteTest extends PgTestBase {
 
   @Test

@@ -1,10 +1,10 @@
 package io.sightline.bench;
 
-import io.sightline.cluster.ClusterMembers;
 import io.sightline.config.SightlineConfig;
 import io.sightline.lifecycle.Await;
 import io.sightline.lifecycle.DatabaseSession;
 import io.sightline.lifecycle.FirstStart;
+import io.sightline.support.ClusterMembers;
 import io.sightline.support.TestConfig;
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;

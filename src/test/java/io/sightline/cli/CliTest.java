@@ -3,6 +3,7 @@ package io.sightline.cli;
 import io.sightline.support.RunningServer;
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration")
 class CliTest {
   private record Run(int code, String out, String err) {
   }

@@ -7,6 +7,7 @@ import io.sightline.ingest.RequestFacts;
 import io.sightline.ingest.Routed;
 import io.sightline.ingest.enrich.UserAgentInfo;
 import io.sightline.store.StoredIds;
+import io.sightline.support.ClusterMembers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

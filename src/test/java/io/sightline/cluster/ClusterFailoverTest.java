@@ -4,6 +4,7 @@ import io.sightline.config.SightlineConfig;
 import io.sightline.lifecycle.Await;
 import io.sightline.lifecycle.DatabaseSession;
 import io.sightline.lifecycle.FirstStart;
+import io.sightline.support.ClusterMembers;
 import io.sightline.support.TestConfig;
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -44,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * partitions within seconds; it is started again under load and takes partitions back; every acknowledged event is stored
  * exactly once, and every visitor's next event continues its session.
  */
+@Tag("integration")
 class ClusterFailoverTest {
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
   private static final String[] PAGES = {"/", "/pricing", "/docs", "/blog"};

@@ -4,6 +4,7 @@ import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The dashboard's HTTP surface without a browser: access, login, its limits, cross-site refusals, shared links, assets. */
+@Tag("integration")
 class DashboardHttpTest {
   private static final int PER_ACCOUNT = 5;
   private static final int PER_ADDRESS = 6;

@@ -3,6 +3,7 @@ package io.sightline.db;
 import io.sightline.support.PgTestBase;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration")
 class MigrationRunnerTest extends PgTestBase {
 
   @Test

@@ -3,6 +3,7 @@ package io.sightline.db;
 import io.sightline.config.StorageConfig;
 import io.sightline.support.PgTestBase;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("integration")
 class PartitionMaintenanceTest extends PgTestBase {
   private final Clock clock = Clock.fixed(Instant.parse("2026-03-10T15:00:00Z"), ZoneOffset.UTC);
 

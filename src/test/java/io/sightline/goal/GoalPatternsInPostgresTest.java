@@ -2,6 +2,7 @@ package io.sightline.goal;
 
 import io.sightline.support.PgTestBase;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The LIKE pattern gives PostgreSQL the same answers as the pattern's own definition. */
+@Tag("integration")
 class GoalPatternsInPostgresTest extends PgTestBase {
 
   @Test

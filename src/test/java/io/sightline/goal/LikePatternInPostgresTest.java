@@ -3,6 +3,7 @@ package io.sightline.goal;
 import io.sightline.support.PgTestBase;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on raw LIKE patterns (not only those {@link GoalPatterns#likePattern} makes): %, _ and \ as
  * wildcards and escapes, escaped ordinary characters, runs of %, code points beyond the BMP.
  */
+@Tag("integration")
 class LikePatternInPostgresTest extends PgTestBase {
 
   @Test

@@ -7,6 +7,7 @@ import io.sightline.support.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ingestion, authentication and the admin API use the first. Told apart here by pointing the read URL at another database with
  * the same schema and no events.
  */
+@Tag("integration")
 class ReadReplicaTest {
   @Test
   void analyticsQueriesReadTheReplicaAndEverythingElseThePrimary() {

@@ -2,6 +2,7 @@ package io.sightline.lifecycle;
 
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real process, as an operator runs it: start, serve, SIGTERM, clean stop. */
+@Tag("integration")
 class ServerProcessTest {
   private static final int SIGTERM_EXIT = 143;
 

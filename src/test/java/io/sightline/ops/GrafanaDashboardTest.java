@@ -1,6 +1,7 @@
 package io.sightline.ops;
 
 import io.sightline.support.RunningServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Every metric the shipped Grafana dashboard queries exists in a real scrape. */
+@Tag("integration")
 class GrafanaDashboardTest {
   private static final Pattern METRIC = Pattern.compile("\\b((?:sightline|vertx|jvm)_[a-z0-9_]+)");
 

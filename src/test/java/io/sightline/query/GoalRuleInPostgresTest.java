@@ -7,6 +7,7 @@ import io.sightline.rollup.GoalRule;
 import io.sightline.support.PgTestBase;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link SessionPlan#goalMatches}) agree for every goal type on every event type, with nulls in
  * the compared columns, so that goal rows from the rollups and from raw events count the same events.
  */
+@Tag("integration")
 class GoalRuleInPostgresTest extends PgTestBase {
   private static final String[] TYPES = {"pageview", "custom", "click", "form", "engagement"};
 

@@ -2,8 +2,10 @@ package io.sightline.realtime;
 
 import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
-import io.sightline.realtime.RealtimeFixtures.FakeClock;
 import io.sightline.store.CommittedEvents;
+import io.sightline.support.RealtimeFixtures;
+import io.sightline.support.RealtimeFixtures.FakeClock;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,9 +23,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.sightline.realtime.RealtimeFixtures.SITE;
-import static io.sightline.realtime.RealtimeFixtures.T0;
-import static io.sightline.realtime.RealtimeFixtures.visit;
+import static io.sightline.support.RealtimeFixtures.SITE;
+import static io.sightline.support.RealtimeFixtures.T0;
+import static io.sightline.support.RealtimeFixtures.visit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What a realtime poll reads is computed once per snapshot: counts per window, the ordering, and memoized renderings. */
+@Tag("integration")
 class RealtimeAnswersTest {
   private final FakeClock clock = new FakeClock();
   private final RealtimeWindow window = new RealtimeWindow(clock);

@@ -3,6 +3,7 @@ package io.sightline.realtime;
 import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
 import io.sightline.store.CommittedEvents;
+import io.sightline.support.RealtimeFixtures;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

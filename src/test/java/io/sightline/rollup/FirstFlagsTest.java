@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (a session's events sent newest first, a next-day event before its salt day's). Again after a
  * rebuild recomputed the flags. Shapes the flags cannot count exactly take {@code count(distinct)}.
  */
+@Tag("integration")
 class FirstFlagsTest {
   static RunningServer server;
   static Instant now;

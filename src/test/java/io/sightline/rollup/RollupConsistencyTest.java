@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * custom, click by label or secondary target, any and one form, two names for one pattern, a goal
  * never completed). Then the rollup tables equal a rebuild from the raw events.
  */
+@Tag("integration")
 class RollupConsistencyTest {
   static RunningServer server;
   static Instant now;

@@ -5,6 +5,7 @@ import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rebuilds its in-memory state from the stored rows, so the rollups stay equal to a rebuild from the
  * raw events.
  */
+@Tag("integration")
 class RollupCrashTest {
   private static final String TOTALS = "select bucket, vf, vl, vls, pageviews, events, stable_events, sessions, bounces, duration_us, "
       + "session_pageviews, clickers from rollup_total where site_id = 1 and (vf, vl, vls, pageviews, events, stable_events, sessions, "

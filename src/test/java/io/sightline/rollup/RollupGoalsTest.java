@@ -11,6 +11,7 @@ import io.sightline.query.QuerySpec;
 import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * writer counts (a goal defined on a site with traffic is covered from the next UTC midnight, a
  * deleted goal loses its row with the next batch, rollups off forget every row).
  */
+@Tag("integration")
 class RollupGoalsTest {
   private static final String[][] GOALS = {{"Blog", "pageview", "/blog*"}, {"Signup", "custom", "Signup"}, {"Buy", "click", "#buy"},
       {"Any form", "form", "*"}};

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when the consistency test ran just after UTC midnight: today's only rows of a source then came from sessions that
  * started yesterday.
  */
+@Tag("integration")
 class RollupRowPresenceTest {
   static RunningServer server;
   static Instant midnight;

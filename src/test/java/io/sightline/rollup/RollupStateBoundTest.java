@@ -7,6 +7,7 @@ import io.sightline.query.QuerySpec;
 import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and answered from raw events, exactly; a small site keeps its state and its rollup answers, also across a restart (the gaps
  * stay untracked, the small site's state is restored and its returning visitors are not counted twice).
  */
+@Tag("integration")
 class RollupStateBoundTest {
   private static final String[] SETTINGS = {"ingest.cdnCountryHeader", "CF-IPCountry", "writer.partitions", "1",
       "writer.rollupStateEntries", "1200"};

@@ -8,6 +8,7 @@ import io.sightline.query.QuerySpec;
 import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the exact count the test keeps itself; daily anonymous ids on the same site stay exact and add.
  * A restarted writer continues the stored sketches instead of starting today's from nothing.
  */
+@Tag("integration")
 class StableVisitorsTest {
   static final String[] PAGES = {"/", "/app", "/settings", "/billing"};
   static final String[] SOURCES = {"newsletter", "partner"};

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.sightline.support.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Clients that send too much or go away: the server answers what it can and spends nothing more on them. */
+@Tag("integration")
 class BrokenClientsTest {
   static RunningServer server;
 

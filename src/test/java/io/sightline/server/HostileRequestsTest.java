@@ -5,6 +5,7 @@ import io.sightline.support.RunningServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests found by a hostile-input review: each gets a quick 4xx in its dialect's shape, never a 500 or a hang. */
+@Tag("integration")
 class HostileRequestsTest {
   static RunningServer server;
   static String readKey;

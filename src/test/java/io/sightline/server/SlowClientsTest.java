@@ -3,6 +3,7 @@ package io.sightline.server;
 import io.sightline.support.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * headers or body are late (each byte would reset an idle timeout), one address holds a bounded
  * number of connections, and the health check stays fast for everyone else meanwhile.
  */
+@Tag("integration")
 class SlowClientsTest {
   static RunningServer server;
 

@@ -11,6 +11,7 @@ import io.sightline.http.ApiException;
 import io.sightline.support.PgTestBase;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration")
 class SiteAndKeyServiceTest extends PgTestBase {
   private SiteService sites;
   private ApiKeyService keys;

@@ -5,12 +5,14 @@ import io.sightline.ingest.session.ActiveSessions;
 import io.sightline.ingest.session.IdGenerator;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.support.PgTestBase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("integration")
 class ActiveSessionsTest extends PgTestBase {
 
   @Test

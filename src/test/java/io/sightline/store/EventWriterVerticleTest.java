@@ -10,6 +10,7 @@ import io.sightline.support.PgTestBase;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 
+@Tag("integration")
 class EventWriterVerticleTest extends PgTestBase {
 
   @BeforeEach

@@ -8,6 +8,7 @@ import io.sightline.support.TestPostgres;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first is still waiting, after it committed, or after the server restarted, stores nothing more and is answered with the stored
  * event's ids; the rollups count the event once. An event sent without an id and retried is stored twice, as the 503 warns.
  */
+@Tag("integration")
 class RetriedEventsDuringOutageTest {
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

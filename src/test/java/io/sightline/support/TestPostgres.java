@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL for the whole test run, started once: the server named by
  * {@code SIGHTLINE_TEST_DATABASE_URL} if set, else Testcontainers when a Docker engine answers,
- * else the embedded PostgreSQL (the path CI takes here). Each test gets a fresh database.
+ * else the embedded PostgreSQL (the path CI takes here). Each test gets a fresh database. Only the integration tier
+ * (classes tagged {@code integration}, run by failsafe) may ask for it.
  */
 public final class TestPostgres {
   public static final String URL_ENV = "SIGHTLINE_TEST_DATABASE_URL";
@@ -61,6 +62,10 @@ public final class TestPostgres {
   private static PgConnectOptions server() {
     if (admin != null) {
       return admin;
+    }
+    if ("unit".equals(System.getProperty("sightline.test.tier"))) {
+      throw new IllegalStateException("A test in the unit tier (mvn test) asked for PostgreSQL: tag its class @Tag(\"integration\") "
+          + "so that it runs in the integration tier (mvn verify); see docs/testing.md");
     }
     String url = System.getenv(URL_ENV);
     if (url != null && !url.isBlank()) {

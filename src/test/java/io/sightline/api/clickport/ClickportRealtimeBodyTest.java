@@ -1,9 +1,10 @@
 package io.sightline.api.clickport;
 
-import io.sightline.realtime.RealtimeFixtures.FakeClock;
 import io.sightline.realtime.RealtimeWindow;
 import io.sightline.realtime.SiteSnapshot;
 import io.sightline.store.CommittedEvents;
+import io.sightline.support.RealtimeFixtures;
+import io.sightline.support.RealtimeFixtures.FakeClock;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,11 +17,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import static io.sightline.realtime.RealtimeFixtures.SITE;
-import static io.sightline.realtime.RealtimeFixtures.T0;
-import static io.sightline.realtime.RealtimeFixtures.pageview;
-import static io.sightline.realtime.RealtimeFixtures.session;
-import static io.sightline.realtime.RealtimeFixtures.visit;
+import static io.sightline.support.RealtimeFixtures.SITE;
+import static io.sightline.support.RealtimeFixtures.T0;
+import static io.sightline.support.RealtimeFixtures.pageview;
+import static io.sightline.support.RealtimeFixtures.session;
+import static io.sightline.support.RealtimeFixtures.visit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

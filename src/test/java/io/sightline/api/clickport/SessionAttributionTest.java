@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Whole sessions: A 3 pageviews, a click, 20 minutes, /a to /c; B 3 pageviews, 30 minutes, /a to
  * /c; C a bounce on /d.
  */
+@Tag("integration")
 class SessionAttributionTest {
   static RunningServer server;
   static LocalDate day;

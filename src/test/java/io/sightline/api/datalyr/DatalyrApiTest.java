@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -53,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in plain Java from the events sent; the error cases, rate-limit headers and 429, the monthly
  * quota; and the seed page's examples replayed with their shapes checked field by field.
  */
+@Tag("integration")
 class DatalyrApiTest {
   static final ZoneId ZONE = ZoneId.of("America/Chicago");
   static final long QUOTA = 1000;

@@ -1,8 +1,9 @@
 package io.sightline.api.datalyr;
 
-import io.sightline.realtime.RealtimeFixtures.FakeClock;
 import io.sightline.realtime.RealtimeWindow;
 import io.sightline.realtime.SiteSnapshot;
+import io.sightline.support.RealtimeFixtures;
+import io.sightline.support.RealtimeFixtures.FakeClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.sightline.realtime.RealtimeFixtures.SITE;
-import static io.sightline.realtime.RealtimeFixtures.T0;
-import static io.sightline.realtime.RealtimeFixtures.visit;
+import static io.sightline.support.RealtimeFixtures.SITE;
+import static io.sightline.support.RealtimeFixtures.T0;
+import static io.sightline.support.RealtimeFixtures.visit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,13 +1,14 @@
 package io.sightline.api.hubspot;
 
-import io.sightline.api.clickport.QueryOracle;
 import io.sightline.support.MmdbWriter;
+import io.sightline.support.QueryOracle;
 import io.sightline.support.RunningServer;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the whole set or on the sessions of one source type or country), plus drilldown, f/e, sort,
  * paging, views, exists, the errors, and the seed's examples replayed for their shapes.
  */
+@Tag("integration")
 class HubSpotApiTest {
   static final String DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
   static final String MOBILE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1";

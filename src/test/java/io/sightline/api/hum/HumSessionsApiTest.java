@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * endpoint with three ingest keys; every expected field is computed here, in plain Java, from the
  * events sent and the mapping rules set through the admin API and the CLI.
  */
+@Tag("integration")
 class HumSessionsApiTest {
   static final String UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
   static final List<String> ADDRESS_FIELDS = List.of("street1", "street2", "city", "state", "zip");

@@ -1,10 +1,10 @@
 package io.sightline.api.humblytics;
 
 import io.sightline.api.humblytics.HumblyticsRoutes.Call;
-import io.sightline.realtime.RealtimeFixtures;
-import io.sightline.realtime.RealtimeFixtures.FakeClock;
 import io.sightline.realtime.RealtimeSnapshots;
 import io.sightline.realtime.RealtimeWindow;
+import io.sightline.support.RealtimeFixtures;
+import io.sightline.support.RealtimeFixtures.FakeClock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.sightline.realtime.RealtimeFixtures.SITE;
-import static io.sightline.realtime.RealtimeFixtures.T0;
-import static io.sightline.realtime.RealtimeFixtures.visit;
+import static io.sightline.support.RealtimeFixtures.SITE;
+import static io.sightline.support.RealtimeFixtures.T0;
+import static io.sightline.support.RealtimeFixtures.visit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

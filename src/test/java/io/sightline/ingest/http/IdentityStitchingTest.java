@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * login on also the user_id, and the shop's backend sends the order with the user_id alone. One visitor and one session for the
  * checkout, in the Clickport query, Humblytics' summary and Hum's sessions; a later visit with either id is the same visitor.
  */
+@Tag("integration")
 class IdentityStitchingTest {
   static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
   static final String BACKEND = "shop-backend/2.3 (+https://shop.example)";

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What a fresh server does with no GeoIP or bot settings (the built-in defaults): crawlers dropped and counted by the layer that
  * decided, browsers stored, countries from the bundled database; and a configured database wins over the bundled one.
  */
+@Tag("integration")
 class OutOfTheBoxTest {
   private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
   private static final String SAFARI_IPHONE =

@@ -1,6 +1,4 @@
-package io.sightline.cluster;
-
-import io.sightline.support.TestPostgres;
+package io.sightline.support;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -163,7 +161,7 @@ public final class ClusterMembers implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

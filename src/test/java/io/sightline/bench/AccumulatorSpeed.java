@@ -1,7 +1,10 @@
-package io.sightline.rollup;
+package io.sightline.bench;
 
 import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
+import io.sightline.rollup.DeltaCodec;
+import io.sightline.rollup.RollupAccumulator;
+import io.sightline.rollup.RollupDelta;
 
 import java.time.Instant;
 import java.time.LocalDate;

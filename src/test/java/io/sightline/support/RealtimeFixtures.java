@@ -1,7 +1,9 @@
-package io.sightline.realtime;
+package io.sightline.support;
 
 import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
+import io.sightline.realtime.RealtimeSnapshots;
+import io.sightline.realtime.SiteSnapshot;
 import io.sightline.store.CommittedEvents;
 
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.sightline.api.clickport;
+package io.sightline.support;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -188,7 +188,7 @@ public final class QueryOracle {
   }
 
   /** The one tag the test sends with an event (clicks and custom events), or null. */
-  static String tag(Ev e) {
+  public static String tag(Ev e) {
     return e.type().equals("click") ? "cta" : e.type().equals("custom") ? (e.plan() != null ? "lead" : "media") : null;
   }
 
@@ -210,7 +210,7 @@ public final class QueryOracle {
   }
 
   /** The secondary label the generator gives clicks and forms: an href for a click, an action for a form. */
-  static String secondary(Ev e) {
+  public static String secondary(Ev e) {
     if (e.label() == null) {
       return null;
     }
@@ -493,7 +493,7 @@ public final class QueryOracle {
     return metrics(keys.stream().map(scope::get).filter(Objects::nonNull).toList(), rowEvents, members, facts);
   }
 
-  static final List<String> METRICS = List.of("visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate",
+  public static final List<String> METRICS = List.of("visitors", "sessions", "pageviews", "events", "views_per_visit", "bounce_rate",
       "avg_duration", "avg_scroll", "clickers", "engagement", "conversions", "conversion_rate", "total_revenue", "average_revenue",
       "entrances", "exits", "time_on_page", "new_visitor_sessions", "bounces", "total_duration", "total_time_on_page", "timed_pageviews",
       "form_submissions");
