@@ -1,5 +1,7 @@
 package io.sightline.rollup;
 
+import io.sightline.event.EventRecord;
+
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
@@ -244,6 +246,18 @@ final class DedupeState {
    * returns what it was for the pair ({@link FirstFlags#FIRST}: first on that day; {@link FirstFlags#BOTH}: now seen on both days).
    */
   int pair(Visitor v, int site, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta) {
+    return pair(v, site, saltDay, dim, value, epochDay, delta, NO_DIMS, null);
+  }
+
+  private static final RollupDim[] NO_DIMS = {};
+
+  /**
+   * The same, also counting the pair in the {@code rollup_drill} rows of {@code dim} among the event's values of
+   * {@code byVisitor}: attributes a daily visitor id cannot change (a hash of the IP address and User-Agent they come
+   * from), so the (id, value) pair's outcome is the (id, attribute value, value) triple's, without a pair of its own.
+   */
+  int pair(Visitor v, int site, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta, RollupDim[] byVisitor,
+           EventRecord e) {
     int bit = epochDay <= saltDay ? 1 : 2;
     int old = mark(v, Keys.value(dim.id, value), bit);
     if ((old & bit) != 0) {
@@ -251,6 +265,12 @@ final class DedupeState {
     }
     pairContribution(site, dim, value, saltDay, old, -1, delta);
     pairContribution(site, dim, value, saltDay, old | bit, 1, delta);
+    for (RollupDim f : byVisitor) {
+      String fv = f.valueOf(e);
+      short code = RollupDim.drillCode(f, dim);
+      drillContribution(site, code, fv, value, saltDay, old, -1, delta);
+      drillContribution(site, code, fv, value, saltDay, old | bit, 1, delta);
+    }
     return outcome(old | bit);
   }
 
@@ -272,8 +292,8 @@ final class DedupeState {
     if ((old & bit) != 0) {
       return 0;
     }
-    drillContribution(site, filter, filterValue, page, saltDay, old, -1, delta);
-    drillContribution(site, filter, filterValue, page, saltDay, old | bit, 1, delta);
+    drillContribution(site, filter.id, filterValue, page, saltDay, old, -1, delta);
+    drillContribution(site, filter.id, filterValue, page, saltDay, old | bit, 1, delta);
     return outcome(old | bit);
   }
 
@@ -327,7 +347,7 @@ final class DedupeState {
     v.table = t;
   }
 
-  private static void drillContribution(int site, RollupDim filter, String value, String page, long saltDay, int mask, int sign,
+  private static void drillContribution(int site, short filter, String value, String page, long saltDay, int mask, int sign,
                                         RollupDelta delta) {
     if ((mask & 1) != 0) {
       delta.drill(site, filter, value, saltDay, page, RollupDelta.D_VISITORS, sign);
