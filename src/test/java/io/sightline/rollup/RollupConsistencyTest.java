@@ -169,10 +169,12 @@ class RollupConsistencyTest {
         tried.add(String.valueOf(values.get(0).get(d.dimension().id())));
       }
       for (String value : tried) {
-        for (Instant[] r : List.of(new Instant[] {yesterday, tomorrow}, new Instant[] {yesterday.minus(Duration.ofDays(8)), tomorrow})) {
+        // from yesterday, and from today (its first day's carry: yesterday's sessions crossing midnight)
+        for (Instant[] r : List.of(new Instant[] {yesterday, tomorrow}, new Instant[] {yesterday.plus(Duration.ofDays(1)), tomorrow})) {
           for (List<Dimension> dims : List.of(List.<Dimension>of(), List.of(Dimension.DATE), List.of(Dimension.WEEK), List.of(Dimension.MONTH),
               List.of(d.dimension()))) {
-            for (List<Metric> metrics : List.of(METRICS, List.of(Metric.VISITORS))) {
+            // visitors alone: a breakdown row's existence by the events side only
+            for (List<Metric> metrics : dims.isEmpty() || dims.get(0) != d.dimension() ? List.of(METRICS) : List.of(METRICS, List.of(Metric.VISITORS))) {
               QuerySpec q = new QuerySpec(1, r[0], r[1], ZoneOffset.UTC, metrics, dims, List.of(new Filter(d.dimension(), Operator.IS, List.of(value))),
                   null, true, 10_000, 0);
               assertEquals(sorted(run(false, q), dims), sorted(run(true, q), dims), () -> d + " is " + value + " " + r[0] + ".." + r[1] + " " + dims
@@ -189,7 +191,7 @@ class RollupConsistencyTest {
   /**
    * The drill-down rows among one value of a visitor-level attribute ({@code RollupAccumulator.BY_VISITOR}): its pages,
    * sources, channels, countries, devices and goals, and read the other way, the countries and devices where a source or
-   * channel is one value; the attribute's most common value, its second and an absent one, from the rollups and equal
+   * channel is one value; the attribute's most common value and an absent one, from the rollups and equal
    * to the raw answers (a goal of two names for one key included).
    */
   @Test
@@ -211,7 +213,7 @@ class RollupConsistencyTest {
     }
     for (RollupDim[] p : pairs) {
       List<Map<String, Object>> values = run(false, new QuerySpec(1, yesterday, tomorrow, ZoneOffset.UTC, List.of(Metric.VISITORS),
-          List.of(p[0].dimension()), List.of(), null, true, 2, 0));
+          List.of(p[0].dimension()), List.of(), null, true, 1, 0));
       List<String> tried = new ArrayList<>(List.of("no such value"));
       for (Map<String, Object> v : values) {
         if (v.get(p[0].dimension().id()) != null) {
