@@ -145,8 +145,8 @@ final class RollupPath {
    * Which {@code rollup_drill} rows (beyond {@link #drill}'s) answer a breakdown filtered by one value, over whole UTC
    * days: rows of dimension D among the events with one value of a visitor-level attribute F
    * ({@link RollupAccumulator#BY_VISITOR}; D a page, a goal or one of {@link RollupAccumulator#CROSS}), or, read the
-   * other way, F's rows where a {@link RollupAccumulator#CROSS} attribute is one value: the visitors of (visitor, F
-   * value, D value) triples are those of (visitor, D value) pairs, F being fixed for a daily visitor id.
+   * other way, F's rows where a {@link RollupAccumulator#CROSS} attribute is one value: the writer counts the visitors of
+   * (visitor, F value, D value) triples.
    *
    * @param code the rows' {@code filter_dim} ({@link RollupDim#drillCode})
    * @param transposed whether the query's filter is on the rows' {@code page} column and its rows are the filter values

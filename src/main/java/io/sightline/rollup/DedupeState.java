@@ -252,26 +252,32 @@ final class DedupeState {
   private static final RollupDim[] NO_DIMS = {};
 
   /**
-   * The same, also counting the pair in the {@code rollup_drill} rows of {@code dim} among the event's values of
-   * {@code byVisitor}: attributes a daily visitor id cannot change (a hash of the IP address and User-Agent they come
-   * from), so the (id, value) pair's outcome is the (id, attribute value, value) triple's, without a pair of its own.
+   * The same, also counting the (visitor, value, attribute value) triple of each of {@code byVisitor} (the event's
+   * values) in the {@code rollup_drill} rows of {@code dim} among that attribute value ({@link RollupDim#drillCode}),
+   * each triple deduplicated on its own (a daily id may carry two values of an attribute: a CDN's country header).
+   * Returns the pair's outcome.
    */
   int pair(Visitor v, int site, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta, RollupDim[] byVisitor,
            EventRecord e) {
     int bit = epochDay <= saltDay ? 1 : 2;
     int old = mark(v, Keys.value(dim.id, value), bit);
-    if ((old & bit) != 0) {
-      return 0;
+    if ((old & bit) == 0) {
+      pairContribution(site, dim, value, saltDay, old, -1, delta);
+      pairContribution(site, dim, value, saltDay, old | bit, 1, delta);
     }
-    pairContribution(site, dim, value, saltDay, old, -1, delta);
-    pairContribution(site, dim, value, saltDay, old | bit, 1, delta);
-    for (RollupDim f : byVisitor) {
-      String fv = f.valueOf(e);
-      short code = RollupDim.drillCode(f, dim);
-      drillContribution(site, code, fv, value, saltDay, old, -1, delta);
-      drillContribution(site, code, fv, value, saltDay, old | bit, 1, delta);
+    if (byVisitor.length > 0) {
+      long valueHash = Keys.fnv(value);
+      for (RollupDim f : byVisitor) {
+        String fv = f.valueOf(e);
+        short code = RollupDim.drillCode(f, dim);
+        int was = mark(v, Keys.among(code, valueHash, fv), bit);
+        if ((was & bit) == 0) {
+          drillContribution(site, code, fv, value, saltDay, was, -1, delta);
+          drillContribution(site, code, fv, value, saltDay, was | bit, 1, delta);
+        }
+      }
     }
-    return outcome(old | bit);
+    return (old & bit) != 0 ? 0 : outcome(old | bit);
   }
 
   /** The same for a pair that only flags events (no rollup row): {@code key} from {@link Keys}. */

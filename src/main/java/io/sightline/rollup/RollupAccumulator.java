@@ -193,9 +193,10 @@ public final class RollupAccumulator {
    */
   public static final List<RollupDim> DRILL = List.of(RollupDim.SOURCE, RollupDim.CHANNEL, RollupDim.COUNTRY);
   /**
-   * The attributes a daily visitor id cannot change (it is a hash of the IP address and User-Agent they come from):
-   * their drill-down rows count visitors from the (visitor, value) pairs already kept ({@link DedupeState#pair}), with
-   * no state of their own. Kept from {@code rollup_coverage.cross_since}, with {@link #VISITOR_DRILL} and {@link #CROSS}.
+   * The visitor-level attributes (mostly fixed for a daily id, a hash of the IP address and User-Agent they come from):
+   * drill-down rows among one value of each, their visitors from (visitor, row value, attribute value) triples
+   * deduplicated with the pair ({@link DedupeState#pair}). Kept from {@code rollup_coverage.cross_since}, with
+   * {@link #VISITOR_DRILL} and {@link #CROSS}.
    */
   public static final List<RollupDim> BY_VISITOR = List.of(RollupDim.COUNTRY, RollupDim.REGION, RollupDim.CITY, RollupDim.DEVICE,
       RollupDim.BROWSER, RollupDim.OS);
