@@ -147,7 +147,7 @@ async function load() {
   startRealtime();
   renderChips(s);
   try {
-    await Promise.all([stats(s, mine), graph(s, mine), ...PANELS.map(p => panel(p, s, mine)), shares(mine)]);
+    await Promise.all([stats(s, mine), graph(s, mine), ...PANELS.map(p => panel(p, s, mine)), funnel(s, mine), shares(mine)]);
     if (mine === generation) {
       $('notice').hidden = true;
       body.dataset.state = 'ready';
@@ -255,6 +255,34 @@ async function panel(def, s, mine) {
       ...metrics.map(m => el('span', { class: 'num metric-' + m }, format(m, r[m]))));
     if (filterable) row.addEventListener('click', () => navigate(p => p.append('f', tab.dim + ':' + value)));
     box.append(row);
+  }
+}
+
+// the site's funnel (its steps defined with the Hum mapping), hidden when it has none; shared links show none
+async function funnel(s, mine) {
+  let box = document.querySelector('.panel[data-panel="funnel"]');
+  if (body.dataset.mode !== 'account') { if (box) box.hidden = true; return; }
+  const answer = await api.post(`sites/${site.id}/funnel`, range(s));
+  if (mine !== generation) return;
+  if (!box) {
+    box = el('section', { class: 'card panel funnel', dataset: { panel: 'funnel' } });
+    $('panels').append(box);
+  }
+  box.hidden = !answer.steps.length;
+  box.textContent = '';
+  box.append(el('div', { class: 'tabs' }, el('span', { class: 'tab on' }, 'Funnel')));
+  if (s.filters.length) box.append(el('p', { class: 'none' }, 'All traffic: the filters do not apply to the funnel.'));
+  box.append(el('div', { class: 'row head' }, el('span', { class: 'name' }, 'Step'), el('span', { class: 'num' }, 'Visitors'),
+    el('span', { class: 'num' }, 'Conversion')));
+  for (const step of answer.steps) {
+    box.append(el('div', { class: 'row', dataset: { value: step.name } },
+      el('span', { class: 'fill', style: `width:${Math.round(step.conversion_rate)}%` }),
+      el('span', { class: 'name' }, step.name),
+      el('span', { class: 'num metric-visitors' }, nf.format(step.visitors)),
+      el('span', { class: 'num metric-conversion_rate' }, step.conversion_rate + '%')));
+  }
+  if (answer.defined_steps > answer.steps.length) {
+    box.append(el('p', { class: 'none' }, `The first ${answer.steps.length} of ${answer.defined_steps} steps.`));
   }
 }
 

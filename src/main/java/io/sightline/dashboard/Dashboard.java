@@ -36,7 +36,9 @@ public final class Dashboard {
         config.http().publicUrl());
     DashboardQueries queries = new DashboardQueries(queryRoutes, Clock.systemUTC());
     this.login = new LoginRoutes(vertx, auth, accounts, pages, limiter, config.dashboard(), clientAddress);
-    this.api = new DashboardApi(vertx, auth, accounts, queries, realtime, links);
+    DashboardFunnels funnels = new DashboardFunnels(new io.sightline.api.hum.HumMappingService(pool), new io.sightline.query.FunnelQuery(pool),
+        Clock.systemUTC());
+    this.api = new DashboardApi(vertx, auth, accounts, queries, realtime, links, funnels);
     this.shares = new ShareRoutes(vertx, auth, links, pages, queries, realtime, limiter, config.dashboard(), clientAddress);
   }
 

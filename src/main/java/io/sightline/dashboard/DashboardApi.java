@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * The dashboard's data, under {@code /dashboard/api} (a login session; 401 without one, 403 for a
  * site the account may not see): {@code GET me} (the account, its sites, the CSRF token),
- * {@code POST sites/{id}/query} (a Clickport query body, {@link DashboardQueries}),
+ * {@code POST sites/{id}/query} (a Clickport query body, {@link DashboardQueries}), {@code POST sites/{id}/funnel}
+ * (the site's funnel over the body's period, {@link DashboardFunnels}),
  * {@code GET sites/{id}/realtime} (the realtime server-sent events), {@code GET overview} (every
  * site of the account for a period), and an owner's shared links: {@code GET}, {@code POST} and
  * {@code DELETE sites/{id}/shares[/{link}]} (writes carry {@code X-CSRF-Token}).
@@ -35,9 +36,11 @@ final class DashboardApi {
   private final DashboardQueries queries;
   private final ClickportRealtimeRoutes realtime;
   private final SharedLinks links;
+  private final DashboardFunnels funnels;
 
   DashboardApi(Vertx vertx, DashboardAuth auth, AccountService accounts, DashboardQueries queries, ClickportRealtimeRoutes realtime,
-               SharedLinks links) {
+               SharedLinks links, DashboardFunnels funnels) {
+    this.funnels = funnels;
     this.vertx = vertx;
     this.auth = auth;
     this.accounts = accounts;
@@ -51,6 +54,7 @@ final class DashboardApi {
     router.get(PREFIX + "/me").handler(this::me);
     router.get(PREFIX + "/overview").handler(this::overview);
     router.post(PREFIX + "/sites/:site/query").handler(auth.requireSite(Role.VIEWER)).handler(this::query);
+    router.post(PREFIX + "/sites/:site/funnel").handler(auth.requireSite(Role.VIEWER)).handler(this::funnel);
     router.get(PREFIX + "/sites/:site/realtime").handler(auth.requireSite(Role.VIEWER))
         .handler(ctx -> realtime.stream(ctx, vertx, DashboardAuth.site(ctx).siteId()));
     router.get(PREFIX + "/sites/:site/shares").handler(auth.requireSite(Role.OWNER)).handler(this::listShares);
@@ -111,6 +115,12 @@ final class DashboardApi {
         return new JsonObject().put("period", period).put("sites", new JsonArray(new ArrayList<>(list)));
       });
     }).onSuccess(out -> JsonResponses.send(ctx, 200, out)).onFailure(ctx::fail);
+  }
+
+  private void funnel(RoutingContext ctx) {
+    SiteAccess site = DashboardAuth.site(ctx);
+    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonResponses.bodyObject(ctx);
+    funnels.answer(body, site.siteId(), site.timezone()).onSuccess(out -> JsonResponses.send(ctx, 200, out)).onFailure(ctx::fail);
   }
 
   private void listShares(RoutingContext ctx) {

@@ -49,6 +49,20 @@ public final class FunnelQuery {
     this.timeoutMs = timeoutMs;
   }
 
+  /**
+   * Each step's conversion: its visitors as a percentage of the first step's, two decimals (100 for the first step
+   * with visitors, 0 for any step when the first has none).
+   */
+  public static List<Double> conversionRates(List<Long> visitors) {
+    List<Double> out = new ArrayList<>();
+    long first = visitors.isEmpty() ? 0 : visitors.get(0);
+    for (long v : visitors) {
+      out.add(first == 0 ? 0.0 : java.math.BigDecimal.valueOf(100 * v).divide(java.math.BigDecimal.valueOf(first), 2,
+          java.math.RoundingMode.HALF_UP).doubleValue());
+    }
+    return out;
+  }
+
   /** The visitors who reached each step, in step order. */
   public Future<List<Long>> run(int siteId, Instant start, Instant end, List<Step> steps, Mode mode) {
     if (steps.isEmpty() || steps.size() > MAX_STEPS) {

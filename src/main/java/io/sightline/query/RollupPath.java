@@ -3,6 +3,7 @@ package io.sightline.query;
 import io.sightline.event.Dimension;
 import io.sightline.goal.GoalMatch;
 import io.sightline.rollup.GoalRule;
+import io.sightline.rollup.RollupAccumulator;
 import io.sightline.rollup.RollupDim;
 import io.sightline.rollup.Rollups;
 import io.vertx.core.Future;
@@ -71,7 +72,7 @@ final class RollupPath {
 
   /** Whether the query's shape is one the rollups can answer (the stored part is checked by {@link #run}). */
   static boolean covers(QuerySpec q) {
-    if (drill(q) != null) {
+    if (drill(q) != null || oneValue(q) != null || cross(q) != null) {
       return true;
     }
     if (!q.filters().isEmpty() || q.dimensions().size() > 1 || !aligned(q.start()) || !aligned(q.end())) {
@@ -118,6 +119,63 @@ final class RollupPath {
     Filter f = q.filters().get(0);
     RollupDim d = RollupDim.of(f.dimension());
     return f.operator() == Operator.IS && f.values().size() == 1 && io.sightline.rollup.RollupAccumulator.DRILL.contains(d) ? d : null;
+  }
+
+  /**
+   * The session attribute of a query filtered by one value of it ("source is Google") over whole UTC days that
+   * {@code rollup_dim}'s rows of that value answer alone: the totals, a date, week or month series, or the breakdown
+   * by that attribute. The engine's filtered sets (the sessions in scope that have the value, the counted events of
+   * sessions with it, their visitors) are the ones the value's breakdown row counts; null for other queries.
+   */
+  static RollupDim oneValue(QuerySpec q) {
+    if (q.filters().size() != 1 || q.dimensions().size() > 1 || !utcDays(q) || !TOTAL_METRICS.containsAll(q.metrics())) {
+      return null;
+    }
+    Filter f = q.filters().get(0);
+    RollupDim a = RollupDim.of(f.dimension());
+    if (a == null || a.kind() != RollupDim.Kind.SESSION_ATTRIBUTE || f.operator() != Operator.IS || f.values().size() != 1
+        || f.values().get(0) == null) {
+      return null;
+    }
+    Dimension g = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+    return g == null || g == Dimension.DATE || g == Dimension.WEEK || g == Dimension.MONTH || g == f.dimension() ? a : null;
+  }
+
+  /**
+   * Which {@code rollup_drill} rows (beyond {@link #drill}'s) answer a breakdown filtered by one value, over whole UTC
+   * days: rows of dimension D among the events with one value of a visitor-level attribute F
+   * ({@link RollupAccumulator#BY_VISITOR}; D a page, a goal or one of {@link RollupAccumulator#CROSS}), or, read the
+   * other way, F's rows where a {@link RollupAccumulator#CROSS} attribute is one value: the writer counts the visitors of
+   * (visitor, F value, D value) triples.
+   *
+   * @param code the rows' {@code filter_dim} ({@link RollupDim#drillCode})
+   * @param transposed whether the query's filter is on the rows' {@code page} column and its rows are the filter values
+   * @param rows the dimension of the query's rows
+   */
+  record Cross(short code, boolean transposed, RollupDim rows) {
+  }
+
+  static Cross cross(QuerySpec q) {
+    if (q.filters().size() != 1 || q.dimensions().size() != 1 || !utcDays(q) || drill(q) != null) {
+      return null;
+    }
+    Filter f = q.filters().get(0);
+    RollupDim by = RollupDim.of(f.dimension());
+    RollupDim d = RollupDim.of(q.dimensions().get(0));
+    if (by == null || d == null || by == d || f.operator() != Operator.IS || f.values().size() != 1 || f.values().get(0) == null) {
+      return null;
+    }
+    boolean goalNamesDistinct = q.goals().stream().map(GoalMatch::name).distinct().count() == q.goals().size();
+    if (!(d == RollupDim.GOAL ? GOAL_METRICS.containsAll(q.metrics()) && goalNamesDistinct : EVENT_METRICS.containsAll(q.metrics()))) {
+      return null;
+    }
+    if (RollupAccumulator.BY_VISITOR.contains(by) && (d == RollupDim.PAGE || d == RollupDim.GOAL || RollupAccumulator.CROSS.contains(d))) {
+      return new Cross(RollupDim.drillCode(by, d), false, d);
+    }
+    if (RollupAccumulator.BY_VISITOR.contains(d) && RollupAccumulator.CROSS.contains(by)) {
+      return new Cross(RollupDim.drillCode(d, by), true, d);
+    }
+    return null;
   }
 
   private static boolean aligned(Instant t) {
@@ -203,7 +261,9 @@ final class RollupPath {
   static Future<List<Map<String, Object>>> run(Pool pool, QuerySpec q, int timeoutMs) {
     Instant from = q.start().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
     RollupDim drill = drill(q);
-    String check = "select coalesce((select " + (drill == null ? "since" : "greatest(since, drill_since)")
+    Cross cross = cross(q);
+    String check = "select coalesce((select " + (cross != null ? "greatest(since, drill_since, coalesce(cross_since, 'infinity'))"
+        : drill == null ? "since" : "greatest(since, drill_since)")
         + " from rollup_coverage where site_id = $1) <= $2, false) "
         + "and (select count(*) from rollup_goal_coverage where site_id = $1 and goal_key = any($4::text[]) and since <= $2) "
         + "= cardinality($4::text[]) "
@@ -222,6 +282,13 @@ final class RollupPath {
           }
           if (drill != null) {
             return stable ? Future.succeededFuture(null) : drillRows(pool, q, drill, timeoutMs);
+          }
+          if (cross != null) {
+            return stable ? Future.succeededFuture(null) : crossRows(pool, q, cross, timeoutMs);
+          }
+          RollupDim one = oneValue(q);
+          if (one != null) {
+            return stable ? Future.succeededFuture(null) : oneValueRows(pool, q, one, timeoutMs);
           }
           Future<List<Map<String, Object>>> out = q.dimensions().isEmpty() || q.dimensions().get(0).kind() == Dimension.Kind.TIME
               ? totals(pool, q, from, timeoutMs) : byDimension(pool, q, RollupDim.of(q.dimensions().get(0)), r.getLocalDate("weeks_done"), !stable,
@@ -513,6 +580,88 @@ final class RollupPath {
    * they save on a few hundred thousand rows with two cores (110-143 -> 83 ms, measured at 10M events).
    */
   private static final String ROW_SCAN = "set local enable_seqscan = off; set local max_parallel_workers_per_gather = 0";
+
+  /**
+   * A breakdown from the drill-down rows of {@link #cross}: summed like a breakdown's, a row existing as it does on the
+   * raw path for the metrics a cross row has (pages and goals: with pageviews, with conversions; session attributes: with
+   * visitors or events).
+   */
+  private static Future<List<Map<String, Object>>> crossRows(Pool pool, QuerySpec q, Cross c, int timeoutMs) {
+    String row = c.transposed() ? "filter_value" : "page";
+    String having = c.rows() == RollupDim.PAGE ? "sum(pageviews) > 0" : c.rows() == RollupDim.GOAL ? "sum(events) > 0"
+        : "sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0) > 0 or sum(events) > 0";
+    String sql = "select " + row + " as value, sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0) as visitors, "
+        + "sum(pageviews)::bigint as pageviews, sum(events)::bigint as events from rollup_drill where site_id = $1 and filter_dim = $2 "
+        + "and " + (c.transposed() ? "page" : "filter_value") + " = $5 and day >= $3 and day < $4 group by " + row + " having " + having;
+    Tuple args = Tuple.of(q.siteId(), c.code(), LocalDate.ofInstant(q.start(), ZoneOffset.UTC), LocalDate.ofInstant(q.end(), ZoneOffset.UTC),
+        q.filters().get(0).values().get(0));
+    return BoundedSql.execute(pool, sql, args, timeoutMs, ROW_SCAN).map(rows -> {
+      if (c.rows() == RollupDim.GOAL) {
+        return goalRows(rows, q);
+      }
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (Row r : rows) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("d0", r.getString("value"));
+        m.putAll(columns(r.getLong("visitors"), 0, r.getLong("pageviews"), r.getLong("events"), 0, 0, 0, 0));
+        out.add(m);
+      }
+      return out;
+    });
+  }
+
+  private static final String ONE_VALUE = "select day, visitors, carry, pageviews, events, sessions, bounces, duration_us, session_pageviews, "
+      + "clickers from rollup_dim where site_id = $1 and dim = $2 and day >= $3 and day < $4 and value = $5";
+
+  /**
+   * A query filtered by one value of a session attribute ({@link #oneValue}): that value's day rows, summed over each
+   * bucket (the whole range for totals and the breakdown's one row) like a breakdown sums them, visitors
+   * Σvisitors + carry(the bucket's first day). Totals and series answer every bucket, as the raw plans do (zeros without rows).
+   */
+  private static Future<List<Map<String, Object>>> oneValueRows(Pool pool, QuerySpec q, RollupDim attribute, int timeoutMs) {
+    String value = q.filters().get(0).values().get(0);
+    Tuple args = Tuple.of(q.siteId(), attribute.id(), LocalDate.ofInstant(q.start(), ZoneOffset.UTC), LocalDate.ofInstant(q.end(), ZoneOffset.UTC),
+        value);
+    return BoundedSql.execute(pool, ONE_VALUE, args, timeoutMs).map(rows -> {
+      Map<LocalDate, long[]> days = new java.util.HashMap<>();
+      for (Row r : rows) {
+        long[] c = new long[9];
+        for (int i = 0; i < c.length; i++) {
+          c[i] = r.getLong(i + 1);
+        }
+        days.put(r.getLocalDate(0), c);
+      }
+      Dimension g = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
+      boolean series = g != null && g.kind() == Dimension.Kind.TIME;
+      List<Instant[]> buckets = series ? buckets(q) : List.<Instant[]>of(new Instant[] {q.start(), q.end()});
+      List<LocalDateTime> labels = series ? labels(q) : null;
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (int i = 0; i < buckets.size(); i++) {
+        LocalDate first = LocalDate.ofInstant(buckets.get(i)[0], ZoneOffset.UTC);
+        LocalDate end = LocalDate.ofInstant(buckets.get(i)[1], ZoneOffset.UTC);
+        long[] sum = new long[9];
+        for (LocalDate d = first; d.isBefore(end); d = d.plusDays(1)) {
+          long[] c = days.get(d);
+          if (c != null) {
+            for (int j = 0; j < sum.length; j++) {
+              sum[j] += j == 1 && !d.equals(first) ? 0 : c[j]; // carry of the bucket's first day only
+            }
+          }
+        }
+        long visitors = sum[0] + sum[1];
+        if (g != null && !series && !attributeRowExists(q, visitors > 0 || sum[3] > 0, sum[4] > 0)) {
+          continue; // the breakdown by the filtered attribute: no row for the value, as the raw plan has none
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        if (g != null) {
+          row.put("d0", series ? labels.get(i) : value);
+        }
+        row.putAll(columns(visitors, sum[4], sum[2], sum[3], sum[7], sum[5], sum[6], sum[8]));
+        out.add(row);
+      }
+      return out;
+    });
+  }
 
   private static final String DRILL = "select page, sum(visitors) + coalesce(sum(carry) filter (where day = $3), 0) as visitors, "
       + "sum(pageviews)::bigint as pageviews, sum(events)::bigint as events from rollup_drill where site_id = $1 and filter_dim = $2 "

@@ -1,5 +1,6 @@
 package io.sightline.rollup;
 
+import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -375,14 +376,38 @@ final class DedupeState {
    * returns what it was for the pair ({@link FirstFlags#FIRST}: first on that day; {@link FirstFlags#BOTH}: now seen on both days).
    */
   int pair(Visitor v, int site, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta) {
+    return pair(v, site, saltDay, dim, value, epochDay, delta, NO_DIMS, null);
+  }
+
+  private static final RollupDim[] NO_DIMS = {};
+
+  /**
+   * The same, also counting the (visitor, value, attribute value) triple of each of {@code byVisitor} (the event's
+   * values) in the {@code rollup_drill} rows of {@code dim} among that attribute value ({@link RollupDim#drillCode}),
+   * each triple deduplicated on its own (a daily id may carry two values of an attribute: a CDN's country header).
+   * Returns the pair's outcome.
+   */
+  int pair(Visitor v, int site, long saltDay, RollupDim dim, String value, long epochDay, RollupDelta delta, RollupDim[] byVisitor,
+           EventRecord e) {
     int bit = epochDay <= saltDay ? 1 : 2;
     int old = mark(v, Keys.value(dim.id, value), bit);
-    if ((old & bit) != 0) {
-      return 0;
+    if ((old & bit) == 0) {
+      pairContribution(site, dim, value, saltDay, old, -1, delta);
+      pairContribution(site, dim, value, saltDay, old | bit, 1, delta);
     }
-    pairContribution(site, dim, value, saltDay, old, -1, delta);
-    pairContribution(site, dim, value, saltDay, old | bit, 1, delta);
-    return outcome(old | bit);
+    if (byVisitor.length > 0) {
+      long valueHash = Keys.fnv(value);
+      for (RollupDim f : byVisitor) {
+        String fv = f.valueOf(e);
+        short code = RollupDim.drillCode(f, dim);
+        int was = mark(v, Keys.among(code, valueHash, fv), bit);
+        if ((was & bit) == 0) {
+          drillContribution(site, code, fv, value, saltDay, was, -1, delta);
+          drillContribution(site, code, fv, value, saltDay, was | bit, 1, delta);
+        }
+      }
+    }
+    return (old & bit) != 0 ? 0 : outcome(old | bit);
   }
 
   /** The same for a pair that only flags events (no rollup row): {@code key} from {@link Keys}. */
@@ -403,8 +428,8 @@ final class DedupeState {
     if ((old & bit) != 0) {
       return 0;
     }
-    drillContribution(site, filter, filterValue, page, saltDay, old, -1, delta);
-    drillContribution(site, filter, filterValue, page, saltDay, old | bit, 1, delta);
+    drillContribution(site, filter.id, filterValue, page, saltDay, old, -1, delta);
+    drillContribution(site, filter.id, filterValue, page, saltDay, old | bit, 1, delta);
     return outcome(old | bit);
   }
 
@@ -458,7 +483,7 @@ final class DedupeState {
     v.table = t;
   }
 
-  private static void drillContribution(int site, RollupDim filter, String value, String page, long saltDay, int mask, int sign,
+  private static void drillContribution(int site, short filter, String value, String page, long saltDay, int mask, int sign,
                                         RollupDelta delta) {
     if ((mask & 1) != 0) {
       delta.drill(site, filter, value, saltDay, page, RollupDelta.D_VISITORS, sign);

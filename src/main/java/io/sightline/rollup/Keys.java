@@ -19,6 +19,11 @@ final class Keys {
     return mix((1000 + attributeDim) * 0x9E3779B97F4A7C15L ^ pageHash) + mix(fnv(attributeValue) ^ 0x2545F4914F6CDD1DL);
   }
 
+  /** (row value, attribute value) of one visitor for the drill rows of {@code code} ({@link RollupDim#drillCode}); {@code valueHash} = {@link #fnv} of the row value. */
+  static long among(short code, long valueHash, String attributeValue) {
+    return mix((3000 + code) * 0x9E3779B97F4A7C15L ^ valueHash) + mix(fnv(attributeValue) ^ 0x2545F4914F6CDD1DL);
+  }
+
   static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -110,10 +110,21 @@ public final class RollupAccumulator {
    */
   void endOfChunk(RollupDelta delta) {
     attributeRows.forEach((k, chunk) -> {
+      String[] values = k.attributes().values;
       for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
-        long[] row = delta.dimRow(k.site(), SessionAttributes.DIMS[i], k.day(), k.attributes().values[i]);
+        long[] row = delta.dimRow(k.site(), SessionAttributes.DIMS[i], k.day(), values[i]);
         row[RollupDelta.D_EVENTS] += chunk.events;
         row[RollupDelta.D_PAGEVIEWS] += chunk.pageviews;
+      }
+      for (int f = 0; f < BY_VISITOR.size(); f++) {
+        String fv = values[BY_VISITOR_INDEX[f]]; // absent too: read the other way, it is a row of its own
+        for (int d = 0; d < CROSS.size(); d++) {
+          if (CROSS.get(d) != BY_VISITOR.get(f)) {
+            long[] row = delta.drillRow(k.site(), RollupDim.drillCode(BY_VISITOR.get(f), CROSS.get(d)), fv, k.day(), values[CROSS_INDEX[d]]);
+            row[RollupDelta.D_EVENTS] += chunk.events;
+            row[RollupDelta.D_PAGEVIEWS] += chunk.pageviews;
+          }
+        }
       }
     });
     attributeRows.clear();
@@ -142,14 +153,17 @@ public final class RollupAccumulator {
     return lastTotal;
   }
 
-  /** The rows an event on {@code page} adds to, for its chunk: the page's row, then one drill-down row per {@link #DRILL} attribute (null without a value). */
+  /**
+   * The rows an event on {@code page} adds to, for its chunk: the page's row, then one drill-down row per {@link #DRILL}
+   * and {@link #VISITOR_DRILL} attribute (null without a value).
+   */
   private static long[][] pageRows(AttributeChunk chunk, RollupDelta delta, EventRecord e, int site, long day) {
     long[][] rows = chunk.pages.get(e.pathname());
     if (rows == null) {
-      rows = new long[1 + DRILL.size()][];
+      rows = new long[1 + PAGE_DRILLS.length][];
       rows[0] = delta.dimRow(site, RollupDim.PAGE, day, e.pathname());
-      for (int i = 0; i < DRILL.size(); i++) {
-        rows[1 + i] = delta.drillRow(site, DRILL.get(i), DRILL.get(i).valueOf(e), day, e.pathname());
+      for (int i = 0; i < PAGE_DRILLS.length; i++) {
+        rows[1 + i] = delta.drillRow(site, PAGE_DRILLS[i], PAGE_DRILLS[i].valueOf(e), day, e.pathname());
       }
       chunk.pages.put(e.pathname(), rows);
     }
@@ -170,6 +184,35 @@ public final class RollupAccumulator {
    * country is X" from rows, like the one-dimension breakdowns.
    */
   public static final List<RollupDim> DRILL = List.of(RollupDim.SOURCE, RollupDim.CHANNEL, RollupDim.COUNTRY);
+  /**
+   * The visitor-level attributes (mostly fixed for a daily id, a hash of the IP address and User-Agent they come from):
+   * drill-down rows among one value of each, their visitors from (visitor, row value, attribute value) triples
+   * deduplicated with the pair ({@link DedupeState#pair}). Kept from {@code rollup_coverage.cross_since}, with
+   * {@link #VISITOR_DRILL} and {@link #CROSS}.
+   */
+  public static final List<RollupDim> BY_VISITOR = List.of(RollupDim.COUNTRY, RollupDim.REGION, RollupDim.CITY, RollupDim.DEVICE,
+      RollupDim.BROWSER, RollupDim.OS);
+  /** The visitor-level attributes whose pages are kept like {@link #DRILL}'s (country is one of those). */
+  public static final List<RollupDim> VISITOR_DRILL = List.of(RollupDim.REGION, RollupDim.CITY, RollupDim.DEVICE, RollupDim.BROWSER,
+      RollupDim.OS);
+  /**
+   * The session attributes broken down among the events with one value of each {@link #BY_VISITOR} attribute (other
+   * than themselves), and the goals: "sources where device is mobile", and read the other way "countries where source
+   * is Google" ({@code rollup_drill} rows of {@link RollupDim#drillCode}).
+   */
+  public static final List<RollupDim> CROSS = List.of(RollupDim.SOURCE, RollupDim.CHANNEL, RollupDim.COUNTRY, RollupDim.DEVICE);
+  private static final RollupDim[] PAGE_DRILLS = java.util.stream.Stream.concat(DRILL.stream(), VISITOR_DRILL.stream()).toArray(RollupDim[]::new);
+  private static final RollupDim[] VISITOR_DRILL_DIMS = VISITOR_DRILL.toArray(RollupDim[]::new);
+  private static final RollupDim[] BY_VISITOR_DIMS = BY_VISITOR.toArray(RollupDim[]::new);
+  /** Indexes in {@link SessionAttributes#DIMS}. */
+  private static final int[] BY_VISITOR_INDEX = BY_VISITOR.stream().mapToInt(RollupAccumulator::attributeIndex).toArray();
+  private static final int[] CROSS_INDEX = CROSS.stream().mapToInt(RollupAccumulator::attributeIndex).toArray();
+  /** By ordinal of a session attribute: the {@link #BY_VISITOR} attributes its pairs are also counted among (null: none). */
+  private static final RollupDim[][] CROSS_FILTERS = new RollupDim[RollupDim.values().length][];
+
+  private static int attributeIndex(RollupDim d) {
+    return java.util.Arrays.asList(SessionAttributes.DIMS).indexOf(d);
+  }
 
   static {
     for (FirstFlags.Key k : FirstFlags.Key.values()) {
@@ -178,6 +221,9 @@ public final class RollupAccumulator {
       }
     }
     FLAG_KEYS[RollupDim.PAGE.ordinal()] = FirstFlags.Key.PAGE;
+    for (RollupDim d : CROSS) {
+      CROSS_FILTERS[d.ordinal()] = BY_VISITOR.stream().filter(f -> f != d).toArray(RollupDim[]::new);
+    }
   }
 
   /**
@@ -224,7 +270,9 @@ public final class RollupAccumulator {
       if (tracked && (attributes != visitor.attributes || visitor.attributesDay != day)) {
         for (int i = 0; i < SessionAttributes.DIMS.length; i++) {
           RollupDim d = SessionAttributes.DIMS[i];
-          int outcome = dedupe.pair(visitor, site, saltDay, d, attributes.values[i], day, delta);
+          RollupDim[] among = CROSS_FILTERS[d.ordinal()];
+          int outcome = among == null ? dedupe.pair(visitor, site, saltDay, d, attributes.values[i], day, delta)
+              : dedupe.pair(visitor, site, saltDay, d, attributes.values[i], day, delta, among, e);
           if (FLAG_KEYS[d.ordinal()] != null) {
             mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
           }
@@ -246,15 +294,16 @@ public final class RollupAccumulator {
       if (stable && d.member(e)) {
         sketches.add(site, d.id, day, value, e.visitorId());
       } else if (tracked && d.member(e)) {
-        int outcome = dedupe.pair(visitor, site, saltDay, d, value, day, delta);
+        int outcome = d == RollupDim.PAGE ? dedupe.pair(visitor, site, saltDay, d, value, day, delta, VISITOR_DRILL_DIMS, e)
+            : dedupe.pair(visitor, site, saltDay, d, value, day, delta);
         if (FLAG_KEYS[d.ordinal()] != null) {
           mask |= FirstFlags.bits(FLAG_KEYS[d.ordinal()], outcome);
         }
       }
     }
     if (!engagement) {
-      for (int i = 0; i < DRILL.size(); i++) {
-        RollupDim a = DRILL.get(i);
+      for (int i = 0; i < PAGE_DRILLS.length; i++) {
+        RollupDim a = PAGE_DRILLS[i];
         long[] row = pageRows != null ? pageRows[1 + i] : delta.drillRow(site, a, a.valueOf(e), day, e.pathname());
         if (row != null) {
           row[RollupDelta.D_EVENTS]++;
@@ -287,8 +336,15 @@ public final class RollupAccumulator {
         long[] row = delta.dimRow(e.siteId(), RollupDim.GOAL, day, g.key());
         row[RollupDelta.D_EVENTS]++;
         row[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
+        for (RollupDim f : BY_VISITOR_DIMS) {
+          long[] among = delta.drillRow(e.siteId(), RollupDim.drillCode(f, RollupDim.GOAL), f.valueOf(e), day, g.key());
+          if (among != null) {
+            among[RollupDelta.D_EVENTS]++;
+            among[RollupDelta.D_PAGEVIEWS] += pageview ? 1 : 0;
+          }
+        }
         if (visitor != null) {
-          dedupe.pair(visitor, e.siteId(), saltDay, RollupDim.GOAL, g.key(), day, delta);
+          dedupe.pair(visitor, e.siteId(), saltDay, RollupDim.GOAL, g.key(), day, delta, BY_VISITOR_DIMS, e);
         }
       }
     }

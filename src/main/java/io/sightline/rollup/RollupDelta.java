@@ -280,14 +280,19 @@ public final class RollupDelta {
     return row;
   }
 
-  /** Null for an absent filter value (see {@link #drill}). */
+  /** Null for an absent filter value of a page row (see {@link #drill}). */
   long[] drillRow(int site, RollupDim filter, String filterValue, long epochDay, String page) {
-    if (filterValue == null) {
-      return null;
+    return drillRow(site, filter.id, filterValue, epochDay, page);
+  }
+
+  /** @param filterDim {@link RollupDim#drillCode} */
+  long[] drillRow(int site, short filterDim, String filterValue, long epochDay, String page) {
+    if (filterValue == null && filterDim < 32) {
+      return null; // pages are read for one value of the attribute; the other rows also for their own values (RollupDim.drillCode)
     }
     DrillProbe p = drillProbe;
     p.siteId = site;
-    p.filterDim = filter.id;
+    p.filterDim = filterDim;
     p.filterValue = filterValue;
     p.epochDay = epochDay;
     p.page = page;
@@ -296,15 +301,19 @@ public final class RollupDelta {
     p.page = null;
     if (row == null) {
       row = new long[DRILL_COLUMNS.size()];
-      drills.put(new DrillKey(site, filter.id, filterValue, epochDay, page), row);
+      drills.put(new DrillKey(site, filterDim, filterValue, epochDay, page), row);
     }
     return row;
   }
 
   void drill(int site, RollupDim filter, String filterValue, long epochDay, String page, int column, long n) {
+    drill(site, filter.id, filterValue, epochDay, page, column, n);
+  }
+
+  void drill(int site, short filterDim, String filterValue, long epochDay, String page, int column, long n) {
     // a drill-down filters on one value ("is"), never on an absent one: rows without a value would never be read
-    if (n != 0 && filterValue != null) {
-      drillRow(site, filter, filterValue, epochDay, page)[column] += n;
+    if (n != 0 && (filterValue != null || filterDim >= 32)) {
+      drillRow(site, filterDim, filterValue, epochDay, page)[column] += n;
     }
   }
 

@@ -77,6 +77,15 @@ public enum RollupDim {
     return dimension;
   }
 
+  /**
+   * The {@code rollup_drill.filter_dim} of the rows of dimension {@code dim} among the events with one value of
+   * {@code filter}: the filter's id for pages (the rows the table was made for), else {@code filter id * 32 + dim id}
+   * (ids stay below 32), the row's {@code page} column then holding the dimension's value.
+   */
+  public static short drillCode(RollupDim filter, RollupDim dim) {
+    return dim == PAGE ? filter.id : (short) (filter.id * 32 + dim.id);
+  }
+
   /** The rollup dimension of a query dimension, or null when rollups do not keep it. */
   public static RollupDim of(Dimension d) {
     return BY_DIMENSION[d.ordinal()];

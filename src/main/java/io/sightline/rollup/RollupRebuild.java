@@ -140,8 +140,10 @@ public final class RollupRebuild {
     f = f.compose(v -> writeDrills(conn, delta.drillRows()));
     f = f.compose(v -> inChunks(conn, RollupSql.upsertDims(1), delta.dimRows(), RollupSql::dimArrays));
     return f.compose(v -> WeekBlocks.rebuildSite(conn, siteId))
-        .compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, drill_since) values ($1, '-infinity', '-infinity') "
-        + "on conflict (site_id) do update set since = excluded.since, drill_since = excluded.drill_since").execute(Tuple.of(siteId)))
+        .compose(v -> conn.preparedQuery("insert into rollup_coverage (site_id, since, drill_since, cross_since) "
+        + "values ($1, '-infinity', '-infinity', '-infinity') "
+        + "on conflict (site_id) do update set since = excluded.since, drill_since = excluded.drill_since, cross_since = excluded.cross_since")
+        .execute(Tuple.of(siteId)))
         // goals rebuilt now replace every goal row: deleted goals' rows are gone with the site's other rows. A goal
         // defined in the last moments, which the running writer has not loaded yet, is moved to the next midnight
         // by that writer when it does (GoalCoverage): until then, at most one reload period, its row can miss events.

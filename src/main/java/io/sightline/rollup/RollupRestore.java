@@ -32,13 +32,14 @@ public final class RollupRestore {
 
   /**
    * Marks the sites the rollups cover: all of a new site's history, an existing site's from the next
-   * UTC midnight; the same for the first-occurrence flags of sites covered before the writer kept them.
+   * UTC midnight; the same for the first-occurrence flags and the drill-down rows of sites covered before the writer kept them.
    */
   public static Future<Void> ensureCoverage(Pool pool) {
-    return pool.query("insert into rollup_coverage (site_id, since, drill_since) select s.id, c.since, c.since from sites s "
+    return pool.query("insert into rollup_coverage (site_id, since, drill_since, cross_since) select s.id, c.since, c.since, c.since from sites s "
         + "cross join lateral (select case when exists (select 1 from events e where e.site_id = s.id) "
         + "then date_trunc('day', now(), 'UTC') + interval '1 day' else '-infinity' end as since) c "
-        + "on conflict (site_id) do update set drill_since = coalesce(rollup_coverage.drill_since, excluded.drill_since)").execute().mapEmpty();
+        + "on conflict (site_id) do update set drill_since = coalesce(rollup_coverage.drill_since, excluded.drill_since), "
+        + "cross_since = coalesce(rollup_coverage.cross_since, excluded.cross_since)").execute().mapEmpty();
   }
 
   /** With rollups off, nothing keeps them current: the planner must not read them (sites' nor goals' coverage). */

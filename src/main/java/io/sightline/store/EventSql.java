@@ -206,8 +206,8 @@ final class EventSql {
     StringBuilder sql = new StringBuilder("with inserted_events as (").append(Column.insertSql("events", EVENT_COLUMNS))
         .append("), upserted_sessions as (").append(SESSION_UPSERT).append("), ");
     if ((parts & WITH_NEW_SITES) != 0) {
-      sql.append("covered as (insert into rollup_coverage (site_id, since, drill_since) select unnest($").append(p)
-          .append("::int4[]), '-infinity', '-infinity' on conflict (site_id) do nothing), ");
+      sql.append("covered as (insert into rollup_coverage (site_id, since, drill_since, cross_since) select unnest($").append(p)
+          .append("::int4[]), '-infinity', '-infinity', '-infinity' on conflict (site_id) do nothing), ");
       p += 1;
     }
     if ((parts & WITH_SKETCHES) != 0) {

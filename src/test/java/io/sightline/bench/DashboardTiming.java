@@ -48,16 +48,21 @@ public final class DashboardTiming {
       o.put(args[i], args[i + 1]);
     }
     int runs = Integer.parseInt(o.get("--runs"));
-    TestDatabase db = TestPostgres.newDatabase();
-    QueryBenchmark.run(new String[] {"--database-url", db.url(), "--events", o.get("--events"), "--runs", "1", "--raw-runs", "0",
-        "--only", "^$"});
+    // --database-url: a database QueryBenchmark already loaded (then nothing is loaded)
+    TestDatabase db = o.containsKey("--database-url")
+        ? new TestDatabase(io.vertx.pgclient.PgConnectOptions.fromUri(o.get("--database-url")), o.get("--database-url")) : TestPostgres.newDatabase();
+    if (!o.containsKey("--database-url")) {
+      QueryBenchmark.run(new String[] {"--database-url", db.url(), "--events", o.get("--events"), "--runs", "1", "--raw-runs", "0",
+          "--only", "^$"});
+    }
     SightlineServer server = SightlineServer.start(TestConfig.forDatabase(db), new PrintStream(new ByteArrayOutputStream()));
     Path profile = Files.createTempDirectory("sightline-timing-chromium-");
     WebDriver driver = null;
     try {
       String hash = Passwords.hash("timing-password");
       AccountService accounts = new AccountService(server.database().pool());
-      var account = server.await(accounts.create("timing@example.com", hash));
+      String email = "timing-" + System.nanoTime() + "@example.com";
+      var account = server.await(accounts.create(email, hash));
       server.await(accounts.grant(account.id(), 1, Role.OWNER));
       ChromeOptions options = new ChromeOptions();
       options.setBinary("/usr/bin/chromium");
@@ -67,7 +72,7 @@ public final class DashboardTiming {
           options);
       String base = "http://localhost:" + server.httpPort() + "/";
       driver.get(base + "login");
-      driver.findElement(By.id("email")).sendKeys("timing@example.com");
+      driver.findElement(By.id("email")).sendKeys(email);
       driver.findElement(By.id("password")).sendKeys("timing-password");
       driver.findElement(By.id("login")).click();
       // the 30 loaded days (the loader's rollups cover them; a range reaching today would not be covered here, unlike a live server's)
@@ -79,6 +84,13 @@ public final class DashboardTiming {
       views.put("30 days, country is DE", range + "&f=country:DE");
       views.put("30 days, device is mobile", range + "&f=device:mobile");
       views.put("30 days, page is /page/1", range + "&f=page:/page/1");
+      views.put("30 days, channel is Organic Search", range + "&f=channel:Organic%20Search");
+      views.put("30 days, browser is Chrome", range + "&f=browser:Chrome");
+      views.put("30 days, entry page is /page/1", range + "&f=entry_page:/page/1");
+      views.put("30 days, goal is Signup", range + "&f=goal:Signup");
+      if (o.containsKey("--only")) {
+        views.keySet().removeIf(k -> !k.matches(o.get("--only")));
+      }
       System.out.printf("%-32s %14s %14s   %s%n", "view", "ready p50 ms", "ready max ms", "queries per plan (rollup/flags/raw) per load");
       for (Map.Entry<String, String> view : views.entrySet()) {
         List<Long> times = new ArrayList<>();

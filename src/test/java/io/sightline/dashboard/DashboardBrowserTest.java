@@ -2,6 +2,7 @@ package io.sightline.dashboard;
 
 import io.sightline.support.RunningServer;
 import io.sightline.support.TestPostgres;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +63,9 @@ class DashboardBrowserTest {
       new Visit("203.0.113.2", "https://www.google.com/", List.of(Map.entry("/pricing", 0))),
       new Visit("203.0.113.3", null, List.of(Map.entry("/", 0), Map.entry("/about", 30), Map.entry("/", 90))));
 
+  /** The funnel's steps: goal name, page. */
+  private static final List<String[]> FUNNEL = List.of(new String[] {"Home", "/"}, new String[] {"Pricing", "/pricing"});
+
   @BeforeAll
   static void start() throws Exception {
     assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
@@ -76,6 +80,19 @@ class DashboardBrowserTest {
       }
     }
     server.foldRollups();
+    // the site's funnel: the home page, then pricing (goals completed by those pageviews)
+    for (String[] goal : FUNNEL) {
+      HttpResponse<String> r = server.send("POST", "/admin/v1/sites/1/goals", new JsonObject().put("name", goal[0]).put("type", "pageview")
+          .put("match", goal[1]).encode(), "Authorization", "Bearer " + server.adminKey(), "Content-Type", "application/json");
+      assertEquals(201, r.statusCode(), r.body());
+    }
+    JsonArray steps = new JsonArray();
+    for (int i = 0; i < FUNNEL.size(); i++) {
+      steps.add(new JsonObject().put("step", i + 1).put("name", FUNNEL.get(i)[0]).put("goal", FUNNEL.get(i)[0]));
+    }
+    HttpResponse<String> hum = server.send("PUT", "/admin/v1/sites/1/hum", new JsonObject().put("funnel", steps).encode(),
+        "Authorization", "Bearer " + server.adminKey(), "Content-Type", "application/json");
+    assertEquals(200, hum.statusCode(), hum.body());
     profile = Files.createTempDirectory("sightline-dashboard-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
@@ -180,8 +197,38 @@ class DashboardBrowserTest {
     Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
   }
 
+  /**
+   * The funnel panel: each step's visitors and conversion as computed here from VISITS (sequential: a visit reaches
+   * step k when its pages hold the steps' pages in order).
+   */
   @Test
   @Order(2)
+  void theFunnelPanelShowsEachStepsVisitorsAndConversion() throws Exception {
+    await("the funnel panel", () -> !rows("funnel").isEmpty());
+    Map<String, List<String>> expected = new LinkedHashMap<>();
+    long first = -1;
+    for (int k = 0; k < FUNNEL.size(); k++) {
+      int steps = k + 1;
+      long reached = VISITS.stream().filter(v -> {
+        int next = 0;
+        for (Map.Entry<String, Integer> page : v.pages()) {
+          if (next < steps && page.getKey().equals(FUNNEL.get(next)[1])) {
+            next++;
+          }
+        }
+        return next == steps;
+      }).count();
+      first = first < 0 ? reached : first;
+      String rate = java.math.BigDecimal.valueOf(100 * reached).divide(java.math.BigDecimal.valueOf(first), 2, java.math.RoundingMode.HALF_UP)
+          .stripTrailingZeros().toPlainString();
+      expected.put(FUNNEL.get(k)[0], List.of(String.valueOf(reached), rate + "%"));
+    }
+    assertEquals(List.of("2", "100%"), expected.get("Home"), "two visits open the home page");
+    assertEquals(expected, rows("funnel"));
+  }
+
+  @Test
+  @Order(3)
   void clickingASourceFiltersThePageAndTheFilterIsKeptInTheUrl() throws Exception {
     driver.findElement(By.cssSelector(".panel[data-panel='sources'] .row[data-value='Google']")).click();
     await("the source filter", () -> driver.getCurrentUrl().contains("f=source%3AGoogle"));
@@ -194,7 +241,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aBookmarkedUrlWithAFilterOpensFilteredAndAChipRemovesTheFilter() throws Exception {
     driver.get(base() + "/?period=7d&f=" + URLEncoder.encode("page:/about", StandardCharsets.UTF_8));
     ready();
@@ -208,7 +255,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void thePeriodPickerChangesTheRangeAndTheUrl() throws Exception {
     driver.findElement(By.cssSelector("#period option[value='12m']")).click();
     await("the 12-month period", () -> driver.getCurrentUrl().contains("period=12m"));
@@ -228,7 +275,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theRealtimeCounterRisesAfterABeacon() throws Exception {
     await("the realtime stream", () -> driver.findElement(By.id("current")).getText().equals("0"));
     send("203.0.113.9", new JsonObject().put("url", "https://localhost/live"));
@@ -236,7 +283,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aSharedLinkOpensWithoutLoginAndStopsWorkingWhenRevoked() throws Exception {
     driver.findElement(By.id("share-name")).sendKeys("the team");
     driver.findElement(By.id("share-create")).click();
