@@ -52,6 +52,8 @@ class ClusterFailoverTest {
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
   private static final String[] PAGES = {"/", "/pricing", "/docs", "/blog"};
   private static final int PARTITIONS = 12;
+  /** The rollups are folded every half second (10 s by default), so the queries and the checks against a rebuild wait little. */
+  private static final String FOLD_OFTEN = "writer.rollupFoldMillis=500";
 
   @Test
   void threeMembersAnswerExactlyAndLoseNoAcknowledgedEventWhenOneIsKilled() throws Exception {
@@ -64,7 +66,7 @@ class ClusterFailoverTest {
     ExecutorService clients = Executors.newFixedThreadPool(6);
     try (ClusterMembers cluster = new ClusterMembers(db.url(), 3)) {
       for (int i = 0; i < 3; i++) {
-        cluster.start(i);
+        cluster.start(i, FOLD_OFTEN);
       }
       for (int i = 0; i < 3; i++) {
         cluster.awaitReady(i, Duration.ofSeconds(150)); // about 15 s on an idle 2-core machine; far longer on a busy one
@@ -200,7 +202,7 @@ class ClusterFailoverTest {
       int beforeJoin = acknowledged.size();
       // 3. a member joins under load (the killed one, started again): it takes partitions from the two, which drain them first
       long joinStarted = System.nanoTime();
-      cluster.start(2);
+      cluster.start(2, FOLD_OFTEN);
       cluster.awaitReady(2, Duration.ofSeconds(150));
       long joinReadyMs = millisSince(joinStarted);
       awaitOwners(cluster, new int[] {0, 1, 2}, Duration.ofSeconds(30));
