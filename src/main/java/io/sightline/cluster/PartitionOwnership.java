@@ -13,6 +13,7 @@ import io.sightline.config.SightlineConfig;
 import io.sightline.ingest.session.SessionTracker;
 import io.sightline.ingest.session.ActiveSessions;
 import io.sightline.store.EventWriterVerticle;
+import io.sightline.store.PartitionEpochs;
 import io.sightline.event.WriterPartitions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,7 +48,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * is its lock released. A partition this member takes is first locked: a PostgreSQL advisory lock per partition, held on a
  * connection of its own for as long as the member owns it, so two members never write one partition at once (the previous owner
  * releases it after its last commit, or PostgreSQL does when that member dies and its connections drop). Then the partition's
- * active sessions are restored from PostgreSQL and its writer started; events that arrive meanwhile wait for that. If the lock
+ * epoch is moved on (the fence: a batch of the previous owner still in flight fails, {@link PartitionEpochs}), its active sessions
+ * are restored from PostgreSQL and its writer started (which restores the partition's rollup state and folds what the previous
+ * owner left pending); events that arrive meanwhile wait for that. If the lock
  * connection is lost, every partition is given up at once (without a drain) and taken again through a new connection.
  *
  * <p>A worker verticle: Hazelcast's calls may block, and the moves run one at a time.
@@ -337,8 +342,13 @@ public final class PartitionOwnership extends VerticleBase {
       locked.forEach(held::set);
       BitSet taking = new BitSet(partitions);
       locked.forEach(taking::set);
-      return ActiveSessions.restore(pool, sessions, Instant.now(),
-              row -> taking.get(WriterPartitions.of(row.siteId(), row.visitorId(), partitions)))
+      Map<Integer, Long> epochs = new HashMap<>();
+      // the fence: a batch of a previous owner still in flight fails from here on; then the partitions' state is read
+      return PartitionEpochs.advance(pool, locked).compose(advanced -> {
+            epochs.putAll(advanced);
+            return ActiveSessions.restore(pool, sessions, Instant.now(),
+                row -> taking.get(WriterPartitions.of(row.siteId(), row.visitorId(), partitions)));
+          })
           .recover(err -> Future.join(locked.stream().map(p -> unlock(p).onComplete(x -> held.clear(p))).toList())
               .transform(x -> Future.failedFuture(err)))
           .compose(restored -> {
@@ -346,7 +356,7 @@ public final class PartitionOwnership extends VerticleBase {
             List<Future<String>> deployed = new ArrayList<>();
             for (int p : locked) {
               deployed.add(vertx.deployVerticle(new EventWriterVerticle(pool, config.writer(), config.shutdownGrace().toMillis(), registry,
-                      config.ingest().backfillDays() + 2, p, partitions), new DeploymentOptions())
+                      config.ingest().backfillDays() + 2, p, partitions, epochs.get(p)), new DeploymentOptions())
                   .onSuccess(id -> {
                     writers[p] = id;
                     Promise<Void> r = ready.get(p);

@@ -220,10 +220,6 @@ public final class ConfigLoader {
         range(dashboard, "loginAttemptsPerAddressPerMinute", "dashboard.loginAttemptsPerAddressPerMinute", 1, 100_000),
         range(dashboard, "loginAttemptsPerAccountPerMinute", "dashboard.loginAttemptsPerAccountPerMinute", 1, 100_000));
     ClusterConfig clusterConfig = cluster(c.getJsonObject("cluster"));
-    if (clusterConfig.enabled() && writerConfig.rollups()) {
-      throw new ConfigException("cluster.enabled needs writer.rollups = false: the rollup writer's state is not moved between members "
-          + "yet (docs/cluster.md, \"Rollups\")");
-    }
     return new SightlineConfig(httpConfig, opsConfig, dbConfig, bootstrapConfig, authConfig, ingestConfig, writerConfig, storageConfig, grace,
         clusterConfig, mail(c.getJsonObject("mail")), dashboardConfig);
   }

@@ -189,7 +189,7 @@ public final class SightlineServer {
     // restoring the rollup state reads the open salt days' events: allow it longer than other deployments
     // one writer per partition, each on its own event loop; what a crash left pending is folded once, before any of them starts
     int partitions = clusterManager != null ? 0 : config.writer().partitionCount(); // cluster mode: the partitions' owners start them
-    Await.result(EventWriterVerticle.prepareStore(database.pool(), config.writer()), Duration.ofMinutes(15));
+    Await.result(EventWriterVerticle.prepareStore(database.pool(), config.writer(), clusterManager != null), Duration.ofMinutes(15));
     if (ownership != null) {
       deploy(ownership, new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
     }

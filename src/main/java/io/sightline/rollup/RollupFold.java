@@ -36,9 +36,9 @@ public final class RollupFold {
       + "drills as (" + RollupSql.upsertDrills(2 + RollupSql.TOTAL_PARAMS + RollupSql.DIM_PARAMS, GUARD) + ") "
       + "select c from gone_count";
 
-  /** The statement that stores a batch's delta (appended to the batch's own statement); returns its id. */
-  public static String insertPending(int param) {
-    return "insert into rollup_pending (delta) values ($" + param + ") returning id";
+  /** The statement that stores a batch's delta and its writer partition (appended to the batch's own statement); returns its id. */
+  public static String insertPending(int partitionParam, int deltaParam) {
+    return "insert into rollup_pending (part, delta) values ($" + partitionParam + "::int2, $" + deltaParam + ") returning id";
   }
 
   public static Buffer pendingValue(RollupDelta delta) {
@@ -84,7 +84,19 @@ public final class RollupFold {
    * writer takes events. Returns the number of batches folded.
    */
   public static Future<Integer> recover(Pool pool) {
-    return pool.withTransaction(conn -> conn.query("select id, delta from rollup_pending order by id for update").execute()
+    return recover(pool, null);
+  }
+
+  /**
+   * The same for one writer partition's pending rows only ({@code partition} null: every row): in cluster mode, what the previous
+   * owner of a partition this member takes left pending, while the other members fold their own (docs/cluster.md, "Rollups").
+   * The taker holds the partition's lock and has moved its epoch on, so no batch of the previous owner adds to them any more.
+   */
+  public static Future<Integer> recover(Pool pool, Integer partition) {
+    return pool.withTransaction(conn -> (partition == null
+        ? conn.query("select id, delta from rollup_pending order by id for update").execute()
+        : conn.preparedQuery("select id, delta from rollup_pending where part = $1 order by id for update")
+            .execute(Tuple.of(partition.shortValue())))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(0);
@@ -97,7 +109,8 @@ public final class RollupFold {
             DeltaCodec.addInto(r.getBuffer("delta").getBytes(), sum, 1, null);
           }
           return fold(conn, ids, sum).map(folded -> {
-            LOG.info("Folded {} rollup deltas left pending by the previous writer", ids.length);
+            LOG.info("Folded {} rollup deltas left pending by the previous writer{}", ids.length,
+                partition == null ? "" : " of partition " + partition);
             return ids.length;
           });
         }));

@@ -61,7 +61,7 @@ public final class RollupSql {
 
   /**
    * Replaces the stored stable-visitor sketches of a batch (whole sketches: the writer's in-memory state, {@link StableSketches}),
-   * as the rows of writer partition {@code $(first + 5)} (a rebuild writes partition 0's).
+   * as the rows of writer partition {@code $(first + 5)} (a rebuild writes {@link #REBUILT}'s).
    */
   public static String upsertSketches(int first) {
     return "insert into rollup_sketch (site_id, dim, day, value, sketch, part) select s.*, $" + (first + 5) + "::int2 from unnest($"
@@ -69,9 +69,16 @@ public final class RollupSql {
         + "::bytea[]) s on conflict on constraint rollup_sketch_key do update set sketch = excluded.sketch";
   }
 
-  /** A rebuild's sketches: partition 0's rows. */
+  /**
+   * The {@code part} of a rebuild's sketches: no writer partition's, so no writer replaces them. A writer replaces its own rows whole
+   * with its in-memory sketch, which holds only its own visitors; had a rebuild's rows (every partition's visitors) been partition
+   * 0's, partition 0's next batch would drop the other partitions' visitors from them.
+   */
+  public static final int REBUILT = -1;
+
+  /** A rebuild's sketches: {@link #REBUILT}'s rows. */
   public static Object[] sketchArrays(List<Map.Entry<StableSketches.Key, byte[]>> rows) {
-    return sketchArrays(rows, 0);
+    return sketchArrays(rows, REBUILT);
   }
 
   public static Object[] sketchArrays(List<Map.Entry<StableSketches.Key, byte[]>> rows, int partition) {

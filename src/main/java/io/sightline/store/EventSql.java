@@ -155,12 +155,27 @@ final class EventSql {
   static final int WITH_KEYS = 4;
   static final int WITH_LINKS = 8;
   static final int WITH_GAPS = 16;
-  private static final int VARIANTS = 32;
+  /** Cluster mode: the statement fails unless its partition's epoch is the writer's ({@link #fence}). */
+  static final int WITH_FENCE = 32;
+  private static final int VARIANTS = 64;
+
+  /** The SQLSTATE of a batch fenced off: its partition moved to another member since this writer took it (V26). */
+  static final String FENCED = "SL409";
+
+  /**
+   * The fence of a batch statement (docs/cluster.md, "Fencing"): a data-modifying CTE, so PostgreSQL runs it whatever the rest
+   * reads, that inserts nothing and fails the statement unless $partition's epoch is $epoch ({@code partition_fence}, V26).
+   */
+  private static String fence(int partitionParam, int epochParam) {
+    return "fenced as (insert into partition_epochs (part, epoch) select $" + partitionParam + "::int2, $" + epochParam
+        + "::int8 where partition_fence($" + partitionParam + "::int2, $" + epochParam + "::int8)), ";
+  }
 
   /**
    * The events inserted and their sessions upserted, with {@link #WITH_KEYS} their client event ids inserted and with
-   * {@link #WITH_LINKS} the identity links upserted: one statement. Indexed by parts (only those two apply); parameters after the
-   * events' and sessions' arrays: the keys' arrays, then the links'.
+   * {@link #WITH_LINKS} the identity links upserted: one statement. Indexed by parts (only those two and {@link #WITH_FENCE} apply);
+   * parameters after the events' and sessions' arrays: the keys' arrays, then the links', then with the fence the partition and
+   * its epoch.
    */
   static final String[] WRITE_BATCH = new String[VARIANTS];
 
@@ -195,12 +210,19 @@ final class EventSql {
     }
     if ((parts & WITH_LINKS) != 0) {
       sql.append("linked as (").append(upsertLinks(p)).append("), ");
+      p += LINK_COLUMNS.size();
+    }
+    if ((parts & WITH_FENCE) != 0) {
+      sql.append(fence(p, p + 1));
     }
     sql.setLength(sql.length() - 2); // the last ", "
     return sql.append(' ').append(SESSION_UPSERT).toString();
   }
 
-  /** Parameters after the events' and sessions' arrays: those of the parts present, in this order, then the delta. */
+  /**
+   * Parameters after the events' and sessions' arrays: those of the parts present, in this order, then the writer partition, with
+   * {@link #WITH_FENCE} the epoch, then the delta.
+   */
   private static String writeWithRollups(int parts) {
     int p = EVENT_COLUMNS.size() + SESSION_COLUMNS.size() + 1;
     StringBuilder sql = new StringBuilder("with inserted_events as (").append(Column.insertSql("events", EVENT_COLUMNS))
@@ -227,8 +249,12 @@ final class EventSql {
           .append(p + 1).append("::date[]) on conflict do nothing), ");
       p += 2;
     }
+    int partition = p++;
+    if ((parts & WITH_FENCE) != 0) {
+      sql.append(fence(partition, p++));
+    }
     sql.setLength(sql.length() - 2); // the last ", "
-    return sql.append(' ').append(RollupFold.insertPending(p)).toString();
+    return sql.append(' ').append(RollupFold.insertPending(partition, p)).toString();
   }
 
 

@@ -76,6 +76,7 @@ public final class EventWriterVerticle extends VerticleBase {
   private final Counter refused;
   private final Counter unstorable;
   private final Counter duplicates;
+  private final Counter fenced;
 
   /** A single partition (partition 0 of 1), as the tests deploy it. */
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry) {
@@ -89,10 +90,19 @@ public final class EventWriterVerticle extends VerticleBase {
    */
   public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry, int rollupStateDays, int partition,
                              int partitions) {
+    this(pool, config, drainMillis, registry, rollupStateDays, partition, partitions, 0);
+  }
+
+  /**
+   * @param epoch cluster mode: the partition's epoch this member took it with ({@link PartitionEpochs}); every batch statement
+   *              checks it and fails once another member has taken the partition since. 0: a single node, no fence
+   */
+  public EventWriterVerticle(Pool pool, WriterConfig config, long drainMillis, MeterRegistry registry, int rollupStateDays, int partition,
+                             int partitions, long epoch) {
     this.partition = partition;
     this.pool = pool;
-    this.statements = config.rollups() ? new RollupWriter(pool, config, partition, partitions, rollupStateDays, registry)
-        : new PlainBatches(pool);
+    this.statements = config.rollups() ? new RollupWriter(pool, config, partition, partitions, epoch, rollupStateDays, registry)
+        : new PlainBatches(pool, partition, epoch);
     this.config = config;
     this.drainMillis = drainMillis;
     this.queueLimit = Math.max(1, (config.queueEvents() + partitions - 1) / partitions);
@@ -108,6 +118,9 @@ public final class EventWriterVerticle extends VerticleBase {
     this.duplicates = Counter.builder("sightline_writer_duplicate_events")
         .description("Events whose client event id was already stored: not stored again, answered with the stored event's ids")
         .register(registry);
+    this.fenced = Counter.builder("sightline_writer_fenced_batches")
+        .description("Cluster mode: batches refused by the partition's epoch because another member took the partition; not acknowledged")
+        .register(registry);
     Gauge.builder("sightline_writer_queue_events", this, w -> w.queuedEvents).tags("partition", Integer.toString(partition))
         .description("Events waiting to be written").register(registry);
   }
@@ -117,7 +130,12 @@ public final class EventWriterVerticle extends VerticleBase {
    * or removes the rollups' coverage (rollups off).
    */
   public static Future<Void> prepareStore(Pool pool, WriterConfig config) {
-    return RollupWriter.prepareStore(pool, config.rollups());
+    return prepareStore(pool, config, false);
+  }
+
+  /** The same; {@code clustered}: the partitions' owners fold what their previous owners left pending, each as it takes one. */
+  public static Future<Void> prepareStore(Pool pool, WriterConfig config, boolean clustered) {
+    return RollupWriter.prepareStore(pool, config.rollups(), clustered);
   }
 
   @Override
@@ -223,6 +241,18 @@ public final class EventWriterVerticle extends VerticleBase {
         }
         settle(); // what queued up during this commit already waited a commit's time: the next group
         statements.afterCommit();
+      } else if (isFenced(ar.cause())) {
+        // another member took the partition since this writer did: its statement changed nothing, and the new owner has the
+        // partition's state; the batch is dropped unacknowledged (503, the senders retry at the new owner)
+        fenced.increment();
+        queuedEvents -= events.size();
+        LOG.warn("Writer partition {}: dropped a batch of {} events unacknowledged, the partition moved to another member", partition,
+            events.size());
+        batch.forEach(m -> {
+          m.body().notStored("visitor partition moved");
+          m.fail(QUEUE_FULL, "visitor partition " + partition + " moved to another member; retry");
+        });
+        settle();
       } else {
         failures.increment();
         failing = true;
@@ -360,6 +390,10 @@ public final class EventWriterVerticle extends VerticleBase {
 
   private static boolean isStoredKey(Throwable err) {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState()) && EventSql.KEYS_UNIQUE.equals(pg.getConstraint());
+  }
+
+  private static boolean isFenced(Throwable err) {
+    return err instanceof PgException pg && EventSql.FENCED.equals(pg.getSqlState());
   }
 
   private static boolean isDataError(Throwable err) {

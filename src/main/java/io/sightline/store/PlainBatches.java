@@ -13,9 +13,14 @@ import java.util.List;
 /** Batches without rollups: the events inserted and their sessions upserted, nothing else kept. */
 final class PlainBatches implements BatchStatements {
   private final Pool pool;
+  private final int partition;
+  /** Cluster mode: the epoch the partition was taken with, checked by every batch; 0 on a single node (no fence). */
+  private final long epoch;
 
-  PlainBatches(Pool pool) {
+  PlainBatches(Pool pool, int partition, long epoch) {
     this.pool = pool;
+    this.partition = partition;
+    this.epoch = epoch;
   }
 
   @Override
@@ -44,6 +49,11 @@ final class PlainBatches implements BatchStatements {
     if (!rows.links().isEmpty()) {
       parts |= EventSql.WITH_LINKS;
       args.addAll(List.of(Column.arrays(EventSql.LINK_COLUMNS, rows.links())));
+    }
+    if (epoch > 0) {
+      parts |= EventSql.WITH_FENCE;
+      args.add((short) partition);
+      args.add(epoch);
     }
     return pool.preparedQuery(EventSql.WRITE_BATCH[parts]).execute(Tuple.wrap(args)).mapEmpty();
   }

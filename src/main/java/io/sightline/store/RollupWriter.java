@@ -55,7 +55,8 @@ import java.util.concurrent.TimeUnit;
  * stable-visitor sketches (stored as its rows of {@code rollup_sketch}) and pending deltas, rebuilt at
  * start from the stored rows of its visitors ({@link RollupRestore}). Since a visitor's events all
  * reach one partition, the partitions' deltas add up to exactly what one writer would count. What a
- * crash left pending is folded once, before any partition starts ({@link #prepareStore}). Confined to
+ * crash left pending is folded once, before any partition starts ({@link #prepareStore}); in cluster mode, where partitions move
+ * between members, by the writer that takes the partition, before it takes events. Confined to
  * the partition's event loop; a batch's columns and a fold's arguments are built on the writers'
  * own worker threads.
  */
@@ -67,6 +68,8 @@ final class RollupWriter implements BatchStatements {
   private final WriterConfig config;
   private final int partition;
   private final int partitions;
+  /** Cluster mode: the epoch this member took the partition with (every batch is fenced with it); 0 on a single node. */
+  private final long epoch;
   private final int rollupStateDays;
   private final RollupAccumulator rollups = new RollupAccumulator();
   private final GoalCoverage goals;
@@ -97,13 +100,15 @@ final class RollupWriter implements BatchStatements {
   /**
    * @param rollupStateDays salt days the dedupe state keeps (the backfill window plus the current and previous day)
    */
-  RollupWriter(Pool pool, WriterConfig config, int partition, int partitions, int rollupStateDays, MeterRegistry registry) {
+  RollupWriter(Pool pool, WriterConfig config, int partition, int partitions, long epoch, int rollupStateDays, MeterRegistry registry) {
     this.pool = pool;
     this.config = config;
     this.partition = partition;
     this.partitions = partitions;
+    this.epoch = epoch;
     this.rollupStateDays = Math.max(2, rollupStateDays);
-    this.goals = new GoalCoverage(rollups, partition == 0);
+    // in cluster mode the partitions live on several members: each one keeps the goals' coverage rows itself (GoalCoverage)
+    this.goals = new GoalCoverage(rollups, coordinatesGoals());
     rollups.limitState(config.stateEntriesPerPartition());
     Tags tags = Tags.of("partition", Integer.toString(partition));
     FunctionCounter.builder("sightline_rollup_state_drops", rollups, RollupAccumulator::stateDrops).tags(tags)
@@ -124,15 +129,25 @@ final class RollupWriter implements BatchStatements {
     foldFailures = Counter.builder("sightline_rollup_fold_failures").description("Folds that failed and were retried").register(registry);
   }
 
+  private boolean clustered() {
+    return epoch > 0;
+  }
+
+  /** Whether this partition reloads the goals and keeps their coverage rows: the first of a node's, or each in cluster mode. */
+  private boolean coordinatesGoals() {
+    return partition == 0 || clustered();
+  }
+
   /**
    * Once, before any writer partition starts: with rollups on, folds what a crashed writer left pending and marks the sites the
    * rollups cover; with rollups off, removes every coverage row (nothing keeps the rollups current, so the planner must not read them).
    */
-  static Future<Void> prepareStore(Pool pool, boolean rollupsOn) {
+  static Future<Void> prepareStore(Pool pool, boolean rollupsOn, boolean clustered) {
     if (!rollupsOn) {
       return RollupRestore.forgetCoverage(pool);
     }
-    return RollupFold.recover(pool).compose(v -> RollupRestore.ensureCoverage(pool));
+    // cluster mode: the other members are folding their own pending rows; each partition's are folded by the member taking it
+    return (clustered ? Future.succeededFuture() : RollupFold.recover(pool).mapEmpty()).compose(v -> RollupRestore.ensureCoverage(pool));
   }
 
   @Override
@@ -142,7 +157,10 @@ final class RollupWriter implements BatchStatements {
     workers = vertx.createSharedWorkerExecutor("sightline-writer", 2);
     Instant now = Instant.now();
     long started = System.nanoTime();
-    Future<?> ready = pool.query("select site_id from rollup_coverage").execute()
+    // cluster mode: what the partition's previous owner left pending (a killed member's last batches) is folded first, before this
+    // writer adds its own; on a single node prepareStore folded every partition's
+    Future<?> recovered = clustered() ? RollupFold.recover(pool, partition) : Future.succeededFuture();
+    Future<?> ready = recovered.compose(v -> pool.query("select site_id from rollup_coverage").execute())
         .compose(rows -> {
           rows.forEach(r -> coveredSites.add(r.getInteger(0)));
           return goals.start(pool); // before the restore: it replays events through the goals too
@@ -153,7 +171,7 @@ final class RollupWriter implements BatchStatements {
               (System.nanoTime() - started) / 1_000_000, rollups.entries());
           // goals defined or deleted through the API reach the writer within one period (queries read raw until
           // covered); only after the start's own load, which keeps the coverage of goals already counted
-          if (partition == 0) {
+          if (coordinatesGoals()) {
             goalTimer = vertx.setPeriodic(GoalCoverage.REFRESH_MILLIS, id -> reloadGoals());
           }
         });
@@ -163,12 +181,17 @@ final class RollupWriter implements BatchStatements {
       wake.run();
     });
     foldConsumer = vertx.eventBus().consumer(WriterPartitions.foldAddress(partition), this::foldRequested);
-    if (partition == 0 && partitions > 1) {
+    if (sharesGoals()) {
       vertx.eventBus().registerCodec(GOAL_SET_CODEC);
     }
-    goalConsumer = partition == 0 ? null : vertx.eventBus().consumer(WriterPartitions.goalsAddress(partition), this::installGoals);
+    goalConsumer = coordinatesGoals() ? null : vertx.eventBus().consumer(WriterPartitions.goalsAddress(partition), this::installGoals);
     return ready.compose(v -> foldConsumer.completion()).compose(v -> goalConsumer == null ? Future.succeededFuture()
         : goalConsumer.completion());
+  }
+
+  /** Whether this partition hands the goals it reloads to the node's other partitions (the first of several, not in cluster mode). */
+  private boolean sharesGoals() {
+    return partition == 0 && partitions > 1 && !clustered();
   }
 
   /** Goals reloaded by the first partition, handed to the others by reference. */
@@ -194,7 +217,7 @@ final class RollupWriter implements BatchStatements {
       });
       installed.add(here.future());
       DeliveryOptions options = new DeliveryOptions().setCodecName(GOAL_SET_CODEC.name()).setSendTimeout(GoalCoverage.REFRESH_MILLIS);
-      for (int p = 1; p < partitions; p++) {
+      for (int p = 1; sharesGoals() && p < partitions; p++) {
         installed.add(vertx.eventBus().request(WriterPartitions.goalsAddress(p), new GoalSet(loaded), options).map(m -> null));
       }
       Future.all(installed).compose(v -> goals.apply(pool, loaded)).onFailure(err ->
@@ -312,6 +335,11 @@ final class RollupWriter implements BatchStatements {
       extra.add(delta.gapSites());
       extra.add(delta.gapDays());
     }
+    extra.add((short) partition);
+    if (clustered()) {
+      parts |= EventSql.WITH_FENCE;
+      extra.add(epoch);
+    }
     extra.add(RollupFold.pendingValue(delta));
     String sql = EventSql.WRITE_BATCH_WITH_ROLLUPS[parts];
     batchInFlight = true;
@@ -364,7 +392,7 @@ final class RollupWriter implements BatchStatements {
       vertx.cancelTimer(goalTimer);
       vertx.cancelTimer(foldTimer);
     }
-    if (partition == 0 && partitions > 1 && vertx != null) {
+    if (sharesGoals() && vertx != null) {
       vertx.eventBus().unregisterCodec(GOAL_SET_CODEC.name());
     }
     return (foldConsumer == null ? Future.succeededFuture() : foldConsumer.unregister())

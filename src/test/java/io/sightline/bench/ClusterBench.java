@@ -41,7 +41,7 @@ public final class ClusterBench {
       long started = System.nanoTime();
       for (int i = 0; i < members; i++) {
         cluster.start(i, "ingest.keylessRateLimitPerMinute=1000000", "writer.ackTimeoutSeconds=30", "database.poolSize=16",
-            "http.instances=0");
+            "http.instances=0", "database.connectTimeoutSeconds=60"); // a member's 16 connections on a saturated machine
       }
       List<String> targets = new ArrayList<>();
       for (int i = 0; i < members; i++) {

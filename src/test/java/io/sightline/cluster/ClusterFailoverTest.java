@@ -4,6 +4,7 @@ import io.sightline.config.SightlineConfig;
 import io.sightline.lifecycle.Await;
 import io.sightline.lifecycle.DatabaseSession;
 import io.sightline.lifecycle.FirstStart;
+import io.sightline.rollup.RollupRebuild;
 import io.sightline.support.ClusterMembers;
 import io.sightline.support.TestConfig;
 import io.sightline.support.TestDatabase;
@@ -11,6 +12,7 @@ import io.sightline.support.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,13 +46,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * visitor's events to different members, give the exact answers the test computes from what it sent, on every member; then one
  * member is killed with SIGKILL under load: every event acknowledged with a 2xx is stored exactly once, the survivors take its
  * partitions within seconds; it is started again under load and takes partitions back; every acknowledged event is stored
- * exactly once, and every visitor's next event continues its session.
+ * exactly once, and every visitor's next event continues its session. The members keep rollups (the default): after the kill
+ * and after the join, the rollup tables equal a rebuild from the raw events, so each partition's rollup state (dedupe state,
+ * sessions, pending deltas, sketches) moved with it and nothing was counted twice or lost.
  */
 @Tag("integration")
 class ClusterFailoverTest {
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
   private static final String[] PAGES = {"/", "/pricing", "/docs", "/blog"};
   private static final int PARTITIONS = 12;
+  /** The rollups are folded every half second (10 s by default), so the queries and the checks against a rebuild wait little. */
+  private static final String FOLD_OFTEN = "writer.rollupFoldMillis=500";
 
   @Test
   void threeMembersAnswerExactlyAndLoseNoAcknowledgedEventWhenOneIsKilled() throws Exception {
@@ -63,7 +69,7 @@ class ClusterFailoverTest {
     ExecutorService clients = Executors.newFixedThreadPool(6);
     try (ClusterMembers cluster = new ClusterMembers(db.url(), 3)) {
       for (int i = 0; i < 3; i++) {
-        cluster.start(i);
+        cluster.start(i, FOLD_OFTEN);
       }
       for (int i = 0; i < 3; i++) {
         cluster.awaitReady(i, Duration.ofSeconds(150)); // about 15 s on an idle 2-core machine; far longer on a busy one
@@ -99,6 +105,7 @@ class ClusterFailoverTest {
         f.get(60, TimeUnit.SECONDS);
       }
       int pageviews = sent.values().stream().mapToInt(List::size).sum();
+      awaitQuiet(database.pool(), new AtomicInteger()); // the queries read the rollups, folded every 500 ms
       Map<String, Set<String>> visitorsByPage = new TreeMap<>();
       sent.forEach((visitor, pages) -> pages.forEach(p -> visitorsByPage.computeIfAbsent(p, x -> new HashSet<>()).add(visitor)));
       for (int i = 0; i < 3; i++) {
@@ -135,6 +142,8 @@ class ClusterFailoverTest {
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
       AtomicBoolean victimDead = new AtomicBoolean();
       AtomicBoolean stop = new AtomicBoolean();
+      AtomicBoolean paused = new AtomicBoolean();
+      AtomicInteger sending = new AtomicInteger();
       AtomicInteger retries = new AtomicInteger();
       List<Future<?>> load = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -142,7 +151,16 @@ class ClusterFailoverTest {
         load.add(clients.submit(() -> {
           int n = 0;
           while (!stop.get()) {
-            String visitor = "load" + thread + "-" + (n % 25);
+            if (paused.get()) {
+              Thread.sleep(20);
+              continue;
+            }
+            sending.incrementAndGet();
+            // half of the visitors send their own id (counted by the stable visitors' sketches), half are anonymous (an address
+            // of their own: counted by the writer's dedupe state)
+            boolean anonymous = thread % 2 == 1;
+            String visitor = anonymous ? null : "load" + thread + "-" + (n % 25);
+            String address = anonymous ? "81.2.69." + (10 + thread * 25 + n % 25) : "81.2.69.160";
             String eid = UUID.randomUUID().toString();
             int member = (thread + n) % 3;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -151,7 +169,7 @@ class ClusterFailoverTest {
                 member = 0;
               }
               try {
-                HttpResponse<String> r = event(cluster, member, key, visitor, PAGES[n % PAGES.length], eid);
+                HttpResponse<String> r = event(cluster, member, key, visitor, null, PAGES[n % PAGES.length], eid, address);
                 if (r.statusCode() / 100 == 2) {
                   acknowledged.add(eid);
                   break;
@@ -165,6 +183,7 @@ class ClusterFailoverTest {
               member = (member + 1) % 3;
               Thread.sleep(50);
             }
+            sending.decrementAndGet();
             n++;
           }
           return null;
@@ -177,10 +196,16 @@ class ClusterFailoverTest {
       victimDead.set(true);
       awaitOwners(cluster, new int[] {0, 1}, Duration.ofSeconds(30));
       long failoverMs = millisSince(killedAt);
+      Thread.sleep(500); // some load on the survivors alone
+      // the rollups after the kill: the killed member's partitions, their pending deltas and state, taken by the survivors
+      paused.set(true);
+      awaitQuiet(database.pool(), sending);
+      assertRollupsEqualARebuild(database.pool(), cluster, key, "after the kill");
+      paused.set(false);
       int beforeJoin = acknowledged.size();
       // 3. a member joins under load (the killed one, started again): it takes partitions from the two, which drain them first
       long joinStarted = System.nanoTime();
-      cluster.start(2);
+      cluster.start(2, FOLD_OFTEN);
       cluster.awaitReady(2, Duration.ofSeconds(150));
       long joinReadyMs = millisSince(joinStarted);
       awaitOwners(cluster, new int[] {0, 1, 2}, Duration.ofSeconds(30));
@@ -209,6 +234,8 @@ class ClusterFailoverTest {
         assertEquals(1L, stored.getOrDefault(eid, 0L), "acknowledged event " + eid + " stored exactly once");
       }
       stored.forEach((eid, n) -> assertEquals(1L, n, "event " + eid + " stored once"));
+      awaitQuiet(database.pool(), sending);
+      assertRollupsEqualARebuild(database.pool(), cluster, key, "after the join");
 
       // 4. every visitor of step 1 comes back (within 30 minutes): the same session, wherever it lives now
       for (String visitor : sent.keySet()) {
@@ -254,6 +281,11 @@ class ClusterFailoverTest {
 
   private static HttpResponse<String> event(ClusterMembers cluster, int member, String key, String visitor, String user, String page,
                                             String eid) throws IOException, InterruptedException {
+    return event(cluster, member, key, visitor, user, page, eid, "81.2.69.160");
+  }
+
+  private static HttpResponse<String> event(ClusterMembers cluster, int member, String key, String visitor, String user, String page,
+                                            String eid, String address) throws IOException, InterruptedException {
     JsonObject body = new JsonObject().put("url", "https://localhost" + page).put("event_id", eid)
         .put("props", new JsonObject().put("eid", eid));
     if (visitor != null) {
@@ -262,8 +294,64 @@ class ClusterFailoverTest {
     if (user != null) {
       body.put("user_id", user);
     }
-    return cluster.post(member, "/api/event", body.encode(), "x-api-key", key, "User-Agent", UA, "X-Forwarded-For", "81.2.69.160",
+    return cluster.post(member, "/api/event", body.encode(), "x-api-key", key, "User-Agent", UA, "X-Forwarded-For", address,
         "Content-Type", "application/json");
+  }
+
+  private static final String TOTALS = "select bucket, vf, vl, vls, pageviews, events, stable_events, sessions, bounces, duration_us, "
+      + "session_pageviews, clickers from rollup_total where (vf, vl, vls, pageviews, events, stable_events, sessions, "
+      + "bounces, duration_us, session_pageviews, clickers) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) order by bucket";
+  private static final String DIMS = "select dim, day, value, visitors, carry, pageviews, events, sessions, bounces, duration_us, "
+      + "session_pageviews, clickers from rollup_dim where (visitors, carry, pageviews, events, sessions, bounces, "
+      + "duration_us, session_pageviews, clickers) <> (0, 0, 0, 0, 0, 0, 0, 0, 0) order by dim, day, value nulls first";
+  private static final String DRILLS = "select filter_dim, filter_value, day, page, visitors, carry, pageviews, events from rollup_drill "
+      + "where (visitors, carry, pageviews, events) <> (0, 0, 0, 0) order by 1, 2, 3, 4";
+
+  /** Waits until no load thread has an event in flight and every member folded its pending rollup deltas (every 500 ms). */
+  private static void awaitQuiet(Pool pool, AtomicInteger sending) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (sending.get() > 0 || count(pool, "select count(*) from rollup_pending") > 0) {
+      assertTrue(System.nanoTime() < deadline, "rollup deltas still pending after 20 s");
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * The members' rollup rows (the test's one site) equal what a rebuild from the raw events writes ({@code sightline rollups
+   * rebuild}), with nothing pending: the rows each member folded add up to exactly the raw truth. The stable visitors' sketches
+   * are kept per writer partition (a rebuild writes them as one partition's), so they are compared by what a query answers from
+   * them: the visitors in all and by page, before and after the rebuild.
+   */
+  private static void assertRollupsEqualARebuild(Pool pool, ClusterMembers cluster, String key, String when) throws Exception {
+    int site = (int) count(pool, "select min(id) from sites");
+    List<List<String>> before = rollupRows(pool);
+    assertTrue(before.get(0).size() > 0 && before.get(1).size() > 0, "rollup rows written " + when);
+    String answered = query(cluster, 0, key, null).getJsonObject("results").encode() + query(cluster, 0, key, "page").getJsonArray("results");
+    Await.result(RollupRebuild.site(pool, site), Duration.ofSeconds(60));
+    List<List<String>> rebuilt = rollupRows(pool);
+    String[] names = {"rollup_total", "rollup_dim", "rollup_drill"};
+    for (int i = 0; i < names.length; i++) {
+      assertEquals(rebuilt.get(i), before.get(i), names[i] + " " + when + " equals a rebuild");
+    }
+    assertEquals(query(cluster, 0, key, null).getJsonObject("results").encode() + query(cluster, 0, key, "page").getJsonArray("results"),
+        answered, "the visitors (sketches included) " + when + " equal a rebuild's");
+    System.out.printf("Rollups %s equal a rebuild: %d total, %d dimension, %d drill-down rows; %s%n", when, before.get(0).size(),
+        before.get(1).size(), before.get(2).size(), answered);
+  }
+
+  private static List<List<String>> rollupRows(Pool pool) {
+    List<List<String>> tables = new ArrayList<>();
+    for (String sql : new String[] {TOTALS, DIMS, DRILLS}) {
+      List<String> rows = new ArrayList<>();
+      Await.result(pool.query(sql).execute(), Duration.ofSeconds(30)).forEach(r -> rows.add(r.toJson().encode()));
+      tables.add(rows);
+    }
+    return tables;
+  }
+
+  private static long count(Pool pool, String sql) {
+    Object v = Await.result(pool.query(sql).execute(), Duration.ofSeconds(30)).iterator().next().getValue(0);
+    return v == null ? 0 : ((Number) v).longValue();
   }
 
   private static JsonObject query(ClusterMembers cluster, int member, String key, String dimension) throws IOException, InterruptedException {

@@ -114,7 +114,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void clusterModeIsOffByDefaultNeedsItsMembersAndRollupsOffAndReadUrlNeedsAUrl() {
+  void clusterModeIsOffByDefaultNeedsItsMembersKeepsRollupsAndReadUrlNeedsAUrl() {
     SightlineConfig single = loader.load(null, false, Map.of(), Map.of());
     assertEquals(false, single.cluster().enabled());
     assertEquals(java.util.Optional.empty(), single.database().readUrl());
@@ -125,9 +125,8 @@ class ConfigLoaderTest {
     ConfigException noMembers = assertThrows(ConfigException.class,
         () -> loader.load(null, false, Map.of(), Map.of("cluster.enabled", "true", "writer.rollups", "false")));
     assertTrue(noMembers.getMessage().contains("cluster.members"), noMembers.getMessage());
-    ConfigException rollups = assertThrows(ConfigException.class,
-        () -> loader.load(null, false, Map.of(), Map.of("cluster.enabled", "true", "cluster.members", "a:5701")));
-    assertTrue(rollups.getMessage().contains("writer.rollups"), rollups.getMessage());
+    SightlineConfig withRollups = loader.load(null, false, Map.of(), Map.of("cluster.enabled", "true", "cluster.members", "a:5701"));
+    assertTrue(withRollups.cluster().enabled() && withRollups.writer().rollups(), "cluster mode keeps the rollups (the default)");
     ConfigException badMember = assertThrows(ConfigException.class,
         () -> loader.load(null, false, Map.of(), Map.of("cluster.members", "a:5701,b")));
     assertTrue(badMember.getMessage().contains("'b'"), badMember.getMessage());

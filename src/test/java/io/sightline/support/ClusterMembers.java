@@ -71,7 +71,7 @@ public final class ClusterMembers implements AutoCloseable {
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), "io.sightline.Main",
         "--database-url", databaseUrl, "--port", Integer.toString(httpPorts[i]),
         "--set", "http.host=127.0.0.1", "--set", "http.instances=1", "--set", "database.poolSize=6",
-        "--set", "shutdown.graceSeconds=2", "--set", "writer.rollups=false", "--set", "writer.ackTimeoutSeconds=3",
+        "--set", "shutdown.graceSeconds=2", "--set", "writer.ackTimeoutSeconds=3",
         "--set", "cluster.enabled=true", "--set", "cluster.host=127.0.0.1", "--set", "cluster.port=" + clusterPorts[i],
         "--set", "cluster.members=" + members(), "--set", "cluster.partitions=12", "--set", "cluster.failureDetectionSeconds=10"));
     for (String s : settings) {
