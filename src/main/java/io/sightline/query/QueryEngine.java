@@ -210,12 +210,15 @@ public final class QueryEngine {
       return Future.failedFuture(ApiException.badRequest("Dates must be between 1970-01-01 and 9999-12-30"));
     }
     if (!includeImported) {
-      return rows(q, ImportedDaily.Part.NONE).map(rows -> new Rows(rows, null));
+      return rows(q, NO_IMPORTS).map(rows -> new Rows(rows, null));
     }
-    return ImportedDaily.fetch(pool, q, timeoutMs).compose(part -> rows(q, part).map(rows -> new Rows(rows, part.warning())));
+    Future<ImportedDaily.Part> part = ImportedDaily.fetch(pool, q, timeoutMs); // beside the plan's own query
+    return rows(q, part).map(rows -> new Rows(rows, part.result().warning()));
   }
 
-  private Future<List<Map<String, Object>>> rows(QuerySpec q, ImportedDaily.Part imported) {
+  private static final Future<ImportedDaily.Part> NO_IMPORTS = Future.succeededFuture(ImportedDaily.Part.NONE);
+
+  private Future<List<Map<String, Object>>> rows(QuerySpec q, Future<ImportedDaily.Part> imported) {
     if (!q.metrics().contains(Metric.CONVERSION_RATE) || !q.groupsBy(Dimension.GOAL) && !q.filtersBy(Dimension.GOAL)) {
       return execute(q, null, imported);
     }
@@ -223,12 +226,12 @@ public final class QueryEngine {
     List<Filter> withoutGoals = q.filters().stream().filter(f -> f.dimension() != Dimension.GOAL).toList();
     List<Dimension> base = q.groupsBy(Dimension.GOAL) ? List.of() : q.dimensions();
     QuerySpec scope = q.with(List.of(Metric.VISITORS), base, withoutGoals, Integer.MAX_VALUE, 0);
-    return execute(scope, null, ImportedDaily.Part.NONE).compose(scopeRows -> {
+    return execute(scope, null, NO_IMPORTS).compose(scopeRows -> {
       Map<List<Object>, Long> visitors = new HashMap<>();
       for (Map<String, Object> row : scopeRows) {
         visitors.put(key(row, base, q), (Long) row.get(Metric.VISITORS.id()));
       }
-      return execute(q, row -> visitors.getOrDefault(key(row, base, q), 0L), ImportedDaily.Part.NONE);
+      return execute(q, row -> visitors.getOrDefault(key(row, base, q), 0L), imported.map(p -> ImportedDaily.Part.NONE));
     });
   }
 
@@ -247,7 +250,7 @@ public final class QueryEngine {
    * @param imported the imported rows' plan columns, added to the plan's own (by dimension values) before the metrics are derived
    */
   private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase,
-                                                    ImportedDaily.Part imported) {
+                                                    Future<ImportedDaily.Part> imported) {
     Future<List<Map<String, Object>>> own;
     if (rollups && rateBase == null && RollupPath.covers(q)) {
       own = RollupPath.run(pool, q, timeoutMs).compose(rows -> {
@@ -255,7 +258,8 @@ public final class QueryEngine {
           return raw(q, rateBase, imported);
         }
         answeredBy(Plan.ROLLUP, q);
-        return Future.succeededFuture(withImported(rows.stream().map(r -> (Function<String, Object>) r::get).toList(), q, null, imported));
+        List<Function<String, Object>> planRows = rows.stream().map(r -> (Function<String, Object>) r::get).toList();
+        return imported.map(part -> withImported(planRows, q, null, part));
       });
     } else {
       own = raw(q, rateBase, imported);
@@ -313,7 +317,8 @@ public final class QueryEngine {
     }
   }
 
-  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase, ImportedDaily.Part imported) {
+  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase,
+                                                Future<ImportedDaily.Part> imported) {
     FlagVisitors flags = rollups ? FlagVisitors.of(q) : null;
     if (flags == null) {
       return raw(q, rateBase, null, imported);
@@ -322,16 +327,16 @@ public final class QueryEngine {
   }
 
   private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase, FlagVisitors flags,
-                                                ImportedDaily.Part imported) {
+                                                Future<ImportedDaily.Part> imported) {
     QuerySql.Plan plan = QuerySql.plan(q, flags);
     return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs, plan.settings())
-        .map(rows -> {
+        .compose(rows -> {
           answeredBy(flags == null ? Plan.RAW : Plan.FLAGS, q);
           List<Function<String, Object>> planRows = new ArrayList<>();
           for (Row r : rows) {
             planRows.add(r::getValue);
           }
-          return withImported(planRows, q, rateBase, imported);
+          return imported.map(part -> withImported(planRows, q, rateBase, part));
         });
   }
 
