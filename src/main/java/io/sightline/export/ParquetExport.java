@@ -42,7 +42,8 @@ import java.util.function.Function;
  * sink has taken them. The schema comes from the {@code events} table's column types: integers as INT32/INT64, booleans,
  * floating point as DOUBLE/FLOAT, times as microsecond TIMESTAMPs (UTC-adjusted for {@code timestamptz}), dates as DATE,
  * {@code jsonb} as JSON text, arrays as JSON text, {@code numeric} as its exact decimal text, everything else as text; every
- * column optional (null where the row has none). Zstandard-compressed pages.
+ * column optional (null where the row has none). Pages are uncompressed: parquet-java compresses through Hadoop's codecs and
+ * configuration, which this export keeps off; the HTTP response is gzip-compressed when the client accepts it.
  */
 public final class ParquetExport {
   /** Bytes a row group holds before it is written: the memory one export needs, whatever its range. */
@@ -153,7 +154,7 @@ public final class ParquetExport {
     Writer(MessageType schema, long rowGroupBytes) throws IOException {
       this.groups = new SimpleGroupFactory(schema);
       this.parquet = ExampleParquetWriter.builder(out).withConf(new PlainParquetConfiguration()).withType(schema)
-          .withCompressionCodec(CompressionCodecName.ZSTD).withRowGroupSize(rowGroupBytes).build();
+          .withCompressionCodec(CompressionCodecName.UNCOMPRESSED).withRowGroupSize(rowGroupBytes).build();
     }
 
     /** Adds the rows (and, for the last page, the file's end); returns the bytes written since the last call. */

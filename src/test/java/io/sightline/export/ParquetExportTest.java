@@ -56,7 +56,7 @@ class ParquetExportTest extends PgTestBase {
                case when n % 9 = 0 then jsonb_build_object('plan', 'pro', 'seats', n % 13, 'nested', jsonb_build_array(1, 'x')) end,
                case when n % 10 = 0 then array['a', 'b,' || n] end, case when n % 9 = 0 then (n * 1.000001)::numeric(18, 6) end,
                case when n % 9 = 0 then 'EUR' end, n % 2 = 0
-        from generate_series(1, %d) n""".formatted(EVENTS));
+        from generate_series(1, EVENTS) n""".replace("EVENTS", Integer.toString(EVENTS)));
     ExportRange range = new ExportRange(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-03"),
         Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-03-04T00:00:00Z"), ZoneId.of("UTC"));
     Path file = Files.createTempFile("events", ".parquet");
@@ -75,7 +75,8 @@ class ParquetExportTest extends PgTestBase {
       assertEquals(EVENTS, stored.size());
       List<String> names = columnNames(stored.get(0));
 
-      try (ParquetFileReader meta = ParquetFileReader.open(new LocalInputFile(file))) {
+      try (ParquetFileReader meta = ParquetFileReader.open(new LocalInputFile(file),
+          org.apache.parquet.ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
         assertTrue(meta.getRowGroups().size() > 1, "several row groups: " + meta.getRowGroups().size());
         MessageType schema = meta.getFooter().getFileMetaData().getSchema();
         assertEquals(names, schema.getFields().stream().map(Type::getName).toList(), "every stored column, in order");
