@@ -2,6 +2,7 @@ package io.sightline.cli;
 
 import io.sightline.export.EventExport;
 import io.sightline.export.ExportFormat;
+import io.sightline.export.ParquetExport;
 import io.sightline.export.ExportRange;
 import io.sightline.http.ApiException;
 import picocli.CommandLine.Command;
@@ -18,9 +19,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
 
-/** {@code sightline export --site D --from DAY --to DAY [--format ndjson|csv] [--output FILE]}: a site's raw events, every stored column. */
+/** {@code sightline export --site D --from DAY --to DAY [--format ndjson|csv|parquet] [--output FILE]}: a site's raw events, every stored column. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Write a site's raw events (every stored column) of a range of days, oldest first, as NDJSON or CSV.",
+    description = "Write a site's raw events (every stored column) of a range of days, oldest first, as NDJSON, CSV or Parquet.",
     footer = {"", "Days are in the site's time zone, both included. Without --output the events go to standard output;",
         "a FILE ending in .gz is gzip-compressed. The summary line goes to standard error."})
 public final class ExportCommand extends CommandGroup implements Callable<Integer> {
@@ -32,7 +33,7 @@ public final class ExportCommand extends CommandGroup implements Callable<Intege
   String from;
   @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "Last day (included).")
   String to;
-  @Option(names = "--format", defaultValue = "ndjson", paramLabel = "FORMAT", description = "ndjson (default) or csv.")
+  @Option(names = "--format", defaultValue = "ndjson", paramLabel = "FORMAT", description = "ndjson (default), csv or parquet.")
   String format;
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
   Path output;
@@ -47,6 +48,12 @@ public final class ExportCommand extends CommandGroup implements Callable<Intege
       n = CliDatabase.runWithVertx(options.load(root), (vertx, p) -> KeysCommand.withSite(site, (pool, s) -> {
         ExportRange range = ExportRange.parse(from, to, s);
         // the file is written on a worker thread; the next page is read once it is
+        if (f == ExportFormat.PARQUET) {
+          return ParquetExport.run(vertx, pool, s.id(), range, bytes -> vertx.executeBlocking(() -> {
+            out.write(bytes.getBytes());
+            return null;
+          }));
+        }
         return EventExport.run(pool, s.id(), range, f, chunk -> vertx.executeBlocking(() -> {
           out.write(chunk.getBytes(StandardCharsets.UTF_8));
           return null;

@@ -19,15 +19,16 @@ import java.util.concurrent.Callable;
  * {@code sightline import undo ID}: another tool's data into a site (docs/import-export.md).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = "Import another tool's raw events into a site: umami (website_event, session and event_data CSV files) or ga4 "
-        + "(BigQuery events_YYYYMMDD as NDJSON). Importing the same files again replaces them; `import undo ID` removes them.",
+    description = "Import another tool's data into a site: umami (website_event, session and event_data CSV files), ga4 "
+        + "(BigQuery events_YYYYMMDD as NDJSON), sightline (its raw NDJSON export) or plausible (Plausible CE's CSV export: its zip "
+        + "or its imported_*.csv files, daily aggregates). Importing the same files again replaces them; `import undo ID` removes them.",
     subcommands = {ImportCommand.ListImports.class, ImportCommand.Undo.class})
 public final class ImportCommand extends CommandGroup implements Callable<Integer> {
   @Mixin
   GlobalOptions options = new GlobalOptions();
   @Option(names = "--site", paramLabel = "SITE", description = "Site id or domain.")
   String site;
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "umami or ga4.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "umami, ga4, sightline or plausible.")
   String source;
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE", description = "The export's files.")
   List<Path> files;

@@ -83,7 +83,7 @@ public final class AggregateExport {
     TABLES.forEach(t -> tables.add(new ArrayList<>()));
     QuerySpec daily = new QuerySpec(site.id(), range.start(), range.end(), range.zone(), SESSION_METRICS, List.of(Dimension.DATE), List.of(),
         null, false, 10_000, 0);
-    Future<Void> f = engine.run(daily).map(result -> {
+    Future<Void> f = engine.run(daily, true).map(result -> {
       for (Map<String, Object> row : result.rows()) {
         visitors.add(List.of(text(row.get("date")), num(row, Metric.VISITORS), num(row, Metric.PAGEVIEWS), num(row, Metric.BOUNCES),
             num(row, Metric.SESSIONS), num(row, Metric.TOTAL_DURATION)));
@@ -97,7 +97,7 @@ public final class AggregateExport {
         List<List<String>> rows = tables.get(i);
         QuerySpec q = new QuerySpec(site.id(), d.atStartOfDay(range.zone()).toInstant(), d.plusDays(1).atStartOfDay(range.zone()).toInstant(),
             range.zone(), t.metrics(), t.dimensions(), List.of(), null, true, 10_000, 0);
-        f = f.compose(v -> engine.run(q)).map(result -> {
+        f = f.compose(v -> engine.run(q, true)).map(result -> {
           result.rows().forEach(row -> {
             List<String> line = line(t, d, row, site);
             if (line != null) {

@@ -16,14 +16,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * How exported raw events are written: one JSON object a line, or CSV with a header line. Every stored column is
+ * How exported raw events are written: one JSON object a line, CSV with a header line, or Parquet ({@link ParquetExport}). Every stored column is
  * written under its column name. 64-bit ids are strings (JavaScript reads numbers above 2^53 inexactly), times are
  * ISO 8601 in UTC, {@code props} is a JSON object, {@code tags} a JSON array (in CSV both as JSON text), and a missing
  * value is JSON {@code null} or an empty CSV field.
  */
 public enum ExportFormat {
   NDJSON("application/x-ndjson", "ndjson"),
-  CSV("text/csv; charset=utf-8", "csv");
+  CSV("text/csv; charset=utf-8", "csv"),
+  /** A binary file written by {@link ParquetExport}, not by {@link #row}. */
+  PARQUET("application/vnd.apache.parquet", "parquet");
 
   /** Columns written as strings in JSON: 63-bit ids. */
   private static final Set<String> ID_COLUMNS = Set.of("event_id", "session_id", "visitor_id", "page_visit_id");
@@ -51,8 +53,8 @@ public enum ExportFormat {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "ndjson", "jsonl", "json" -> NDJSON;
       case "csv" -> CSV;
-      case "parquet" -> throw ApiException.badRequest("format parquet is not supported: use ndjson or csv");
-      default -> throw ApiException.badRequest("format must be ndjson or csv, not '" + s + "'");
+      case "parquet" -> PARQUET;
+      default -> throw ApiException.badRequest("format must be ndjson, csv or parquet, not '" + s + "'");
     };
   }
 
@@ -65,6 +67,9 @@ public enum ExportFormat {
 
   /** Appends one row, ending with a newline. */
   public void row(Row row, List<String> columns, StringBuilder out) {
+    if (this == PARQUET) {
+      throw new IllegalStateException("Parquet is written by ParquetExport");
+    }
     if (this == NDJSON) {
       JsonObject o = new JsonObject();
       for (int i = 0; i < columns.size(); i++) {

@@ -87,7 +87,8 @@ public final class ExportRoutes {
           .putHeader("Content-Type", format.contentType())
           .putHeader("Content-Disposition", "attachment; filename=\"" + site.domain() + "-events-" + range.from() + "-" + range.to()
               + "." + format.extension() + "\"");
-      EventExport.run(pool, site.id(), range, format, chunk -> write(response, Buffer.buffer(chunk)))
+      (format == ExportFormat.PARQUET ? ParquetExport.run(ctx.vertx(), pool, site.id(), range, bytes -> write(response, bytes))
+          : EventExport.run(pool, site.id(), range, format, chunk -> write(response, Buffer.buffer(chunk))))
           .onSuccess(n -> response.end())
           .onFailure(err -> abort(ctx, err));
     });

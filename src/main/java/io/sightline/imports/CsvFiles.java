@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
 
 /** Opens an export's CSV file (gzip-compressed if its name ends in .gz) with its header line as the column names. */
 final class CsvFiles {
-  private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
+  static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
       .setTrim(true).get();
 
   private CsvFiles() {

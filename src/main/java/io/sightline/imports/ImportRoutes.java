@@ -32,7 +32,7 @@ import java.util.zip.ZipInputStream;
  * The admin API's imports (on the admin router, so behind its key, scope, rate limit and body limit): an upload that runs as
  * a background job, its progress, the site's list, undo.
  * <ul>
- *   <li>{@code POST /sites/{site}/imports?source=umami|ga4|sightline}: the body is the export, a zip of its files
+ *   <li>{@code POST /sites/{site}/imports?source=umami|ga4|sightline|plausible}: the body is the export, a zip of its files
  *   ({@code Content-Type: application/zip}) or one file; at most {@code http.maxBodyBytes}. 202 with the import's id
  *   once it is recorded; the rest runs in the background.</li>
  *   <li>{@code GET /imports/{id}}: the import's state and counts, and while this server runs it, its progress.</li>
@@ -62,7 +62,15 @@ public final class ImportRoutes {
     this.sites = sites;
   }
 
+  /** Mounts the routes; imports this server was running when it stopped are marked failed ({@link ImportStore#failInterrupted}). */
   public void mount(Router admin) {
+    importer.store().failInterrupted()
+        .onSuccess(ids -> {
+          if (!ids.isEmpty()) {
+            LOG.warn("Imports {} were interrupted by a stop and are marked failed", ids);
+          }
+        })
+        .onFailure(err -> LOG.warn("Could not mark interrupted imports failed: {}", err.getMessage()));
     admin.post("/sites/:site/imports").handler(this::upload);
     admin.get("/sites/:site/imports").handler(this::list);
     admin.get("/imports/:id").handler(this::get);

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -33,6 +34,17 @@ public final class ImportStore {
     }
   }
 
+  /**
+   * The advisory locks' first key ('SLIM'); the second is the import's id. The process running an import holds its lock, on a
+   * connection of its own, from the moment the import is recorded as running until it has ended, so that a running import
+   * nobody holds was interrupted (its process stopped): {@link #failInterrupted}.
+   */
+  static final int LOCK_CLASS = 0x534c494d;
+
+  /** An import recorded as running, and the connection that holds its lock until {@link #release}. */
+  public record Begun(int id, SqlConnection lock) {
+  }
+
   private final Pool pool;
 
   public ImportStore(Pool pool) {
@@ -43,8 +55,39 @@ public final class ImportStore {
    * Starts (or restarts) the import of these files: the row keyed by site, source and content hash, emptied of what an
    * earlier run of the same files stored, so that running it again replaces instead of adding. 409 while that import runs.
    */
-  public Future<Integer> begin(int siteId, ImportSource source, String contentHash, List<String> files) {
-    return pool.withTransaction(conn -> conn.preparedQuery("insert into imports (site_id, source, content_hash, files) values ($1, $2, $3, $4) "
+  public Future<Begun> begin(int siteId, ImportSource source, String contentHash, List<String> files) {
+    return pool.getConnection().compose(conn -> conn.begin().compose(tx -> record(conn, siteId, source, contentHash, files)
+            .compose(id -> tx.commit().map(id))
+            .recover(err -> tx.rollback().transform(x -> Future.<Integer>failedFuture(err))))
+        .map(id -> new Begun(id, conn))
+        .recover(err -> conn.query("select pg_advisory_unlock_all()").execute().eventually(conn::close)
+            .transform(x -> Future.failedFuture(err))));
+  }
+
+  /** Ends an import's hold on its lock (whatever its outcome), giving its connection back. */
+  public Future<Void> release(Begun begun) {
+    return begun.lock().preparedQuery("select pg_advisory_unlock($1, $2)").execute(Tuple.of(LOCK_CLASS, begun.id()))
+        .eventually(() -> begun.lock().close()).mapEmpty();
+  }
+
+  /**
+   * Marks {@code failed} the imports recorded as running that no process runs any longer (their lock is free: the process that
+   * ran them stopped), with the reason; at a server's start. Returns their ids.
+   */
+  public Future<List<Integer>> failInterrupted() {
+    return pool.preparedQuery("update imports set status = 'failed', error = $2, finished_at = now() "
+            + "where status = 'running' and pg_try_advisory_xact_lock($1, id) returning id")
+        .execute(Tuple.of(LOCK_CLASS, "interrupted: the process running the import stopped before it ended (run it again, or undo it "
+            + "to remove what it stored)"))
+        .map(rows -> {
+          List<Integer> ids = new ArrayList<>();
+          rows.forEach(r -> ids.add(r.getInteger("id")));
+          return ids;
+        });
+  }
+
+  private static Future<Integer> record(SqlConnection conn, int siteId, ImportSource source, String contentHash, List<String> files) {
+    return conn.preparedQuery("insert into imports (site_id, source, content_hash, files) values ($1, $2, $3, $4) "
             + "on conflict (site_id, source, content_hash) do update set status = 'running', files = excluded.files, rows_read = 0, "
             + "rows_stored = 0, rows_skipped = 0, skipped = '{}', first_ts = null, last_ts = null, error = null, created_at = now(), "
             + "finished_at = null where imports.status <> 'running' returning id")
@@ -55,15 +98,41 @@ public final class ImportStore {
                 + "`sightline import undo ID` clears an import that was interrupted)"));
           }
           int id = rows.iterator().next().getInteger("id");
-          return removeRows(conn, siteId, id).map(id);
-        }));
+          return conn.preparedQuery("select pg_advisory_lock($1, $2)").execute(Tuple.of(LOCK_CLASS, id))
+              .compose(v -> removeRows(conn, siteId, id)).map(id);
+        });
   }
 
-  private static Future<Void> removeRows(io.vertx.sqlclient.SqlConnection conn, int siteId, int importId) {
+  private static Future<Void> removeRows(SqlConnection conn, int siteId, int importId) {
     Tuple t = Tuple.of(siteId, importId);
     return conn.preparedQuery("delete from events where site_id = $1 and import_id = $2").execute(t)
         .compose(v -> conn.preparedQuery("delete from sessions where site_id = $1 and import_id = $2").execute(t))
+        .compose(v -> conn.preparedQuery("delete from imported_daily where site_id = $1 and import_id = $2").execute(t))
         .mapEmpty();
+  }
+
+  private static final String INSERT_DAILY = "insert into imported_daily (site_id, import_id, tbl, day, "
+      + String.join(", ", PlausibleReader.DIMENSIONS) + ", " + String.join(", ", PlausibleReader.COUNTS) + ") values ("
+      + java.util.stream.IntStream.rangeClosed(1, 4 + PlausibleReader.DIMENSIONS.size() + PlausibleReader.COUNTS.size())
+      .mapToObj(i -> "$" + i).collect(java.util.stream.Collectors.joining(", ")) + ")";
+
+  /** Stores daily aggregate rows (Plausible's) as the import's. */
+  Future<Void> insertDaily(int siteId, int importId, List<PlausibleReader.DailyRow> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(rows.size());
+    for (PlausibleReader.DailyRow r : rows) {
+      Tuple t = Tuple.of(siteId, importId, r.table(), r.day());
+      for (String d : r.dimensions()) {
+        t.addString(d);
+      }
+      for (long c : r.counts()) {
+        t.addLong(c);
+      }
+      batch.add(t);
+    }
+    return pool.preparedQuery(INSERT_DAILY).executeBatch(batch).mapEmpty();
   }
 
   /** Daily partitions for the days the events fall on. */

@@ -70,13 +70,50 @@ public final class Importer {
   public Future<Started> start(Site site, ImportSource source, List<Path> files, ImportProgress progress) {
     long started = System.nanoTime();
     ImportReport report = new ImportReport();
-    if (source == ImportSource.PLAUSIBLE) {
-      return Future.failedFuture(ApiException.badRequest("Plausible's aggregate export is not imported yet: use umami, ga4 or sightline"));
-    }
     progress.update("reading", 0, 0);
     return vertx.executeBlocking(() -> contentHash(source, files), false)
         .compose(hash -> store.begin(site.id(), source, hash, files.stream().map(f -> f.getFileName().toString()).toList()))
-        .map(importId -> new Started(importId, vertx.executeBlocking(() -> {
+        .map(begun -> new Started(begun.id(), (source == ImportSource.PLAUSIBLE ? daily(site, begun.id(), files, report, progress, started)
+            : events(site, source, begun.id(), files, report, progress, started))
+            .transform(r -> store.release(begun).transform(x -> r.succeeded() ? Future.succeededFuture(r.result())
+                : Future.<Result>failedFuture(r.cause())))));
+  }
+
+  /** Plausible's daily aggregates: read, stored as the import's rows of {@code imported_daily}; no rollup holds them. */
+  private Future<Result> daily(Site site, int importId, List<Path> files, ImportReport report, ImportProgress progress, long started) {
+    java.time.ZoneId zone = java.time.ZoneId.of(site.timezone());
+    return vertx.executeBlocking(() -> PlausibleReader.read(files, report), false)
+        .compose(rows -> {
+          Future<Void> f = Future.succeededFuture();
+          for (int i = 0; i < rows.size(); i += CHUNK) {
+            List<PlausibleReader.DailyRow> part = rows.subList(i, Math.min(rows.size(), i + CHUNK));
+            int done = i;
+            f = f.compose(v -> {
+              progress.update("importing", done, rows.size());
+              return store.insertDaily(site.id(), importId, part);
+            }).map(v -> {
+              part.forEach(r -> report.stored(r.day().atStartOfDay(zone).toInstant()));
+              return null;
+            });
+          }
+          return f.map(v -> {
+            progress.update("importing", rows.size(), rows.size());
+            return null;
+          });
+        })
+        .compose(v -> store.finish(importId, report))
+        .map(v -> {
+          LOG.info("Import {} (plausible) into site {}: {} daily rows read, {} stored, {} skipped", importId, site.id(), report.rowsRead(),
+              report.rowsStored(), report.rowsSkipped());
+          return new Result(importId, report, (System.nanoTime() - started) / 1e9);
+        })
+        .recover(err -> store.fail(importId, err.getMessage()).transform(x -> Future.failedFuture(err)));
+  }
+
+  /** Raw events: read, replayed, written with their sessions, then the site's rollups rebuilt. */
+  private Future<Result> events(Site site, ImportSource source, int importId, List<Path> files, ImportReport report,
+                                ImportProgress progress, long started) {
+    return vertx.executeBlocking(() -> {
               List<VendorEvent> events = switch (source) {
                 case UMAMI -> UmamiReader.read(files, report);
                 case GA4 -> Ga4Reader.read(files, report);
@@ -97,12 +134,13 @@ public final class Importer {
                   report.rowsRead(), report.rowsStored(), report.rowsSkipped());
               return new Result(importId, report, (System.nanoTime() - started) / 1e9);
             })
-            .recover(err -> store.fail(importId, err.getMessage()).transform(x -> Future.failedFuture(err)))));
+            .recover(err -> store.fail(importId, err.getMessage()).transform(x -> Future.failedFuture(err)));
   }
 
-  /** Undoes an import: its rows removed, the site's rollups rebuilt. */
+  /** Undoes an import: its rows removed, the site's rollups rebuilt (when it stored raw events). */
   public Future<ImportStore.ImportInfo> undo(int importId) {
-    return store.undo(importId).compose(info -> RollupRebuild.site(pool, info.siteId()).map(info));
+    return store.undo(importId).compose(info -> ImportSource.PLAUSIBLE.id().equals(info.source()) ? Future.succeededFuture(info)
+        : RollupRebuild.site(pool, info.siteId()).map(info));
   }
 
   private Future<Void> write(Site site, ImportSource source, int importId, List<VendorEvent> events, ImportReport report,

@@ -112,15 +112,36 @@ public final class QueryEngine {
     this.rollups = rollups;
   }
 
-  /** One result row: the dimension's value (absent for totals) and every requested metric. */
-  public record Result(List<Map<String, Object>> rows, Comparison.Baseline comparisonRange) {
+  /**
+   * One result row: the dimension's value (absent for totals) and every requested metric; {@code importsWarning} says why
+   * the site's imported daily rows in the range are not in the answer (null when they are, or when none was asked for).
+   */
+  public record Result(List<Map<String, Object>> rows, Comparison.Baseline comparisonRange, String importsWarning) {
+    public Result(List<Map<String, Object>> rows, Comparison.Baseline comparisonRange) {
+      this(rows, comparisonRange, null);
+    }
+
     public Result(List<Map<String, Object>> rows) {
-      this(rows, null);
+      this(rows, null, null);
     }
   }
 
+  /** The rows of a query and the imports' warning ({@link ImportedDaily.Part#warning}). */
+  private record Rows(List<Map<String, Object>> rows, String importsWarning) {
+  }
+
+  /** Runs the query over Sightline's own data. */
   public Future<Result> run(QuerySpec q) {
-    return rows(q).map(rows -> new Result(page(order(rows, q), q)));
+    return run(q, false);
+  }
+
+  /**
+   * Runs the query; with {@code includeImported}, the site's imported daily aggregates (Plausible CE's, {@link ImportedDaily})
+   * are added where one imported table carries the query's dimensions and metrics, else the result's
+   * {@link Result#importsWarning} says why they are left out.
+   */
+  public Future<Result> run(QuerySpec q, boolean includeImported) {
+    return rows(q, includeImported).map(rows -> new Result(page(order(rows.rows(), q), q), null, rows.importsWarning()));
   }
 
   /**
@@ -130,14 +151,24 @@ public final class QueryEngine {
    * time buckets by position. Ordering and paging apply to the current rows afterwards.
    */
   public Future<Result> runCompared(QuerySpec q, Comparison.Baseline baseline) {
+    return runCompared(q, baseline, false);
+  }
+
+  /** {@link #runCompared(QuerySpec, Comparison.Baseline)}, with imported rows in both ranges as {@link #run(QuerySpec, boolean)}. */
+  public Future<Result> runCompared(QuerySpec q, Comparison.Baseline baseline, boolean includeImported) {
     QuerySpec whole = q.with(q.metrics(), q.dimensions(), q.filters(), Integer.MAX_VALUE, 0);
-    List<Future<List<Map<String, Object>>>> baselines = new ArrayList<>();
+    List<Future<Rows>> baselines = new ArrayList<>();
     for (Periods.Range r : baseline.ranges()) {
-      baselines.add(rows(whole.during(r.start(), r.end())));
+      baselines.add(rows(whole.during(r.start(), r.end()), includeImported));
     }
-    Future<List<Map<String, Object>>> current = rows(q);
-    return Future.all(baselines).compose(v -> current).map(rows -> {
-      List<List<Map<String, Object>>> before = baselines.stream().map(Future::result).toList();
+    Future<Rows> currentRows = rows(q, includeImported);
+    return Future.all(baselines).compose(v -> currentRows).map(current -> {
+      List<Map<String, Object>> rows = current.rows();
+      String warning = current.importsWarning();
+      for (Future<Rows> b : baselines) {
+        warning = warning != null ? warning : b.result().importsWarning();
+      }
+      List<List<Map<String, Object>>> before = baselines.stream().map(f -> f.result().rows()).toList();
       List<String> ids = q.dimensions().stream().map(q::label).toList();
       List<Map<String, Object>> averages;
       if (q.dimensions().isEmpty()) {
@@ -156,7 +187,7 @@ public final class QueryEngine {
         row.put("change", ComparisonMerge.change(rows.get(i), base, q.metrics()));
         out.add(row);
       }
-      return new Result(page(order(out, q), q), baseline);
+      return new Result(page(order(out, q), q), baseline, warning);
     });
   }
 
@@ -173,24 +204,34 @@ public final class QueryEngine {
   public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
   public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
-  /** The query's rows, unordered and unpaged. */
-  private Future<List<Map<String, Object>>> rows(QuerySpec q) {
+  /** The query's rows, unordered and unpaged, with the imported rows when asked for and possible. */
+  private Future<Rows> rows(QuerySpec q, boolean includeImported) {
     if (q.start().isBefore(EARLIEST) || q.end().isAfter(LATEST)) {
       return Future.failedFuture(ApiException.badRequest("Dates must be between 1970-01-01 and 9999-12-30"));
     }
+    if (!includeImported) {
+      return rows(q, NO_IMPORTS).map(rows -> new Rows(rows, null));
+    }
+    Future<ImportedDaily.Part> part = ImportedDaily.fetch(pool, q, timeoutMs); // beside the plan's own query
+    return rows(q, part).map(rows -> new Rows(rows, part.result().warning()));
+  }
+
+  private static final Future<ImportedDaily.Part> NO_IMPORTS = Future.succeededFuture(ImportedDaily.Part.NONE);
+
+  private Future<List<Map<String, Object>>> rows(QuerySpec q, Future<ImportedDaily.Part> imported) {
     if (!q.metrics().contains(Metric.CONVERSION_RATE) || !q.groupsBy(Dimension.GOAL) && !q.filtersBy(Dimension.GOAL)) {
-      return execute(q, null);
+      return execute(q, null, imported);
     }
     // a goal's conversion rate is over all the visitors in scope, not only the ones the goal selects
     List<Filter> withoutGoals = q.filters().stream().filter(f -> f.dimension() != Dimension.GOAL).toList();
     List<Dimension> base = q.groupsBy(Dimension.GOAL) ? List.of() : q.dimensions();
     QuerySpec scope = q.with(List.of(Metric.VISITORS), base, withoutGoals, Integer.MAX_VALUE, 0);
-    return execute(scope, null).compose(scopeRows -> {
+    return execute(scope, null, NO_IMPORTS).compose(scopeRows -> {
       Map<List<Object>, Long> visitors = new HashMap<>();
       for (Map<String, Object> row : scopeRows) {
         visitors.put(key(row, base, q), (Long) row.get(Metric.VISITORS.id()));
       }
-      return execute(q, row -> visitors.getOrDefault(key(row, base, q), 0L));
+      return execute(q, row -> visitors.getOrDefault(key(row, base, q), 0L), imported.map(p -> ImportedDaily.Part.NONE));
     });
   }
 
@@ -206,22 +247,67 @@ public final class QueryEngine {
    * Runs one plan and turns its rows into metric values.
    *
    * @param rateBase for conversion_rate, the visitors a row's converters are a share of (null: the row's own visitors)
+   * @param imported the imported rows' plan columns, added to the plan's own (by dimension values) before the metrics are derived
    */
-  private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
+  private Future<List<Map<String, Object>>> execute(QuerySpec q, Function<Map<String, Object>, Long> rateBase,
+                                                    Future<ImportedDaily.Part> imported) {
+    Future<List<Map<String, Object>>> own;
     if (rollups && rateBase == null && RollupPath.covers(q)) {
-      return RollupPath.run(pool, q, timeoutMs).compose(rows -> {
+      own = RollupPath.run(pool, q, timeoutMs).compose(rows -> {
         if (rows == null) {
-          return raw(q, rateBase);
+          return raw(q, rateBase, imported);
         }
         answeredBy(Plan.ROLLUP, q);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> r : rows) {
-          out.add(row(r::get, q, null));
-        }
-        return Future.succeededFuture(out);
+        List<Function<String, Object>> planRows = rows.stream().map(r -> (Function<String, Object>) r::get).toList();
+        return imported.map(part -> withImported(planRows, q, null, part));
       });
+    } else {
+      own = raw(q, rateBase, imported);
     }
-    return raw(q, rateBase);
+    return own;
+  }
+
+  /**
+   * The result rows from a plan's rows with the imported rows' columns added (a plan row and an imported row with the same
+   * dimension values are one row; an imported row without a plan row is a row of its own): the metrics are derived once,
+   * from the sums.
+   */
+  private static List<Map<String, Object>> withImported(List<Function<String, Object>> planRows, QuerySpec q,
+                                                        Function<Map<String, Object>, Long> rateBase, ImportedDaily.Part imported) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (imported.rows().isEmpty()) {
+      for (Function<String, Object> r : planRows) {
+        out.add(row(r, q, rateBase));
+      }
+      return out;
+    }
+    Map<List<Object>, Map<String, Long>> left = new HashMap<>(imported.rows());
+    for (Function<String, Object> r : planRows) {
+      List<Object> key = new ArrayList<>();
+      for (int i = 0; i < q.dimensions().size(); i++) {
+        key.add(r.apply("d" + i));
+      }
+      Map<String, Long> add = left.remove(key);
+      out.add(row(add == null ? r : name -> plus(r.apply(name), add.get(name)), q, rateBase));
+    }
+    for (Map.Entry<List<Object>, Map<String, Long>> e : left.entrySet()) {
+      Map<String, Long> add = e.getValue();
+      List<Object> key = e.getKey();
+      out.add(row(name -> name.length() > 1 && name.charAt(0) == 'd' && Character.isDigit(name.charAt(1))
+          ? key.get(Integer.parseInt(name.substring(1))) : add.get(name), q, rateBase));
+    }
+    return out;
+  }
+
+  /** A plan column plus an imported one (null: nothing imported for it). */
+  private static Object plus(Object own, Long imported) {
+    if (imported == null) {
+      return own;
+    }
+    if (own == null || own instanceof Long || own instanceof Integer || own instanceof Short) {
+      return (own == null ? 0L : ((Number) own).longValue()) + imported;
+    }
+    return new BigDecimal(own.toString()).add(BigDecimal.valueOf(imported));
   }
 
   private static void answeredBy(Plan plan, QuerySpec q) {
@@ -231,24 +317,26 @@ public final class QueryEngine {
     }
   }
 
-  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase) {
+  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase,
+                                                Future<ImportedDaily.Part> imported) {
     FlagVisitors flags = rollups ? FlagVisitors.of(q) : null;
     if (flags == null) {
-      return raw(q, rateBase, null);
+      return raw(q, rateBase, null, imported);
     }
-    return FlagVisitors.usable(pool, q, timeoutMs).compose(usable -> raw(q, rateBase, usable ? flags : null));
+    return FlagVisitors.usable(pool, q, timeoutMs).compose(usable -> raw(q, rateBase, usable ? flags : null, imported));
   }
 
-  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase, FlagVisitors flags) {
+  private Future<List<Map<String, Object>>> raw(QuerySpec q, Function<Map<String, Object>, Long> rateBase, FlagVisitors flags,
+                                                Future<ImportedDaily.Part> imported) {
     QuerySql.Plan plan = QuerySql.plan(q, flags);
     return BoundedSql.execute(pool, plan.sql(), Tuple.from(plan.params()), timeoutMs, plan.settings())
-        .map(rows -> {
+        .compose(rows -> {
           answeredBy(flags == null ? Plan.RAW : Plan.FLAGS, q);
-          List<Map<String, Object>> out = new ArrayList<>();
+          List<Function<String, Object>> planRows = new ArrayList<>();
           for (Row r : rows) {
-            out.add(row(r::getValue, q, rateBase));
+            planRows.add(r::getValue);
           }
-          return out;
+          return imported.map(part -> withImported(planRows, q, rateBase, part));
         });
   }
 

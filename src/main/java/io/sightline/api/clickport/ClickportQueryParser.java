@@ -38,8 +38,11 @@ final class ClickportQueryParser {
     return body.getValue("date_range") == null && "all".equals(body.getValue("period"));
   }
 
-  /** A parsed query and, when {@code include_comparison} is true and the period has one, its baseline. */
-  record Parsed(QuerySpec spec, Optional<Comparison.Baseline> comparison) {
+  /**
+   * A parsed query and, when {@code include_comparison} is true and the period has one, its baseline; {@code includeImported}:
+   * whether imported daily aggregates are added ({@code include_imported}, default true).
+   */
+  record Parsed(QuerySpec spec, Optional<Comparison.Baseline> comparison, boolean includeImported) {
   }
 
   static Parsed parse(JsonObject body, int siteId, Clock clock, Instant firstEvent) {
@@ -115,10 +118,15 @@ final class ClickportQueryParser {
     if (comparison != null && !(comparison instanceof Boolean)) {
       throw ApiException.badRequest("include_comparison must be true or false");
     }
+    Object imported = body.getValue("include_imported");
+    if (imported != null && !(imported instanceof Boolean)) {
+      throw ApiException.badRequest("include_imported must be true or false");
+    }
     QuerySpec spec = new QuerySpec(siteId, range.start(), range.end(), zone, List.copyOf(metrics), List.copyOf(dimensions), filters,
         (String) orderBy, descending, limit, offset, propertyKey, List.of());
     String period = body.getValue("date_range") != null ? null : body.getValue("period") == null ? "today" : (String) body.getValue("period");
-    return new Parsed(spec, Boolean.TRUE.equals(comparison) ? Comparison.baseline(period, range, zone, clock) : Optional.empty());
+    return new Parsed(spec, Boolean.TRUE.equals(comparison) ? Comparison.baseline(period, range, zone, clock) : Optional.empty(),
+        !Boolean.FALSE.equals(imported));
   }
 
   private static Periods.Range range(JsonObject body, ZoneId zone, Clock clock, Instant firstEvent) {

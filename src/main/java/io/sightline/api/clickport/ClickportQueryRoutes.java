@@ -66,7 +66,8 @@ public final class ClickportQueryRoutes {
       Future<QuerySpec> spec = parsed.spec().needsGoals()
           ? goals.list(site).map(list -> parsed.spec().withGoals(list.stream().map(Goal::toMatch).toList()))
           : Future.succeededFuture(parsed.spec());
-      return spec.compose(q -> parsed.comparison().isPresent() ? engine.runCompared(q, parsed.comparison().get()) : engine.run(q))
+      return spec.compose(q -> parsed.comparison().isPresent() ? engine.runCompared(q, parsed.comparison().get(), parsed.includeImported())
+              : engine.run(q, parsed.includeImported()))
           .map(ClickportQueryRoutes::inClickportsWords);
     });
   }
@@ -83,14 +84,15 @@ public final class ClickportQueryRoutes {
       renamed.put(device, ClickportDevices.shown(row.get(device)));
       rows.add(renamed);
     }
-    return new QueryEngine.Result(rows, result.comparisonRange());
+    return new QueryEngine.Result(rows, result.comparisonRange(), result.importsWarning());
   }
 
   /**
    * Totals as {@code {"results": {...}}}, groups as {@code {"results": [...]}}; with a comparison,
    * totals get top-level {@code comparison} and {@code change}, grouped rows carry their own, and
    * {@code comparison_range} gives the baseline dates (end exclusive). {@code period: all} has no
-   * baseline: {@code comparison_range} is then null.
+   * baseline: {@code comparison_range} is then null. {@code warning} (present only then) says why the site's imported daily
+   * aggregates in the range are left out of the answer.
    */
   private static JsonObject response(JsonObject body, QueryEngine.Result result) {
     boolean grouped = body.getValue("dimensions") instanceof JsonArray a && !a.isEmpty();
@@ -110,6 +112,9 @@ public final class ClickportQueryRoutes {
       out.put("comparison_range", result.comparisonRange() == null ? null : new JsonObject()
           .put("start", result.comparisonRange().displayStart().toString())
           .put("end", result.comparisonRange().displayEndExclusive().toString()));
+    }
+    if (result.importsWarning() != null) {
+      out.put("warning", result.importsWarning());
     }
     return out;
   }
