@@ -288,9 +288,4 @@ public final class SightlineServer {
     }
     return "http://localhost:" + httpPort.get();
   }
-
-  /** Future-friendly accessor for tests that need to wait on something with this server's Vert.x. */
-  public <T> T await(Future<T> future) {
-    return Await.result(future, DEPLOY_TIMEOUT);
-  }
 }

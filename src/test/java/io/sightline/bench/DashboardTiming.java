@@ -5,6 +5,7 @@ import io.sightline.account.Passwords;
 import io.sightline.account.Role;
 import io.sightline.lifecycle.SightlineServer;
 import io.sightline.query.QueryEngine;
+import io.sightline.support.RunningServer;
 import io.sightline.support.TestConfig;
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;
@@ -57,8 +58,8 @@ public final class DashboardTiming {
     try {
       String hash = Passwords.hash("timing-password");
       AccountService accounts = new AccountService(server.database().pool());
-      var account = server.await(accounts.create("timing@example.com", hash));
-      server.await(accounts.grant(account.id(), 1, Role.OWNER));
+      var account = RunningServer.await(accounts.create("timing@example.com", hash));
+      RunningServer.await(accounts.grant(account.id(), 1, Role.OWNER));
       ChromeOptions options = new ChromeOptions();
       options.setBinary("/usr/bin/chromium");
       options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
