@@ -8,8 +8,6 @@ import io.sightline.cluster.ClusterNode;
 import io.sightline.cluster.IdentityLinkExchange;
 import io.sightline.cluster.PartitionOwnership;
 import io.sightline.cluster.RealtimeExchange;
-import io.sightline.site.SiteCache;
-import io.sightline.site.SiteService;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.sightline.config.SightlineConfig;
 import io.sightline.event.WriterPartitions;
@@ -26,6 +24,7 @@ import io.sightline.server.ClientLimits;
 import io.sightline.server.HttpServerVerticle;
 import io.sightline.server.MaintenanceVerticle;
 import io.sightline.server.PublicRouter;
+import io.sightline.server.Services;
 import io.sightline.server.StartupException;
 import io.sightline.store.CommittedEvents;
 import io.sightline.store.EventWriterVerticle;
@@ -149,6 +148,7 @@ public final class SightlineServer {
     Optional<FirstStart.Created> created = Await.result(FirstStart.run(database.pool(), config), DEPLOY_TIMEOUT);
     vertx.eventBus().registerDefaultCodec(WriteRequest.class, new LocalCodec<>(WriteRequest.class));
     vertx.eventBus().registerDefaultCodec(CommittedEvents.class, new LocalCodec<>(CommittedEvents.class));
+    Services services = Services.build(database.pool(), database.readPool()); // built once, shared by every route, verticle and job
     IngestModule ingest = new IngestModule(config, database.pool(), registry, Clock.systemUTC());
     Await.result(ingest.prepare(), DEPLOY_TIMEOUT);
     // cluster mode: each member enforces its share of a key's limit (docs/cluster.md)
@@ -158,12 +158,13 @@ public final class SightlineServer {
     if (clusterManager != null) {
       ownership = new PartitionOwnership(config, database.pool(), registry, clusterManager, ingest.sessions());
       clusterIngest = new ClusterIngest(vertx, ingest.service(vertx), ingest.visitors(),
-          new SiteCache(new SiteService(database.pool()), Duration.ofSeconds(30)), ownership, config.writer().ackTimeout(), registry);
+          services.siteCache(), ownership, config.writer().ackTimeout(), registry);
       ingest.routeThrough(clusterIngest);
       Await.result(IdentityLinkExchange.start(vertx, ingest.identities(), clusterManager.getNodeId()), DEPLOY_TIMEOUT);
     }
     RealtimeSnapshots realtime = new RealtimeSnapshots(Clock.systemUTC());
-    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), database.readPool(), readiness, rateLimiter, ingest, realtime);
+    PublicRouter routers = new PublicRouter(vertx, config, registry, database.pool(), database.readPool(), readiness, rateLimiter, ingest, realtime,
+        services);
     List<PeriodicTask> tasks = new ArrayList<>(ingest.tasks());
     tasks.add(new PeriodicTask("partition maintenance", Duration.ofHours(1).toMillis(), () -> database.partitions().ensure()));
     if (config.writer().rollups()) {
@@ -178,7 +179,7 @@ public final class SightlineServer {
       return Future.succeededFuture();
     }));
     if (config.mail().enabled()) {
-      MailReportJob reports = new MailReportJob(vertx, database.pool(), config.mail(), reportClock, this::publicUrl, registry);
+      MailReportJob reports = new MailReportJob(vertx, database.pool(), services.engine(), config.mail(), reportClock, this::publicUrl, registry);
       tasks.add(new PeriodicTask("e-mail reports", config.mail().checkInterval().toMillis(), reports::run));
     }
     deploy(new MaintenanceVerticle(tasks), new DeploymentOptions());
@@ -286,10 +287,5 @@ public final class SightlineServer {
       return config.http().publicUrl().replaceAll("/+$", "");
     }
     return "http://localhost:" + httpPort.get();
-  }
-
-  /** Future-friendly accessor for tests that need to wait on something with this server's Vert.x. */
-  public <T> T await(Future<T> future) {
-    return Await.result(future, DEPLOY_TIMEOUT);
   }
 }

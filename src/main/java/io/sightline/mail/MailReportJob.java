@@ -51,7 +51,9 @@ public final class MailReportJob {
   private final Counter failed;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  public MailReportJob(Vertx vertx, Pool pool, MailConfig config, Clock clock, Supplier<String> publicUrl, MeterRegistry registry) {
+  /** @param engine the server's query engine on {@code pool} */
+  public MailReportJob(Vertx vertx, Pool pool, QueryEngine engine, MailConfig config, Clock clock, Supplier<String> publicUrl,
+                       MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
@@ -59,7 +61,7 @@ public final class MailReportJob {
     this.publicUrl = publicUrl;
     this.subscriptions = new MailSubscriptions(pool);
     this.tokens = new UnsubscribeTokens(pool);
-    this.digests = new DigestQueries(new QueryEngine(pool));
+    this.digests = new DigestQueries(engine);
     this.mailer = new SmtpMailer(config);
     this.runs = Counter.builder("sightline_mail_report_runs").description("Runs of the e-mail report job").register(registry);
     this.sent = Counter.builder("sightline_mail_reports").tag("outcome", "sent").description("E-mail reports by outcome").register(registry);

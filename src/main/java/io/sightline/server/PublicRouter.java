@@ -44,7 +44,6 @@ import io.sightline.ops.Readiness;
 import io.sightline.query.QueryEngine;
 import io.sightline.query.QueryGate;
 import io.sightline.realtime.RealtimeSnapshots;
-import io.sightline.site.SiteCache;
 import io.sightline.site.SiteService;
 import io.sightline.tracker.TrackerRoutes;
 import io.sightline.tracker.TrackerScript;
@@ -54,13 +53,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
-import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * Builds the routers: the public one (ingestion, the five dialects, the admin API, the dashboard) and
  * the operational one ({@code /metrics}, {@code /health/*}), which is mounted on the public router
- * unless {@code ops.separatePort} is set. Services are created once and shared by every instance.
+ * unless {@code ops.separatePort} is set. The routes are built once, from the server's {@link Services}, and mounted on every
+ * event loop's router.
  */
 public final class PublicRouter {
   private final SightlineConfig config;
@@ -78,18 +77,27 @@ public final class PublicRouter {
   private final HumblyticsRoutes humblyticsRoutes;
   private final DatalyrRoutes datalyrRoutes;
   private final Dashboard dashboard;
+  private final UnsubscribeRoutes unsubscribeRoutes;
+  private final ClickportBreakdownRoutes breakdownRoutes;
+  private final ClickportGoalsRoutes goalsRoutes;
+  private final HumSessionsRoutes humRoutes;
+  private final HubSpotRoutes hubSpotRoutes;
+  private final io.sightline.export.ExportRoutes exportRoutes;
+  private final AdminRoutes adminRoutes;
+  private final HubSpotAdminRoutes hubSpotAdminRoutes;
+  private final io.sightline.imports.ImportRoutes importRoutes;
+  private final MailAdminRoutes mailAdminRoutes;
+  private final io.sightline.admin.AccountAdminRoutes accountAdminRoutes;
   private final TrackerRoutes trackerRoutes = new TrackerRoutes(TrackerScript.load());
   private final ApiDocsRoutes apiDocs = new ApiDocsRoutes();
   private final FailureHandler failureHandler = new FailureHandler();
 
-  public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Readiness readiness,
-                      RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime) {
-    this(vertx, config, registry, pool, pool, readiness, rateLimiter, ingest, realtime);
-  }
-
-  /** @param readPool where analytics queries read ({@code database.readUrl}'s replica, or {@code pool}); the rest uses {@code pool} */
+  /**
+   * @param readPool where analytics queries read ({@code database.readUrl}'s replica, or {@code pool}); the rest uses {@code pool}
+   * @param services the server's shared services, built once
+   */
   public PublicRouter(Vertx vertx, SightlineConfig config, PrometheusMeterRegistry registry, Pool pool, Pool readPool, Readiness readiness,
-                      RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime) {
+                      RateLimiter rateLimiter, IngestModule ingest, RealtimeSnapshots realtime, Services services) {
     this.config = config;
     this.registry = registry;
     for (QueryEngine.Plan plan : QueryEngine.Plan.values()) {
@@ -99,8 +107,8 @@ public final class PublicRouter {
     }
     this.pool = pool;
     this.readiness = readiness;
-    this.sites = new SiteService(pool);
-    this.keys = new ApiKeyService(pool);
+    this.sites = services.sites();
+    this.keys = services.keys();
     this.authenticator = new ApiKeyAuthenticator(keys, config.auth().cacheTtl(), System::currentTimeMillis);
     this.rateLimiter = rateLimiter;
     QueryGate.limit(pool, config.database().poolSize() / 2); // the other half for ingestion, auth and health
@@ -108,13 +116,23 @@ public final class PublicRouter {
       QueryGate.limit(readPool, config.database().poolSize()); // a replica only answers queries
     }
     this.readPool = readPool;
-    this.ingestRoutes = ingest.routes(vertx, authenticator, new SiteCache(sites, Duration.ofSeconds(30)));
+    this.ingestRoutes = ingest.routes(vertx, authenticator, services.siteCache());
     this.realtimeRoutes = new ClickportRealtimeRoutes(realtime, registry);
-    this.queryRoutes = new ClickportQueryRoutes(readPool, java.time.Clock.systemUTC());
-    this.humblyticsRoutes = new HumblyticsRoutes(readPool, realtime);
-    this.datalyrRoutes = datalyr(pool, readPool, realtime, ingest.quota(), new SiteCache(sites, Duration.ofSeconds(30)),
-        Referrers.load(config.ingest().referrersFile()));
+    this.queryRoutes = new ClickportQueryRoutes(readPool, services.readEngine(), services.readGoals(), java.time.Clock.systemUTC());
+    this.humblyticsRoutes = new HumblyticsRoutes(readPool, services.readEngine(), services.readGoals(), realtime);
+    this.datalyrRoutes = datalyr(pool, readPool, realtime, ingest.quota(), services, Referrers.load(config.ingest().referrersFile()));
     this.dashboard = new Dashboard(vertx, config, pool, rateLimiter, queryRoutes, realtimeRoutes, clientAddress());
+    this.unsubscribeRoutes = new UnsubscribeRoutes(pool);
+    this.breakdownRoutes = new ClickportBreakdownRoutes(queryRoutes);
+    this.goalsRoutes = new ClickportGoalsRoutes(queryRoutes, services.goals());
+    this.humRoutes = new HumSessionsRoutes(readPool, java.time.Clock.systemUTC());
+    this.hubSpotRoutes = new HubSpotRoutes(readPool, services.readEngine(), services.readGoals());
+    this.exportRoutes = new io.sightline.export.ExportRoutes(pool, new io.sightline.export.AggregateExport(vertx, services.engine()));
+    this.adminRoutes = new AdminRoutes(sites, keys, services.goals(), new HumMappingService(pool), new io.sightline.ads.AdService(pool));
+    this.hubSpotAdminRoutes = new HubSpotAdminRoutes(pool);
+    this.importRoutes = new io.sightline.imports.ImportRoutes(vertx, new io.sightline.imports.Importer(vertx, pool, config.ingest()), sites);
+    this.mailAdminRoutes = new MailAdminRoutes(pool);
+    this.accountAdminRoutes = new io.sightline.admin.AccountAdminRoutes(vertx, new io.sightline.account.AccountService(pool), sites);
   }
 
   /**
@@ -146,7 +164,7 @@ public final class PublicRouter {
     }
     trackerRoutes.mount(router);
     apiDocs.mount(router);
-    new UnsubscribeRoutes(pool).mount(router);
+    unsubscribeRoutes.mount(router);
     ingestRoutes.mount(router);
     ApiKeyAuthHandler auth = ApiKeyAuthHandler.create(authenticator);
     // one limiter, a window per API and key: each dialect holds keys to its vendor's documented limit
@@ -154,21 +172,20 @@ public final class PublicRouter {
     RateLimitHandler clickport = new RateLimitHandler(rateLimiter, "clickport", limits.clickport(), registry);
     realtimeRoutes.mount(router, vertx, auth, clickport);
     queryRoutes.mount(router, auth, clickport, config.http().maxBodyBytes());
-    new ClickportBreakdownRoutes(queryRoutes).mount(router, auth, clickport);
-    new ClickportGoalsRoutes(queryRoutes, new GoalService(pool)).mount(router, auth, clickport);
-    new HumSessionsRoutes(readPool, java.time.Clock.systemUTC()).mount(router, auth, new RateLimitHandler(rateLimiter, "hum", limits.hum(), registry));
+    breakdownRoutes.mount(router, auth, clickport);
+    goalsRoutes.mount(router, auth, clickport);
+    humRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "hum", limits.hum(), registry));
     humblyticsRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "humblytics", limits.humblytics(), registry));
-    new HubSpotRoutes(readPool).mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
+    hubSpotRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "hubspot", limits.hubspot(), registry));
     datalyrRoutes.mount(router, auth, new RateLimitHandler(rateLimiter, "datalyr", limits.datalyr(), registry), clientAddress());
     RateLimitHandler adminLimit = new RateLimitHandler(rateLimiter, "admin", config.auth().defaultRateLimitPerMinute(), registry);
-    new io.sightline.export.ExportRoutes(pool, new io.sightline.export.AggregateExport(vertx, new QueryEngine(pool))).mount(router, auth,
+    exportRoutes.mount(router, auth,
         new RateLimitHandler(rateLimiter, "export", config.auth().defaultRateLimitPerMinute(), registry));
-    Router admin = new AdminRoutes(sites, keys, new GoalService(pool), new HumMappingService(pool), new io.sightline.ads.AdService(pool))
-        .router(vertx, auth, adminLimit);
-    new HubSpotAdminRoutes(pool).mount(admin);
-    new io.sightline.imports.ImportRoutes(vertx, new io.sightline.imports.Importer(vertx, pool, config.ingest()), sites).mount(admin);
-    new MailAdminRoutes(pool).mount(admin);
-    new io.sightline.admin.AccountAdminRoutes(vertx, new io.sightline.account.AccountService(pool), sites).mount(admin);
+    Router admin = adminRoutes.router(vertx, auth, adminLimit);
+    hubSpotAdminRoutes.mount(admin);
+    importRoutes.mount(admin);
+    mailAdminRoutes.mount(admin);
+    accountAdminRoutes.mount(admin);
     router.route(AdminRoutes.PREFIX + "/*")
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .subRouter(admin);
@@ -186,12 +203,12 @@ public final class PublicRouter {
     };
   }
 
-  private static DatalyrRoutes datalyr(Pool pool, Pool readPool, RealtimeSnapshots realtime, MonthlyQuota quota, SiteCache sites,
+  private static DatalyrRoutes datalyr(Pool pool, Pool readPool, RealtimeSnapshots realtime, MonthlyQuota quota, Services services,
                                        Referrers referrers) {
     java.time.Clock clock = java.time.Clock.systemUTC();
-    QueryEngine engine = new QueryEngine(readPool);
-    GoalService goals = new GoalService(pool);
-    return new DatalyrRoutes(sites, new DatalyrReports(engine, referrers), new DatalyrEvents(readPool, goals, clock),
+    QueryEngine engine = services.readEngine();
+    GoalService goals = services.goals();
+    return new DatalyrRoutes(services.siteCache(), new DatalyrReports(engine, referrers), new DatalyrEvents(readPool, goals, clock),
         new DatalyrRealtime(realtime, referrers),
         new DatalyrAccount(pool, quota, clock), new DatalyrUsers(pool, goals),
         new DatalyrAttribution(engine, new io.sightline.query.Attribution(readPool), goals),

@@ -5,6 +5,7 @@ import io.sightline.account.Passwords;
 import io.sightline.account.Role;
 import io.sightline.lifecycle.SightlineServer;
 import io.sightline.query.QueryEngine;
+import io.sightline.support.RunningServer;
 import io.sightline.support.TestConfig;
 import io.sightline.support.TestDatabase;
 import io.sightline.support.TestPostgres;
@@ -62,8 +63,8 @@ public final class DashboardTiming {
       String hash = Passwords.hash("timing-password");
       AccountService accounts = new AccountService(server.database().pool());
       String email = "timing-" + System.nanoTime() + "@example.com";
-      var account = server.await(accounts.create(email, hash));
-      server.await(accounts.grant(account.id(), 1, Role.OWNER));
+      var account = RunningServer.await(accounts.create(email, hash));
+      RunningServer.await(accounts.grant(account.id(), 1, Role.OWNER));
       ChromeOptions options = new ChromeOptions();
       options.setBinary("/usr/bin/chromium");
       options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",

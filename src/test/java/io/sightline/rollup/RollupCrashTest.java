@@ -100,17 +100,17 @@ class RollupCrashTest {
       long a = pendingRow(server, delta);
       long b = pendingRow(server, new RollupDelta());
       long[] ids = {a, b};
-      assertTrue(server.server.await(RollupFold.fold(pool, ids, delta)), "the first fold folds");
-      assertFalse(server.server.await(RollupFold.fold(pool, ids, delta)), "the same fold again (its reply lost) finds nothing pending");
+      assertTrue(RunningServer.await(RollupFold.fold(pool, ids, delta)), "the first fold folds");
+      assertFalse(RunningServer.await(RollupFold.fold(pool, ids, delta)), "the same fold again (its reply lost) finds nothing pending");
       assertEquals(3L, plain(server, "select pageviews from rollup_dim where site_id = 77 and value = '/folded'"));
       assertEquals(3L, plain(server, "select pageviews from rollup_total where site_id = 77"));
       assertEquals(3L, plain(server, "select pageviews from rollup_drill where site_id = 77"));
       // one of two pending rows gone (a second writer, or a hand edit): the statement fails and changes nothing
       long c = pendingRow(server, delta);
-      assertThrows(RuntimeException.class, () -> server.server.await(RollupFold.fold(pool, new long[] {c, c + 1000}, delta)));
+      assertThrows(RuntimeException.class, () -> RunningServer.await(RollupFold.fold(pool, new long[] {c, c + 1000}, delta)));
       assertEquals(1L, plain(server, "select count(*) from rollup_pending where id = " + c));
       assertEquals(3L, plain(server, "select pageviews from rollup_dim where site_id = 77 and value = '/folded'"));
-      assertEquals(1, server.server.await(RollupFold.recover(pool)));
+      assertEquals(1, RunningServer.await(RollupFold.recover(pool)));
       assertEquals(6L, plain(server, "select pageviews from rollup_dim where site_id = 77 and value = '/folded'"));
     }
   }
@@ -164,7 +164,7 @@ class RollupCrashTest {
 
   /** SQL without folding first (RunningServer.sql folds). */
   private static io.vertx.sqlclient.RowSet<Row> plainSql(RunningServer server, String sql, Object... args) {
-    return server.server.await(server.server.database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)));
+    return RunningServer.await(server.server.database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)));
   }
 
   private static long plain(RunningServer server, String sql) {

@@ -4,6 +4,7 @@ import io.sightline.config.ConfigLoader;
 import io.sightline.db.embedded.EmbeddedPostgres;
 import io.sightline.event.Addresses;
 import io.sightline.lifecycle.SightlineServer;
+import io.sightline.support.RunningServer;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -90,7 +91,7 @@ class RetriedEventsDuringOutageTest {
       JsonObject answer = new JsonObject(retried.body());
       assertEquals(1, count(server, "/during"), "stored once");
       long pageVisit = Long.parseLong(answer.getString("page_visit_id"), 16);
-      assertEquals(answer.getLong("session_id"), server.await(server.database().pool().preparedQuery(
+      assertEquals(answer.getLong("session_id"), RunningServer.await(server.database().pool().preparedQuery(
           "select session_id from events where event_id = $1").execute(Tuple.of(pageVisit))).iterator().next().getLong("session_id"),
           "answered with the ids of the event the writer committed after the 503");
       assertEquals(200, post(server, key, withoutId).statusCode());
@@ -121,17 +122,17 @@ class RetriedEventsDuringOutageTest {
   }
 
   private static long count(SightlineServer server, String path) {
-    return server.await(server.database().pool().preparedQuery("select count(*) as n from events where pathname = $1")
+    return RunningServer.await(server.database().pool().preparedQuery("select count(*) as n from events where pathname = $1")
         .execute(Tuple.of(path))).iterator().next().getLong("n");
   }
 
   private static void fold(SightlineServer server) {
-    server.await(server.vertx().eventBus().request(Addresses.FOLD_ROLLUPS, null, new DeliveryOptions().setSendTimeout(20_000)));
+    RunningServer.await(server.vertx().eventBus().request(Addresses.FOLD_ROLLUPS, null, new DeliveryOptions().setSendTimeout(20_000)));
   }
 
   private static long pageviews(SightlineServer server, String page) {
     fold(server);
-    return server.await(server.database().pool().preparedQuery("select coalesce(sum(pageviews), 0) as n from rollup_dim "
+    return RunningServer.await(server.database().pool().preparedQuery("select coalesce(sum(pageviews), 0) as n from rollup_dim "
         + "where dim = $1 and value = $2").execute(Tuple.of(io.sightline.rollup.RollupDim.PAGE.id(), page))).iterator().next().getLong("n");
   }
 
@@ -139,7 +140,7 @@ class RetriedEventsDuringOutageTest {
     fold(server);
     List<String> rows = new ArrayList<>();
     for (String table : List.of("rollup_total", "rollup_dim", "rollup_drill", "rollup_sketch")) {
-      server.await(server.database().pool().query("select t::text as r from " + table + " t order by 1").execute())
+      RunningServer.await(server.database().pool().query("select t::text as r from " + table + " t order by 1").execute())
           .forEach(r -> rows.add(table + " " + r.getString("r")));
     }
     return rows;

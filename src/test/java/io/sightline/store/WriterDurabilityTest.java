@@ -3,6 +3,7 @@ package io.sightline.store;
 import io.sightline.config.ConfigLoader;
 import io.sightline.db.embedded.EmbeddedPostgres;
 import io.sightline.lifecycle.SightlineServer;
+import io.sightline.support.RunningServer;
 import io.sightline.support.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -93,11 +94,11 @@ class WriterDurabilityTest {
 
       var pool = server.database().pool();
       for (String path : acknowledged) {
-        long n = server.await(pool.preparedQuery("select count(*) as n from events where pathname = $1").execute(Tuple.of(path)))
+        long n = RunningServer.await(pool.preparedQuery("select count(*) as n from events where pathname = $1").execute(Tuple.of(path)))
             .iterator().next().getLong("n");
         assertEquals(1, n, path + " was acknowledged, so it is stored exactly once");
       }
-      long batch = server.await(pool.query("select count(*) as n from events where pathname like '/during-batch-%'").execute())
+      long batch = RunningServer.await(pool.query("select count(*) as n from events where pathname like '/during-batch-%'").execute())
           .iterator().next().getLong("n");
       assertEquals(0, batch, "the refused batch was not stored");
     } finally {

@@ -68,6 +68,11 @@ public final class RunningServer implements AutoCloseable {
     return new RunningServer(db, server, banner);
   }
 
+  /** Waits up to a minute for {@code future} from the test thread. */
+  public static <T> T await(io.vertx.core.Future<T> future) {
+    return io.sightline.lifecycle.Await.result(future, Duration.ofMinutes(1));
+  }
+
   public String adminKey() {
     return group(ADMIN_KEY);
   }
@@ -108,7 +113,7 @@ public final class RunningServer implements AutoCloseable {
   /** Folds the writer's pending rollup deltas now (nothing when the writer keeps no rollups). */
   public void foldRollups() {
     try {
-      server.await(server.vertx().eventBus().request(Addresses.FOLD_ROLLUPS, null, new DeliveryOptions().setSendTimeout(20_000)));
+      await(server.vertx().eventBus().request(Addresses.FOLD_ROLLUPS, null, new DeliveryOptions().setSendTimeout(20_000)));
     } catch (RuntimeException e) {
       if (!(rootCause(e) instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS)) {
         throw e;
@@ -147,7 +152,7 @@ public final class RunningServer implements AutoCloseable {
   /** Runs SQL on the server's own database (reads for assertions), after folding the pending rollup deltas. */
   public io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> sql(String sql, Object... args) {
     foldRollups();
-    return server.await(server.database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)));
+    return await(server.database().pool().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.from(args)));
   }
 
   /** The value of one Prometheus sample (0 when absent), e.g. {@code metric("sightline_ingest_events_dropped_total", "reason=\"bot\"")}. */

@@ -40,9 +40,10 @@ public final class ClickportQueryRoutes {
   private final GoalService goals;
   private final Clock clock;
 
-  public ClickportQueryRoutes(Pool pool, Clock clock) {
-    this.engine = new QueryEngine(pool);
-    this.goals = new GoalService(pool);
+  /** @param engine the server's engine on {@code pool}; {@code goals} likewise */
+  public ClickportQueryRoutes(Pool pool, QueryEngine engine, GoalService goals, Clock clock) {
+    this.engine = engine;
+    this.goals = goals;
     this.pool = pool;
     this.clock = clock;
   }

@@ -64,11 +64,12 @@ public final class HubSpotRoutes {
   private final AnalyticsViewService views;
   private final ContentRuleService rules;
 
-  public HubSpotRoutes(Pool pool) {
+  /** @param engine the server's engine on {@code pool}; {@code goals} likewise */
+  public HubSpotRoutes(Pool pool, QueryEngine engine, GoalService goals) {
     this.pool = pool;
-    this.engine = new QueryEngine(pool);
+    this.engine = engine;
     this.sites = new SiteService(pool);
-    this.goals = new GoalService(pool);
+    this.goals = goals;
     this.views = new AnalyticsViewService(pool);
     this.rules = new ContentRuleService(pool);
   }

@@ -51,11 +51,12 @@ public final class HumblyticsRoutes {
   private final HumblyticsRealtime realtime;
   private final HumblyticsFunnels funnels;
 
-  public HumblyticsRoutes(Pool pool, RealtimeSnapshots snapshots) {
-    this.queries = new HumblyticsQueries(new QueryEngine(pool));
+  /** @param engine the server's engine on {@code pool}; {@code goals} likewise */
+  public HumblyticsRoutes(Pool pool, QueryEngine engine, GoalService goals, RealtimeSnapshots snapshots) {
+    this.queries = new HumblyticsQueries(engine);
     this.interactions = new HumblyticsInteractions(queries);
     this.realtime = new HumblyticsRealtime(snapshots);
-    this.funnels = new HumblyticsFunnels(new FunnelQuery(pool), new GoalService(pool));
+    this.funnels = new HumblyticsFunnels(new FunnelQuery(pool), goals);
   }
 
   /** A request that passed authentication and the property check. */
