@@ -13,7 +13,7 @@ work=$(mktemp -d)
 cp="$repo/target/test-classes:$repo/target/classes:$(cat "$repo/target/cp.txt")"
 port=18097
 java "$@" -Xlog:gc:file="$work/gc.log" -jar "$repo/target/sightline.jar" --data-dir "$work/data" --port $port \
-  --set ingest.keylessRateLimitPerMinute=1000000 --set auth.rateLimitPerMinute.clickport=1000000 \
+  --set ingest.keylessRateLimitPerMinute=1000000 --set auth.defaultRateLimitPerMinute=1000000000 --set auth.rateLimitPerMinute.clickport=1000000000 \
   --set bootstrap.domain=bench.example > "$work/server.log" 2>&1 &
 spid=$!
 for i in $(seq 90); do curl -sf localhost:$port/health/ready >/dev/null && break; sleep 1; done

@@ -194,7 +194,7 @@ public final class ConfigLoader {
     }
     BootstrapConfig bootstrapConfig = new BootstrapConfig(domain, zone(bootstrap.getString("timezone"), "bootstrap.timezone"), email);
     AuthConfig authConfig = new AuthConfig(Duration.ofSeconds(range(auth, "cacheSeconds", "auth.cacheSeconds", 0, 300)),
-        range(auth, "defaultRateLimitPerMinute", "auth.defaultRateLimitPerMinute", 1, 1_000_000), dialectRateLimits(auth));
+        range(auth, "defaultRateLimitPerMinute", "auth.defaultRateLimitPerMinute", 1, 1_000_000_000), dialectRateLimits(auth));
     IngestConfig ingestConfig = ingest(c.getJsonObject("ingest"));
     JsonObject writer = c.getJsonObject("writer");
     WriterConfig writerConfig = new WriterConfig(range(writer, "batchSize", "writer.batchSize", 1, 100_000),
@@ -262,11 +262,11 @@ public final class ConfigLoader {
 
   private static DialectRateLimits dialectRateLimits(JsonObject auth) {
     JsonObject d = auth.getJsonObject("rateLimitPerMinute");
-    return new DialectRateLimits(range(d, "clickport", "auth.rateLimitPerMinute.clickport", 1, 1_000_000),
-        range(d, "datalyr", "auth.rateLimitPerMinute.datalyr", 1, 1_000_000),
-        range(d, "humblytics", "auth.rateLimitPerMinute.humblytics", 1, 1_000_000),
-        range(d, "hubspot", "auth.rateLimitPerMinute.hubspot", 1, 1_000_000),
-        range(d, "hum", "auth.rateLimitPerMinute.hum", 1, 1_000_000));
+    return new DialectRateLimits(range(d, "clickport", "auth.rateLimitPerMinute.clickport", 1, 1_000_000_000),
+        range(d, "datalyr", "auth.rateLimitPerMinute.datalyr", 1, 1_000_000_000),
+        range(d, "humblytics", "auth.rateLimitPerMinute.humblytics", 1, 1_000_000_000),
+        range(d, "hubspot", "auth.rateLimitPerMinute.hubspot", 1, 1_000_000_000),
+        range(d, "hum", "auth.rateLimitPerMinute.hum", 1, 1_000_000_000));
   }
 
   private static IngestConfig ingest(JsonObject in) {
