@@ -282,10 +282,12 @@ public final class SightlineServer {
   }
 
   /** The configured public URL, or {@code http://localhost:<bound port>}. */
+  /** The configured public URL, else the local one; null while no port is configured and the server is not listening yet. */
   public String publicUrl() {
     if (!config.http().publicUrl().isBlank()) {
       return config.http().publicUrl().replaceAll("/+$", "");
     }
-    return "http://localhost:" + httpPort.get();
+    int port = httpPort.get();
+    return port == 0 ? null : "http://localhost:" + port;
   }
 }

@@ -70,6 +70,9 @@ public final class MailReportJob {
 
   /** One run: every subscription, one after the other; nothing while the previous run is still going. */
   public Future<Void> run() {
+    if (publicUrl.get() == null) {
+      return Future.succeededFuture(); // the HTTP server is not listening yet: its links would name no port; the next run sends
+    }
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
