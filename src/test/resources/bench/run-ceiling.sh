@@ -7,7 +7,7 @@
 # allowed 10^9 requests a minute (the shared script's 10^6 a minute answers most polls over 16,700 a second with 429).
 # usage: run-ceiling.sh JAR_DIR (a built checkout: target/sightline.jar and target/lib) [SECONDS]
 set -u
-here=$(cd "$(dirname "$0")" && pwd); bench=${CEILING_BENCH:-/work/shared/bench}
+here=$(cd "$(dirname "$0")" && pwd); bench=${CEILING_BENCH:-$(cd "$here/../../../../../shared/bench" && pwd)}
 jar_dir=$1; secs=${2:-20}
 work=$(mktemp -d); cp=$(ls "$jar_dir"/target/lib/*.jar | tr '\n' ':')
 javac -cp "$cp" -d "$work/classes" "$bench/Bare.java" && cp "$bench/logback.xml" "$work/classes/" || exit 1
