@@ -3,7 +3,6 @@ package io.sightline.store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sightline.config.WriterConfig;
 import io.sightline.db.MigrationRunner;
-import io.sightline.event.EventRecord;
 import io.sightline.event.SessionRow;
 import io.sightline.event.WriterPartitions;
 import io.sightline.support.PgTestBase;
@@ -14,10 +13,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,36 +32,26 @@ class EventWriterVerticleTest extends PgTestBase {
         2000, new SimpleMeterRegistry())));
   }
 
-  private static WriteRequest request(long id, String path) {
-    Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    EventRecord e = new EventRecord(1, ts, id, id, id, null, LocalDate.now(ZoneOffset.UTC), id, "pageview", "pageview", "a.example",
-        path, null, null, null, null, "Direct", null, null, null, null, null, null, null, null, null, "desktop", null, null, null, null,
-        null, null, null, null, null, null, null, null, null, true, null, false);
-    SessionRow s = new SessionRow(1, id, ts, ts, id, null, LocalDate.now(ZoneOffset.UTC), path, path, "a.example", null, null, null,
-        "Direct", null, null, null, null, null, null, null, null, null, "desktop", null, null, null, null, null, 1, 1, false, 0, 0, null,
-        0, null, null, new Integer[0]);
-    return new WriteRequest(List.of(e), List.of(s));
-  }
 
   @Test
   void aBatchWithOneUnstorableEventCommitsTheOthersAndRefusesOnlyThatOne() {
     // the three requests arrive within the linger time, so they form one batch
-    Future<Object> good1 = vertx.eventBus().request(WriterPartitions.address(0), request(1, "/one")).map(m -> m.body());
-    Future<Object> bad = vertx.eventBus().request(WriterPartitions.address(0), request(2, "/nul\u0000byte")).map(m -> m.body());
-    Future<Object> good2 = vertx.eventBus().request(WriterPartitions.address(0), request(3, "/three")).map(m -> m.body());
+    Future<Object> good1 = vertx.eventBus().request(WriterPartitions.address(0), WriterRequests.pageview(1, "/one")).map(m -> m.body());
+    Future<Object> bad = vertx.eventBus().request(WriterPartitions.address(0), WriterRequests.pageview(2, "/nul\u0000byte")).map(m -> m.body());
+    Future<Object> good2 = vertx.eventBus().request(WriterPartitions.address(0), WriterRequests.pageview(3, "/three")).map(m -> m.body());
     await(good1);
     await(good2);
     ReplyException refused = assertThrows(ReplyException.class, () -> await(bad));
     assertEquals(EventWriterVerticle.UNSTORABLE, refused.failureCode());
     assertEquals(2L, sql("select count(*) as n from events").iterator().next().getLong("n"));
     assertEquals(2L, sql("select count(*) as n from sessions").iterator().next().getLong("n"));
-    await(vertx.eventBus().request(WriterPartitions.address(0), request(4, "/after"))); // the queue is not blocked
+    await(vertx.eventBus().request(WriterPartitions.address(0), WriterRequests.pageview(4, "/after"))); // the queue is not blocked
     assertEquals(3L, sql("select count(*) as n from events").iterator().next().getLong("n"));
   }
 
   @Test
   void anUnchangedSessionSnapshotNeverOverwritesANewerOne() {
-    WriteRequest first = request(10, "/a");
+    WriteRequest first = WriterRequests.pageview(10, "/a");
     SessionRow older = first.sessions().get(0);
     SessionRow newer = new SessionRow(older.siteId(), older.sessionId(), older.startedAt(), older.lastSeenAt().plusSeconds(30),
         older.visitorId(), null, older.saltDay(), "/a", "/b", "a.example", null, null, null, "Direct", null, null, null, null, null, null,

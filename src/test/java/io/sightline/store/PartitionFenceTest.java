@@ -3,8 +3,6 @@ package io.sightline.store;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sightline.config.WriterConfig;
 import io.sightline.db.MigrationRunner;
-import io.sightline.event.EventRecord;
-import io.sightline.event.SessionRow;
 import io.sightline.event.WriterPartitions;
 import io.sightline.support.PgTestBase;
 import io.vertx.core.Future;
@@ -19,10 +17,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,7 +52,7 @@ class PartitionFenceTest extends PgTestBase {
     long epochA = await(PartitionEpochs.advance(pool, List.of(0))).get(0);
     assertEquals(1L, epochA, "a partition never taken starts at epoch 1");
     String oldOwner = await(vertx.deployVerticle(writer(pool, OLD, epochA)));
-    await(send(vertx, request(1, "/one")));
+    await(send(vertx, WriterRequests.pageview(1, "/one")));
     assertEquals(1L, count("select count(*) from rollup_pending where part = 0"), "its delta is pending");
 
     // the new owner moves the epoch in a transaction it keeps open: the old owner's next batch waits on the epoch's row
@@ -66,7 +60,7 @@ class PartitionFenceTest extends PgTestBase {
     Transaction tx = await(taker.begin());
     long epochB = await(PartitionEpochs.advance(taker, List.of(0))).get(0);
     assertEquals(2L, epochB);
-    Future<Object> inFlight = send(vertx, request(2, "/in-flight"));
+    Future<Object> inFlight = send(vertx, WriterRequests.pageview(2, "/in-flight"));
     awaitBlockedBatch();
     assertFalse(inFlight.isComplete(), "the batch waits for the take");
     await(tx.commit());
@@ -81,8 +75,8 @@ class PartitionFenceTest extends PgTestBase {
       codecs(other);
       await(other.deployVerticle(writer(otherPool, NEW, epochB)));
       assertEquals(0L, count("select count(*) from rollup_pending"), "the new owner folded what the old one left pending");
-      await(send(other, request(3, "/three")));
-      ReplyException late = assertThrows(ReplyException.class, () -> await(send(vertx, request(4, "/late"))));
+      await(send(other, WriterRequests.pageview(3, "/three")));
+      ReplyException late = assertThrows(ReplyException.class, () -> await(send(vertx, WriterRequests.pageview(4, "/late"))));
       assertEquals(EventWriterVerticle.QUEUE_FULL, late.failureCode(), "the old owner's later batches fail too");
 
       assertEquals(Map.of("/one", 1L, "/three", 1L), stored(), "only the acknowledged events are stored");
@@ -142,14 +136,4 @@ class PartitionFenceTest extends PgTestBase {
     return v == null ? 0 : ((Number) v).longValue();
   }
 
-  private static WriteRequest request(long id, String path) {
-    Instant ts = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    EventRecord e = new EventRecord(1, ts, id, id, id, null, LocalDate.now(ZoneOffset.UTC), id, "pageview", "pageview", "a.example",
-        path, null, null, null, null, "Direct", null, null, null, null, null, null, null, null, null, "desktop", null, null, null, null,
-        null, null, null, null, null, null, null, null, null, true, null, false);
-    SessionRow s = new SessionRow(1, id, ts, ts, id, null, LocalDate.now(ZoneOffset.UTC), path, path, "a.example", null, null, null,
-        "Direct", null, null, null, null, null, null, null, null, null, "desktop", null, null, null, null, null, 1, 1, false, 0, 0, null,
-        0, null, null, new Integer[0]);
-    return new WriteRequest(List.of(e), List.of(s));
-  }
 }
